@@ -1,0 +1,501 @@
+//! What Keras knows by name: activations, initializers, losses and metrics,
+//! with the aliases Keras accepts and the facts rules need about each.
+
+/// What an activation does to its input, as far as the guidance cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ActFamily {
+    /// Identity: `linear` (also what "no activation" means).
+    Linear,
+    /// ReLU and its piecewise-linear relatives, which want He initialisation.
+    Relu,
+    /// SELU, self-normalising: wants LeCun-normal initialisation and AlphaDropout.
+    Selu,
+    /// Smooth non-saturating activations: gelu, silu/swish, mish, softplus, ...
+    Smooth,
+    /// Logistic sigmoid and its hard/log variants: outputs in (0, 1).
+    Sigmoid,
+    /// tanh-like, saturating, zero-centred: tanh, hard_tanh, softsign.
+    Tanh,
+    /// Normalises over the last axis into a distribution.
+    Softmax,
+    /// `exp`: positive, unbounded.
+    Exponential,
+    /// Anything else Keras knows (shrink functions, glu, ...).
+    Other,
+}
+
+impl ActFamily {
+    /// Sigmoid or tanh: the saturating activations of the guidance.
+    pub fn is_saturating(self) -> bool {
+        matches!(self, ActFamily::Sigmoid | ActFamily::Tanh)
+    }
+    /// Outputs a probability (sigmoid) or a distribution (softmax).
+    pub fn is_probability(self) -> bool {
+        matches!(self, ActFamily::Sigmoid | ActFamily::Softmax)
+    }
+    pub fn is_linear(self) -> bool {
+        matches!(self, ActFamily::Linear)
+    }
+}
+
+#[derive(Debug)]
+pub struct ActivationInfo {
+    pub name: &'static str,
+    pub family: ActFamily,
+    /// Output is never negative.
+    pub non_negative: bool,
+    /// Output is strictly positive (suitable for a Poisson rate).
+    pub positive: bool,
+}
+
+const fn act(name: &'static str, family: ActFamily, non_negative: bool, positive: bool) -> ActivationInfo {
+    ActivationInfo {
+        name,
+        family,
+        non_negative,
+        positive,
+    }
+}
+
+use ActFamily as A;
+
+/// Every activation function name of `keras.activations` (Keras 3 and
+/// tf-keras).
+pub static ACTIVATIONS: &[ActivationInfo] = &[
+    act("linear", A::Linear, false, false),
+    act("relu", A::Relu, true, false),
+    act("relu6", A::Relu, true, false),
+    act("leaky_relu", A::Relu, false, false),
+    act("elu", A::Relu, false, false),
+    act("threshold", A::Relu, false, false),
+    act("selu", A::Selu, false, false),
+    act("celu", A::Smooth, false, false),
+    act("gelu", A::Smooth, false, false),
+    act("silu", A::Smooth, false, false),
+    act("swish", A::Smooth, false, false),
+    act("hard_silu", A::Smooth, false, false),
+    act("hard_swish", A::Smooth, false, false),
+    act("mish", A::Smooth, false, false),
+    act("softplus", A::Smooth, true, true),
+    act("squareplus", A::Smooth, true, true),
+    act("sparse_plus", A::Smooth, true, false),
+    act("sigmoid", A::Sigmoid, true, true),
+    act("hard_sigmoid", A::Sigmoid, true, false),
+    act("sparse_sigmoid", A::Sigmoid, true, false),
+    act("log_sigmoid", A::Other, false, false),
+    act("tanh", A::Tanh, false, false),
+    act("hard_tanh", A::Tanh, false, false),
+    act("softsign", A::Tanh, false, false),
+    act("tanh_shrink", A::Other, false, false),
+    act("softmax", A::Softmax, true, true),
+    act("sparsemax", A::Softmax, true, false),
+    act("log_softmax", A::Other, false, false),
+    act("exponential", A::Exponential, true, true),
+    act("glu", A::Other, false, false),
+    act("hard_shrink", A::Other, false, false),
+    act("soft_shrink", A::Other, false, false),
+];
+
+pub fn activation(name: &str) -> Option<&'static ActivationInfo> {
+    ACTIVATIONS.iter().find(|a| a.name == name)
+}
+
+/// Activation layers (classes) and the activation each applies.
+pub fn activation_layer(class: &str) -> Option<&'static str> {
+    Some(match class {
+        "ReLU" => "relu",
+        "LeakyReLU" => "leaky_relu",
+        "PReLU" => "leaky_relu",
+        "ELU" => "elu",
+        "Softmax" => "softmax",
+        "ThresholdedReLU" => "threshold",
+        _ => return None,
+    })
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum InitFamily {
+    /// He / Kaiming: variance 2 / fan, made for ReLU.
+    He,
+    /// Glorot / Xavier: variance 2 / (fan_in + fan_out), made for sigmoid/tanh.
+    Glorot,
+    /// LeCun: variance 1 / fan_in, made for SELU.
+    Lecun,
+    /// `VarianceScaling` with explicit parameters (see the scale).
+    VarianceScaling,
+    Orthogonal,
+    /// Fixed-scale random: RandomNormal, RandomUniform, TruncatedNormal.
+    Random,
+    /// Zeros, ones, constant: every unit starts the same.
+    Constant,
+    Identity,
+    Other,
+}
+
+#[derive(Debug)]
+pub struct InitializerInfo {
+    /// The snake_case function name.
+    pub name: &'static str,
+    /// The class name.
+    pub class: &'static str,
+    pub family: InitFamily,
+    /// Other names Keras accepts.
+    pub aliases: &'static [&'static str],
+}
+
+const fn init(
+    name: &'static str,
+    class: &'static str,
+    family: InitFamily,
+    aliases: &'static [&'static str],
+) -> InitializerInfo {
+    InitializerInfo {
+        name,
+        class,
+        family,
+        aliases,
+    }
+}
+
+use InitFamily as I;
+
+pub static INITIALIZERS: &[InitializerInfo] = &[
+    init("he_normal", "HeNormal", I::He, &[]),
+    init("he_uniform", "HeUniform", I::He, &[]),
+    init("glorot_normal", "GlorotNormal", I::Glorot, &["xavier_normal"]),
+    init("glorot_uniform", "GlorotUniform", I::Glorot, &["xavier_uniform"]),
+    init("lecun_normal", "LecunNormal", I::Lecun, &[]),
+    init("lecun_uniform", "LecunUniform", I::Lecun, &[]),
+    init("variance_scaling", "VarianceScaling", I::VarianceScaling, &[]),
+    init("orthogonal", "Orthogonal", I::Orthogonal, &["OrthogonalInitializer"]),
+    init("random_normal", "RandomNormal", I::Random, &["normal"]),
+    init("random_uniform", "RandomUniform", I::Random, &["uniform"]),
+    init("truncated_normal", "TruncatedNormal", I::Random, &[]),
+    init("zeros", "Zeros", I::Constant, &["zero"]),
+    init("ones", "Ones", I::Constant, &["one"]),
+    init("constant", "Constant", I::Constant, &[]),
+    init("identity", "Identity", I::Identity, &["IdentityInitializer"]),
+    init("stft", "STFT", I::Other, &["STFTInitializer"]),
+];
+
+pub fn initializer(name: &str) -> Option<&'static InitializerInfo> {
+    INITIALIZERS
+        .iter()
+        .find(|i| i.name == name || i.class == name || i.aliases.contains(&name))
+}
+
+/// What a loss says about the task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LossFamily {
+    /// mse, mae, mape, msle, huber, log_cosh.
+    Regression,
+    /// binary crossentropy and binary focal crossentropy.
+    BinaryCrossentropy,
+    /// categorical crossentropy (one-hot labels) and its focal variant.
+    CategoricalCrossentropy,
+    /// sparse categorical crossentropy (integer labels).
+    SparseCategoricalCrossentropy,
+    /// Kullback-Leibler divergence.
+    KlDivergence,
+    /// hinge, squared hinge.
+    Hinge,
+    /// categorical hinge.
+    CategoricalHinge,
+    Poisson,
+    /// ctc, dice, tversky, circle, cosine similarity, ...
+    Other,
+}
+
+impl LossFamily {
+    pub fn is_crossentropy(self) -> bool {
+        matches!(
+            self,
+            LossFamily::BinaryCrossentropy
+                | LossFamily::CategoricalCrossentropy
+                | LossFamily::SparseCategoricalCrossentropy
+        )
+    }
+    pub fn is_categorical(self) -> bool {
+        matches!(
+            self,
+            LossFamily::CategoricalCrossentropy | LossFamily::SparseCategoricalCrossentropy
+        )
+    }
+}
+
+#[derive(Debug)]
+pub struct LossInfo {
+    pub name: &'static str,
+    pub class: &'static str,
+    pub family: LossFamily,
+    pub aliases: &'static [&'static str],
+    /// The loss takes `from_logits`.
+    pub has_from_logits: bool,
+}
+
+const fn loss(
+    name: &'static str,
+    class: &'static str,
+    family: LossFamily,
+    aliases: &'static [&'static str],
+    has_from_logits: bool,
+) -> LossInfo {
+    LossInfo {
+        name,
+        class,
+        family,
+        aliases,
+        has_from_logits,
+    }
+}
+
+use LossFamily as L;
+
+pub static LOSSES: &[LossInfo] = &[
+    loss("mean_squared_error", "MeanSquaredError", L::Regression, &["mse", "MSE"], false),
+    loss("mean_absolute_error", "MeanAbsoluteError", L::Regression, &["mae", "MAE"], false),
+    loss(
+        "mean_absolute_percentage_error",
+        "MeanAbsolutePercentageError",
+        L::Regression,
+        &["mape", "MAPE"],
+        false,
+    ),
+    loss(
+        "mean_squared_logarithmic_error",
+        "MeanSquaredLogarithmicError",
+        L::Regression,
+        &["msle", "MSLE"],
+        false,
+    ),
+    loss("huber", "Huber", L::Regression, &["huber_loss"], false),
+    loss("log_cosh", "LogCosh", L::Regression, &["logcosh"], false),
+    loss("binary_crossentropy", "BinaryCrossentropy", L::BinaryCrossentropy, &[], true),
+    loss(
+        "binary_focal_crossentropy",
+        "BinaryFocalCrossentropy",
+        L::BinaryCrossentropy,
+        &[],
+        true,
+    ),
+    loss(
+        "categorical_crossentropy",
+        "CategoricalCrossentropy",
+        L::CategoricalCrossentropy,
+        &[],
+        true,
+    ),
+    loss(
+        "categorical_focal_crossentropy",
+        "CategoricalFocalCrossentropy",
+        L::CategoricalCrossentropy,
+        &[],
+        true,
+    ),
+    loss(
+        "sparse_categorical_crossentropy",
+        "SparseCategoricalCrossentropy",
+        L::SparseCategoricalCrossentropy,
+        &[],
+        true,
+    ),
+    loss(
+        "kl_divergence",
+        "KLDivergence",
+        L::KlDivergence,
+        &["kld", "KLD", "kullback_leibler_divergence"],
+        false,
+    ),
+    loss("hinge", "Hinge", L::Hinge, &[], false),
+    loss("squared_hinge", "SquaredHinge", L::Hinge, &[], false),
+    loss("categorical_hinge", "CategoricalHinge", L::CategoricalHinge, &[], false),
+    loss("poisson", "Poisson", L::Poisson, &[], false),
+    loss("cosine_similarity", "CosineSimilarity", L::Other, &[], false),
+    loss("ctc", "CTC", L::Other, &[], false),
+    loss("dice", "Dice", L::Other, &[], false),
+    loss("tversky", "Tversky", L::Other, &[], false),
+    loss("circle", "Circle", L::Other, &[], false),
+];
+
+pub fn loss_info(name: &str) -> Option<&'static LossInfo> {
+    LOSSES
+        .iter()
+        .find(|l| l.name == name || l.class == name || l.aliases.contains(&name))
+}
+
+/// Every name a user may write for an initializer (for suggestions).
+pub fn initializer_names() -> impl Iterator<Item = &'static str> {
+    INITIALIZERS
+        .iter()
+        .flat_map(|i| [i.name, i.class].into_iter().chain(i.aliases.iter().copied()))
+}
+
+/// Every name a user may write for a loss (for suggestions).
+pub fn loss_names() -> impl Iterator<Item = &'static str> {
+    LOSSES
+        .iter()
+        .flat_map(|l| [l.name, l.class].into_iter().chain(l.aliases.iter().copied()))
+}
+
+/// The closest known name to a misspelt one, when it is close enough to be
+/// a plausible typo (`rleu` -> `relu`, `Relu` -> `relu`).
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    let mut best: Option<(&str, f64)> = None;
+    for cand in candidates {
+        let score = if cand.eq_ignore_ascii_case(name)
+            || cand.replace('_', "").eq_ignore_ascii_case(&name.replace('_', ""))
+        {
+            2.0
+        } else {
+            strsim::jaro_winkler(&lower, &cand.to_ascii_lowercase()).max(
+                // transpositions of short names (rleu/relu) score well here
+                1.0 - strsim::osa_distance(&lower, &cand.to_ascii_lowercase()) as f64
+                    / lower.len().max(cand.len()).max(1) as f64,
+            )
+        };
+        if best.is_none_or(|(_, s)| score > s) {
+            best = Some((cand, score));
+        }
+    }
+    best.filter(|(_, s)| *s >= 0.8).map(|(c, _)| c)
+}
+
+/// Layers with a kernel that a following activation acts on: the "weight
+/// layers" of the guidance.
+pub fn is_weight_layer(class: &str) -> bool {
+    matches!(
+        class,
+        "Dense"
+            | "EinsumDense"
+            | "Conv1D"
+            | "Conv2D"
+            | "Conv3D"
+            | "Convolution1D"
+            | "Convolution2D"
+            | "Convolution3D"
+            | "Conv1DTranspose"
+            | "Conv2DTranspose"
+            | "Conv3DTranspose"
+            | "Convolution2DTranspose"
+            | "Convolution3DTranspose"
+            | "SeparableConv1D"
+            | "SeparableConv2D"
+            | "SeparableConvolution1D"
+            | "SeparableConvolution2D"
+            | "DepthwiseConv1D"
+            | "DepthwiseConv2D"
+            | "LocallyConnected1D"
+            | "LocallyConnected2D"
+    )
+}
+
+/// Recurrent layers whose `activation` / `recurrent_activation` follow the
+/// LSTM/GRU conventions.
+pub fn is_recurrent_layer(class: &str) -> bool {
+    matches!(
+        class,
+        "LSTM"
+            | "GRU"
+            | "SimpleRNN"
+            | "CuDNNLSTM"
+            | "CuDNNGRU"
+            | "ConvLSTM1D"
+            | "ConvLSTM2D"
+            | "ConvLSTM3D"
+            | "LSTMCell"
+            | "GRUCell"
+            | "SimpleRNNCell"
+    )
+}
+
+/// Recurrent layers with gates (`recurrent_activation`).
+pub fn has_gates(class: &str) -> bool {
+    matches!(
+        class,
+        "LSTM" | "GRU" | "ConvLSTM1D" | "ConvLSTM2D" | "ConvLSTM3D" | "LSTMCell" | "GRUCell"
+    )
+}
+
+pub fn is_normalization(class: &str) -> bool {
+    matches!(
+        class,
+        "BatchNormalization"
+            | "SyncBatchNormalization"
+            | "LayerNormalization"
+            | "GroupNormalization"
+            | "UnitNormalization"
+            | "RMSNormalization"
+            | "SpectralNormalization"
+    )
+}
+
+pub fn is_dropout(class: &str) -> bool {
+    matches!(
+        class,
+        "Dropout"
+            | "SpatialDropout1D"
+            | "SpatialDropout2D"
+            | "SpatialDropout3D"
+            | "AlphaDropout"
+            | "GaussianDropout"
+            | "GaussianNoise"
+    )
+}
+
+/// Layers that only move values around (no arithmetic on them).
+pub fn is_shape_layer(class: &str) -> bool {
+    matches!(
+        class,
+        "Flatten"
+            | "Reshape"
+            | "Permute"
+            | "RepeatVector"
+            | "Cropping1D"
+            | "Cropping2D"
+            | "Cropping3D"
+            | "ZeroPadding1D"
+            | "ZeroPadding2D"
+            | "ZeroPadding3D"
+            | "Identity"
+            | "InputLayer"
+            | "Masking"
+    )
+}
+
+/// Wrappers that hold one layer under `layer` (and `backward_layer`).
+pub fn is_wrapper(class: &str) -> bool {
+    matches!(class, "Bidirectional" | "TimeDistributed" | "RNN")
+}
+
+/// Model classes that can appear as layers.
+pub fn is_model_class(class: &str) -> bool {
+    matches!(class, "Sequential" | "Functional" | "Model")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        let acts = || ACTIVATIONS.iter().map(|a| a.name);
+        assert_eq!(closest("rleu", acts()), Some("relu"));
+        assert_eq!(closest("Relu", acts()), Some("relu"));
+        assert_eq!(closest("sigmiod", acts()), Some("sigmoid"));
+        assert_eq!(closest("softmx", acts()), Some("softmax"));
+        assert_eq!(closest("banana", acts()), None);
+        assert_eq!(closest("he_norml", initializer_names()), Some("he_normal"));
+        assert_eq!(
+            closest("binary_crossentopy", loss_names()),
+            Some("binary_crossentropy")
+        );
+    }
+
+    #[test]
+    fn both_spellings_resolve() {
+        assert_eq!(initializer("HeNormal").unwrap().name, "he_normal");
+        assert_eq!(loss_info("mse").unwrap().class, "MeanSquaredError");
+        assert_eq!(loss_info("kld").unwrap().family, LossFamily::KlDivergence);
+    }
+}

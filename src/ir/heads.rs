@@ -1,0 +1,308 @@
+//! Finishing a model: successor lists, cycle detection, output heads and
+//! the assignment of losses and metrics to heads.
+
+use super::read;
+use super::{Head, HeadActivation, LayerId, Model, Spanned, Unresolved};
+use crate::catalog;
+use crate::tree::{Node, Value};
+
+/// Call after all layers, graphs and edges are in place.
+pub fn finish(model: &mut Model, loss: Option<&Node>, metrics: Option<&Node>) {
+    link_successors(model);
+    detect_cycles(model);
+    build_heads(model);
+    assign_losses(model, loss);
+    assign_metrics(model, metrics);
+}
+
+fn link_successors(model: &mut Model) {
+    for l in model.layers.iter_mut() {
+        l.outputs.clear();
+    }
+    let edges: Vec<(LayerId, LayerId)> = model
+        .layers
+        .iter()
+        .flat_map(|l| l.inputs.iter().map(move |&i| (i, l.id)))
+        .collect();
+    for (from, to) in edges {
+        if !model.layers[from].outputs.contains(&to) {
+            model.layers[from].outputs.push(to);
+        }
+    }
+}
+
+/// Reports each cycle once and cuts it, so later walks terminate.
+fn detect_cycles(model: &mut Model) {
+    // Iterative three-colour DFS over predecessor edges.
+    let n = model.layers.len();
+    let mut colour = vec![0u8; n];
+    let mut cut: Vec<(LayerId, LayerId)> = Vec::new();
+    for start in 0..n {
+        if colour[start] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(LayerId, usize)> = vec![(start, 0)];
+        colour[start] = 1;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if let Some(&pred) = model.layers[node].inputs.get(*next) {
+                *next += 1;
+                match colour[pred] {
+                    0 => {
+                        colour[pred] = 1;
+                        stack.push((pred, 0));
+                    }
+                    1 => cut.push((node, pred)),
+                    _ => {}
+                }
+            } else {
+                colour[node] = 2;
+                stack.pop();
+            }
+        }
+    }
+    for (node, pred) in cut {
+        let layer = &model.layers[node];
+        let name = layer.name().unwrap_or("?").to_string();
+        let pred_name = model.layers[pred].name().unwrap_or("?").to_string();
+        let span = layer.name.as_ref().map_or(layer.span, |n| n.span);
+        model.unresolved.push(Unresolved {
+            message: format!(
+                "layer graph has a cycle: `{name}` takes its input from `{pred_name}`, which depends on `{name}`"
+            ),
+            span,
+            help: Some("a model's layers must form a directed acyclic graph".into()),
+        });
+        model.layers[node].inputs.retain(|&p| p != pred);
+        model.layers[pred].outputs.retain(|&s| s != node);
+    }
+}
+
+/// Walks back from an output to find the layer with the units and the
+/// activations applied on the way.
+fn build_heads(model: &mut Model) {
+    let outputs = model.graphs[0].outputs.clone();
+    let mut heads = Vec::new();
+    for (index, out) in outputs.iter().enumerate() {
+        let mut head = Head {
+            index,
+            name: out.name.clone(),
+            output_layer: out.layer,
+            producer: None,
+            activation: None,
+            earlier_activations: Vec::new(),
+            units: None,
+            loss: None,
+            metrics: Vec::new(),
+        };
+        let mut cur = out.layer;
+        let mut tensor = out.tensor;
+        let mut steps = 0;
+        while steps <= model.layers.len() {
+            steps += 1;
+            let layer = &model.layers[cur];
+            if let Some(g) = layer.nested {
+                let inner = &model.graphs[g];
+                match inner.outputs.get(tensor).or(inner.outputs.first()) {
+                    Some(o) => {
+                        tensor = o.tensor;
+                        cur = o.layer;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            let class = layer.class();
+            if matches!(class, "TimeDistributed" | "Bidirectional") {
+                match layer.wrapped {
+                    Some(w) => {
+                        cur = w;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            let is_act_layer = class == "Activation" || catalog::activation_layer(class).is_some();
+            if is_act_layer {
+                if let Some(a) = &layer.activation {
+                    let ha = HeadActivation {
+                        activation: a.clone(),
+                        layer: cur,
+                    };
+                    if head.activation.is_none() {
+                        head.activation = Some(ha);
+                    } else if !a.family().is_some_and(|f| f.is_linear()) {
+                        head.earlier_activations.push(ha);
+                    }
+                }
+            } else if catalog::is_shape_layer(class) || catalog::is_dropout(class) {
+                // values pass through unchanged
+            } else if layer.units.is_some() || layer.is_weight_layer() || layer.is_recurrent() {
+                head.producer = Some(cur);
+                head.units = layer.units.clone();
+                if let Some(a) = &layer.activation {
+                    let ha = HeadActivation {
+                        activation: a.clone(),
+                        layer: cur,
+                    };
+                    if head.activation.is_none() {
+                        head.activation = Some(ha);
+                    } else if !a.family().is_some_and(|f| f.is_linear()) {
+                        head.earlier_activations.push(ha);
+                    }
+                }
+                break;
+            } else {
+                // A merge, an op layer or a custom layer: the head's
+                // activation is whatever was found so far.
+                break;
+            }
+            match layer.inputs.as_slice() {
+                [single] => {
+                    cur = *single;
+                    tensor = 0;
+                }
+                _ => break,
+            }
+        }
+        heads.push(head);
+    }
+    model.heads = heads;
+}
+
+/// A loss given once applies to every head; a mapping by output name; a
+/// list by output order.
+fn assign_losses(model: &mut Model, loss: Option<&Node>) {
+    let Some(loss) = loss.filter(|l| !l.is_null()) else {
+        return;
+    };
+    model.compiled = true;
+    let n_heads = model.heads.len();
+    match &loss.value {
+        Value::Array(items) if n_heads == 1 && items.len() == 1 => {
+            model.heads[0].loss = read::loss(&items[0]);
+        }
+        Value::Array(items) => {
+            if items.len() != n_heads {
+                model.unresolved.push(Unresolved {
+                    message: format!(
+                        "the loss list has {} entries but the model has {} output{}",
+                        items.len(),
+                        n_heads,
+                        if n_heads == 1 { "" } else { "s" }
+                    ),
+                    span: loss.span,
+                    help: Some("give one loss per output, in output order".into()),
+                });
+            }
+            for (head, item) in model.heads.iter_mut().zip(items) {
+                head.loss = read::loss(item);
+            }
+        }
+        Value::Object(entries) if read::named_object(loss).is_none() => {
+            for e in entries {
+                match model.heads.iter_mut().find(|h| h.name == e.key) {
+                    Some(head) => head.loss = read::loss(&e.value),
+                    None => model.unresolved.push(unknown_output(
+                        model_output_names(&model.heads),
+                        "loss",
+                        &e.key,
+                        e.key_span,
+                    )),
+                }
+            }
+        }
+        _ => {
+            let l = read::loss(loss);
+            for head in model.heads.iter_mut() {
+                head.loss = l.clone();
+            }
+        }
+    }
+}
+
+fn model_output_names(heads: &[Head]) -> Vec<String> {
+    heads.iter().map(|h| h.name.clone()).collect()
+}
+
+fn unknown_output(
+    names: Vec<String>,
+    what: &str,
+    key: &str,
+    span: crate::tree::Span,
+) -> Unresolved {
+    let suggestion = catalog::closest(key, names.iter().map(String::as_str));
+    Unresolved {
+        message: format!("the {what} names output `{key}`, which the model does not have"),
+        span,
+        help: Some(match suggestion {
+            Some(s) => format!("did you mean `{s}`? The outputs are: {}", names.join(", ")),
+            None => format!("the model's outputs are: {}", names.join(", ")),
+        }),
+    }
+}
+
+fn metrics_of(node: &Node) -> Vec<super::MetricRef> {
+    match &node.value {
+        Value::Array(items) => items
+            .iter()
+            .flat_map(|i| match &i.value {
+                Value::Array(_) => metrics_of(i),
+                _ => read::metric(i).into_iter().collect(),
+            })
+            .collect(),
+        Value::Null => Vec::new(),
+        _ => read::metric(node).into_iter().collect(),
+    }
+}
+
+fn assign_metrics(model: &mut Model, metrics: Option<&Node>) {
+    let Some(metrics) = metrics.filter(|m| !m.is_null()) else {
+        return;
+    };
+    let n_heads = model.heads.len();
+    match &metrics.value {
+        // Per-output lists: [[...], [...]]
+        Value::Array(items)
+            if n_heads > 1
+                && !items.is_empty()
+                && items.iter().all(|i| i.as_array().is_some() || i.is_null()) =>
+        {
+            for (head, item) in model.heads.iter_mut().zip(items) {
+                head.metrics = metrics_of(item);
+            }
+        }
+        Value::Object(entries) if read::named_object(metrics).is_none() => {
+            for e in entries {
+                match model.heads.iter_mut().find(|h| h.name == e.key) {
+                    Some(head) => head.metrics = metrics_of(&e.value),
+                    None => model.unresolved.push(unknown_output(
+                        model_output_names(&model.heads),
+                        "metrics mapping",
+                        &e.key,
+                        e.key_span,
+                    )),
+                }
+            }
+        }
+        _ => {
+            let m = metrics_of(metrics);
+            for head in model.heads.iter_mut() {
+                head.metrics = m.clone();
+            }
+        }
+    }
+}
+
+/// The span to point at for a head as a whole: its activation, else its producer's class.
+pub fn head_span(model: &Model, head: &Head) -> crate::tree::Span {
+    if let Some(a) = &head.activation {
+        return a.activation.span;
+    }
+    let id = head.producer.unwrap_or(head.output_layer);
+    model.layers[id].class.span
+}
+
+/// `Spanned` helper used by builders.
+pub fn spanned_str(node: &Node) -> Option<Spanned<String>> {
+    node.as_str().map(|s| Spanned::new(s.to_string(), node.span))
+}

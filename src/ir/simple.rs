@@ -1,0 +1,355 @@
+//! The simple authoring format: a YAML or JSON mapping with `layers`, an
+//! optional `task`, `classes`, `input`, `loss` and `metrics`.
+
+use super::layer::new_layer;
+use super::{
+    heads, BuildError, Detected, Format, Graph, GraphKind, InputRange, LayerId, Model, Output,
+    Spanned, Task,
+};
+use crate::catalog;
+use crate::tree::{Node, Span, Value};
+
+/// A mapping with a `layers` key and no Keras `class_name`/`config` pair.
+pub fn looks_like_simple(root: &Node) -> bool {
+    root.as_object().is_some() && root.get("layers").is_some() && root.get("class_name").is_none()
+}
+
+pub fn build(root: &Node) -> Detected {
+    let mut b = Builder {
+        model: Model {
+            format: Format::Simple,
+            name: root.get("name").and_then(heads::spanned_str),
+            task: None,
+            classes: None,
+            input_range: None,
+            graphs: Vec::new(),
+            layers: Vec::new(),
+            heads: Vec::new(),
+            compiled: false,
+            optimizer: None,
+            unresolved: Vec::new(),
+            problems: Vec::new(),
+            span: root.span,
+        },
+    };
+    let layers = root.get("layers").expect("checked by looks_like_simple");
+    let Some(items) = layers.as_array() else {
+        return Detected::Malformed(vec![BuildError::new(
+            format!("`layers` must be a list of layers, found {}", layers.kind_name()),
+            layers.span,
+        )
+        .help("write `layers:` followed by one `- type: ...` entry per layer")]);
+    };
+    if items.is_empty() {
+        return Detected::Malformed(vec![BuildError::new(
+            "`layers` is empty: a model needs at least one layer",
+            layers.span,
+        )]);
+    }
+    b.read_header(root);
+    let graph = b.graph(items, None);
+    let out = b.model.graphs[graph].layers.last().copied();
+    if let Some(last) = out {
+        let name = b.model.layers[last]
+            .name()
+            .unwrap_or("output")
+            .to_string();
+        let span = b.model.layers[last].span;
+        b.model.graphs[graph].outputs.push(Output {
+            name,
+            layer: last,
+            tensor: 0,
+            span,
+        });
+    }
+    if let Some(opt) = root.get("optimizer") {
+        if let Some(o) = super::read::named_object(opt) {
+            b.model.optimizer = Some(Spanned::new(o.name, o.span));
+        }
+    }
+    let loss = root.get("loss");
+    if let Some(l) = loss {
+        b.check_loss_shape(l);
+    }
+    let mut model = b.model;
+    heads::finish(&mut model, loss, root.get("metrics"));
+    Detected::Model(Box::new(model))
+}
+
+struct Builder {
+    model: Model,
+}
+
+impl Builder {
+    fn problem(&mut self, message: impl Into<String>, span: Span, help: Option<&str>) {
+        let mut e = BuildError::new(message, span);
+        if let Some(h) = help {
+            e = e.help(h);
+        }
+        self.model.problems.push(e);
+    }
+
+    fn read_header(&mut self, root: &Node) {
+        if let Some(task) = root.get_some("task") {
+            match task.as_str().and_then(Task::parse) {
+                Some(t) => self.model.task = Some(Spanned::new(t, task.span)),
+                None => {
+                    let options = ["regression", "binary", "multiclass", "multilabel"];
+                    let help = match task.as_str().and_then(|s| catalog::closest(s, options.into_iter())) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "use one of: regression, binary, multiclass, multilabel".into(),
+                    };
+                    self.problem(
+                        "`task` must be one of regression, binary, multiclass, multilabel",
+                        task.span,
+                        Some(&help),
+                    );
+                }
+            }
+        }
+        if let Some(classes) = root.get_some("classes") {
+            match classes.as_u64().filter(|&c| c >= 1) {
+                Some(c) => self.model.classes = Some(Spanned::new(c, classes.span)),
+                None => self.problem(
+                    format!("`classes` must be a positive integer, found {}", classes.kind_name()),
+                    classes.span,
+                    None,
+                ),
+            }
+        }
+        if let Some(input) = root.get_some("input") {
+            if input.as_object().is_none() {
+                self.problem(
+                    format!("`input` must be a mapping (shape, range), found {}", input.kind_name()),
+                    input.span,
+                    None,
+                );
+            } else if let Some(range) = input.get_some("range") {
+                let parsed = match &range.value {
+                    Value::String(s) if s == "standardized" => Some(InputRange::Standardized),
+                    Value::Array(items) if items.len() == 2 => {
+                        match (items[0].as_f64(), items[1].as_f64()) {
+                            (Some(a), Some(b)) if a.is_finite() && b.is_finite() && a < b => {
+                                Some(InputRange::Range(a, b))
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
+                match parsed {
+                    Some(r) => self.model.input_range = Some(Spanned::new(r, range.span)),
+                    None => self.problem(
+                        "`input.range` must be `[low, high]` with low < high, or `standardized`",
+                        range.span,
+                        None,
+                    ),
+                }
+            }
+        }
+    }
+
+    fn check_loss_shape(&mut self, loss: &Node) {
+        let ok = match &loss.value {
+            Value::String(_) | Value::Null => true,
+            Value::Object(_) | Value::Array(_) => true,
+            _ => false,
+        };
+        if !ok {
+            self.problem(
+                format!("`loss` must be a name, a mapping or a list, found {}", loss.kind_name()),
+                loss.span,
+                None,
+            );
+        }
+    }
+
+    /// Builds a sequential graph of `items`; returns its id.
+    fn graph(&mut self, items: &[Node], owner: Option<LayerId>) -> usize {
+        let gid = self.model.graphs.len();
+        self.model.graphs.push(Graph {
+            kind: GraphKind::Sequential,
+            name: owner.and_then(|o| self.model.layers[o].name().map(str::to_string)),
+            owner,
+            layers: Vec::new(),
+            inputs: Vec::new(),
+            outputs: Vec::new(),
+        });
+        let mut prev: Option<LayerId> = None;
+        for item in items {
+            let Some(id) = self.layer(item, gid) else {
+                continue;
+            };
+            self.model.graphs[gid].layers.push(id);
+            if let Some(p) = prev {
+                self.model.layers[id].inputs.push(p);
+            } else {
+                self.model.graphs[gid].inputs.push(id);
+            }
+            prev = Some(id);
+        }
+        if owner.is_some() {
+            if let Some(last) = prev {
+                let name = self.model.layers[last].name().unwrap_or("output").to_string();
+                let span = self.model.layers[last].span;
+                self.model.graphs[gid].outputs.push(Output {
+                    name,
+                    layer: last,
+                    tensor: 0,
+                    span,
+                });
+            }
+        }
+        gid
+    }
+
+    fn layer(&mut self, item: &Node, graph: usize) -> Option<LayerId> {
+        if item.as_object().is_none() {
+            self.problem(
+                format!("a layer must be a mapping with a `type`, found {}", item.kind_name()),
+                item.span,
+                Some("write each layer as `- type: Dense` followed by its arguments"),
+            );
+            return None;
+        }
+        let class_node = item.get("type").or_else(|| item.get("class_name"));
+        let Some(class_node) = class_node else {
+            self.problem(
+                "layer has no `type`",
+                item.span,
+                Some("add `type: Dense` (or another Keras layer class)"),
+            );
+            return None;
+        };
+        let Some(class) = class_node.as_str() else {
+            self.problem(
+                format!("`type` must be a Keras layer class name, found {}", class_node.kind_name()),
+                class_node.span,
+                None,
+            );
+            return None;
+        };
+        let name = item.get("name").and_then(heads::spanned_str);
+        let id = self.model.layers.len();
+        let layer = new_layer(
+            id,
+            graph,
+            Spanned::new(class.to_string(), class_node.span),
+            name,
+            item.span,
+            Some(item),
+        );
+        self.model.layers.push(layer);
+        self.check_values(item);
+
+        if catalog::is_wrapper(class) {
+            let inner_key = if class == "RNN" { "cell" } else { "layer" };
+            match item.get(inner_key) {
+                Some(inner) if inner.as_object().is_some() => {
+                    if let Some(w) = self.layer(inner, graph) {
+                        self.model.layers[w].wrapper = Some(id);
+                        self.model.layers[id].wrapped = Some(w);
+                        // The wrapper behaves as what it wraps.
+                        let act = self.model.layers[w].activation.clone();
+                        let init = self.model.layers[w].kernel_initializer.clone();
+                        let units = self.model.layers[w].units.clone();
+                        let l = &mut self.model.layers[id];
+                        l.activation = l.activation.take().or(act);
+                        l.kernel_initializer = l.kernel_initializer.take().or(init);
+                        l.units = l.units.take().or(units);
+                    }
+                }
+                Some(other) => self.problem(
+                    format!("`{inner_key}` of a {class} must be a layer mapping, found {}", other.kind_name()),
+                    other.span,
+                    None,
+                ),
+                None => self.problem(
+                    format!("{class} needs the wrapped layer under `{inner_key}:`"),
+                    class_node.span,
+                    None,
+                ),
+            }
+            if let Some(back) = item.get("backward_layer").filter(|b| b.as_object().is_some()) {
+                if let Some(b) = self.layer(back, graph) {
+                    self.model.layers[b].wrapper = Some(id);
+                }
+            }
+        }
+        if catalog::is_model_class(class) {
+            match item.get("layers").map(|l| l.as_array()) {
+                Some(Some(items)) => {
+                    let g = self.graph(items, Some(id));
+                    self.model.layers[id].nested = Some(g);
+                }
+                Some(None) => {
+                    let l = item.get("layers").unwrap();
+                    self.problem(
+                        format!("`layers` must be a list of layers, found {}", l.kind_name()),
+                        l.span,
+                        None,
+                    );
+                }
+                None => {}
+            }
+        }
+        Some(id)
+    }
+
+    /// Type checks for the arguments the rules read.
+    fn check_values(&mut self, item: &Node) {
+        for key in ["units", "filters"] {
+            if let Some(v) = item.get_some(key) {
+                if v.as_u64().is_none_or(|u| u == 0) {
+                    self.problem(
+                        format!("`{key}` must be a positive integer, found {}", describe(v)),
+                        v.span,
+                        None,
+                    );
+                }
+            }
+        }
+        for key in ["activation", "recurrent_activation"] {
+            if let Some(v) = item.get(key) {
+                if super::read::activation(v).is_none() {
+                    self.problem(
+                        format!("`{key}` must be an activation name, found {}", describe(v)),
+                        v.span,
+                        Some("write a Keras activation name such as `relu`"),
+                    );
+                }
+            }
+        }
+        for key in ["kernel_initializer", "recurrent_initializer"] {
+            if let Some(v) = item.get_some(key) {
+                if super::read::initializer(v).is_none() {
+                    self.problem(
+                        format!(
+                            "`{key}` must be an initializer name or `{{type: ...}}`, found {}",
+                            describe(v)
+                        ),
+                        v.span,
+                        None,
+                    );
+                }
+            }
+        }
+        if let Some(v) = item.get_some("rate") {
+            if v.as_f64().is_none_or(|r| !r.is_finite()) {
+                self.problem(
+                    format!("`rate` must be a number, found {}", describe(v)),
+                    v.span,
+                    None,
+                );
+            }
+        }
+    }
+}
+
+fn describe(node: &Node) -> String {
+    match &node.value {
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Number(n) => format!("{}", n.value),
+        _ => node.kind_name().to_string(),
+    }
+}

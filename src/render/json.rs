@@ -1,0 +1,190 @@
+//! `--format json`: one versioned document for editors and tools.
+//!
+//! ```json
+//! {"version": 1, "diagnostics": [...], "summary": {...}}
+//! ```
+//! Lines and columns are 1-based; columns count Unicode characters; the end
+//! position is exclusive (the character after the span).
+
+use serde::Serialize;
+
+use super::{LineIndex, Summary};
+use crate::diagnostic::{Applicability, Diagnostic};
+use crate::lint::{FileReport, Status};
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    files: Vec<JsonFile<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    file: &'a str,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    files_with_problems: usize,
+    skipped: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    help: Option<&'a str>,
+    file: &'a str,
+    /// The archive member the position refers to (`config.json` of a `.keras`).
+    member: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    layer: Option<&'a str>,
+    labels: Vec<JsonLabel<'a>>,
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    message: Option<&'a str>,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    primary: bool,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    message: &'a str,
+    applicability: &'static str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    start_byte: usize,
+    end_byte: usize,
+    replacement: &'a str,
+}
+
+fn diagnostic<'a>(report: &'a FileReport, index: Option<&LineIndex<'_>>, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    let pos = |span: crate::tree::Span| {
+        index.map(|ix| (ix.position(span.start), ix.position(span.end)))
+    };
+    let primary = d.primary.as_ref().and_then(|l| pos(l.span));
+    let mut labels = Vec::new();
+    if let Some(ix) = index {
+        for (label, primary) in d
+            .primary
+            .iter()
+            .map(|l| (l, true))
+            .chain(d.secondary.iter().map(|l| (l, false)))
+        {
+            let (s, e) = (ix.position(label.span.start), ix.position(label.span.end));
+            labels.push(JsonLabel {
+                message: label.message.as_deref(),
+                line: s.line,
+                column: s.column,
+                end_line: e.line,
+                end_column: e.column,
+                primary,
+            });
+        }
+    }
+    JsonDiagnostic {
+        code: d.code,
+        name: d.name,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        help: d.help.as_deref(),
+        file: &report.path,
+        member: report.source.as_ref().and_then(|s| s.member.as_deref()),
+        line: primary.map(|p| p.0.line),
+        column: primary.map(|p| p.0.column),
+        end_line: primary.map(|p| p.1.line),
+        end_column: primary.map(|p| p.1.column),
+        layer: d.layer.as_deref(),
+        labels,
+        fix: d.fix.as_ref().and_then(|f| {
+            let ix = index?;
+            Some(JsonFix {
+                message: &f.message,
+                applicability: match f.applicability {
+                    Applicability::Safe => "safe",
+                    Applicability::Unsafe => "unsafe",
+                },
+                edits: f
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        let (s, en) = (ix.position(e.span.start), ix.position(e.span.end));
+                        JsonEdit {
+                            line: s.line,
+                            column: s.column,
+                            end_line: en.line,
+                            end_column: en.column,
+                            start_byte: e.span.start,
+                            end_byte: e.span.end,
+                            replacement: &e.replacement,
+                        }
+                    })
+                    .collect(),
+            })
+        }),
+    }
+}
+
+pub fn render(reports: &[FileReport]) -> String {
+    let mut diagnostics = Vec::new();
+    let mut files = Vec::new();
+    for r in reports {
+        let index = r.source.as_ref().map(|s| LineIndex::new(&s.text));
+        for d in &r.diagnostics {
+            diagnostics.push(diagnostic(r, index.as_ref(), d));
+        }
+        let (status, reason) = match &r.status {
+            Status::Linted { .. } => ("linted", None),
+            Status::Skipped { reason } => ("skipped", Some(reason.as_str())),
+        };
+        files.push(JsonFile {
+            file: &r.path,
+            status,
+            reason,
+        });
+    }
+    let s = Summary::of(reports);
+    let doc = Document {
+        version: 1,
+        diagnostics,
+        files,
+        summary: JsonSummary {
+            files: s.files,
+            files_with_problems: s.files_with_problems,
+            skipped: s.skipped,
+            errors: s.errors,
+            warnings: s.warnings,
+            infos: s.infos,
+        },
+    };
+    let mut out = serde_json::to_string_pretty(&doc).expect("serializing plain data cannot fail");
+    out.push('\n');
+    out
+}

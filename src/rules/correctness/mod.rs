@@ -1,0 +1,7 @@
+//! Correctness rules.
+
+pub mod unknown_activation;
+pub mod unknown_initializer;
+pub mod unknown_loss;
+pub mod unresolved_reference;
+pub mod duplicate_layer_name;

@@ -1,0 +1,4 @@
+//! Recurrent rules.
+
+pub mod non_saturating_recurrent_activation;
+pub mod recurrent_gate_activation;

@@ -1,0 +1,194 @@
+//! The spanned node tree: one representation for JSON and YAML documents.
+//!
+//! Every node carries the byte range of its value in the source text, so a
+//! diagnostic can point at exactly the value that is wrong. Keys carry their
+//! own span too.
+
+pub mod json;
+pub mod yaml;
+
+/// A byte range `[start, end)` into a source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+    pub const fn empty(at: usize) -> Self {
+        Span { start: at, end: at }
+    }
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// A number as written: its float value, and its integer value when it is one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Number {
+    pub value: f64,
+    pub int: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(String),
+    Array(Vec<Node>),
+    Object(Vec<Entry>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+impl Node {
+    pub fn new(value: Value, span: Span) -> Self {
+        Node { value, span }
+    }
+
+    /// The value under `key` in a mapping. Like Python's `json.loads`, the last
+    /// of duplicated keys wins.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        match &self.value {
+            Value::Object(entries) => entries.iter().rev().find(|e| e.key == key),
+            _ => None,
+        }
+    }
+
+    /// The value under `key`, ignoring explicit nulls.
+    pub fn get_some(&self, key: &str) -> Option<&Node> {
+        self.get(key).filter(|n| !n.is_null())
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_array(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+    pub fn as_object(&self) -> Option<&[Entry]> {
+        match &self.value {
+            Value::Object(entries) => Some(entries),
+            _ => None,
+        }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.value {
+            Value::Number(n) => Some(n.value),
+            _ => None,
+        }
+    }
+    /// A non-negative integer (also a float with an integral value, as
+    /// tf-keras sometimes writes `64.0`).
+    pub fn as_u64(&self) -> Option<u64> {
+        match self.value {
+            Value::Number(Number { int: Some(i), .. }) if i >= 0 => Some(i as u64),
+            Value::Number(Number { value, int: None })
+                if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value < 9.0e15 =>
+            {
+                Some(value as u64)
+            }
+            _ => None,
+        }
+    }
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.value {
+            Value::Number(Number { int: Some(i), .. }) => Some(i),
+            _ => None,
+        }
+    }
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// A short name for the kind of value, for messages ("a string", "a list").
+    pub fn kind_name(&self) -> &'static str {
+        match &self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "a list",
+            Value::Object(_) => "a mapping",
+        }
+    }
+
+    /// Number of nodes in this subtree (this node included).
+    pub fn count(&self) -> usize {
+        let mut n = 0;
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            n += 1;
+            match &node.value {
+                Value::Array(items) => stack.extend(items.iter()),
+                Value::Object(entries) => stack.extend(entries.iter().map(|e| &e.value)),
+                _ => {}
+            }
+        }
+        n
+    }
+}
+
+/// A syntax error with the place it was found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub span: Span,
+}
+
+/// Bounds applied while building a tree, so hostile input cannot exhaust
+/// the stack or memory.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Maximum nesting depth of arrays/objects.
+    pub max_depth: usize,
+    /// Maximum number of nodes, counting nodes produced by YAML aliases.
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 256,
+            max_nodes: 5_000_000,
+        }
+    }
+}

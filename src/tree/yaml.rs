@@ -1,0 +1,463 @@
+//! YAML 1.2 (core schema) into the spanned node tree, built from the event
+//! stream of `saphyr-parser`. Aliases are expanded here, under the node
+//! limit, so an alias bomb stops with a clear error instead of exhausting
+//! memory; nesting depth is bounded the same way as for JSON.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+use super::{Entry, Limits, Node, Number, Span, SyntaxError, Value};
+
+/// Parses every document of a YAML stream.
+pub fn parse(text: &str, limits: Limits) -> Result<Vec<Node>, SyntaxError> {
+    let offsets = CharOffsets::new(text);
+    let mut parser = Parser::new_from_str(text);
+    let mut builder = Builder {
+        limits,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        nodes: 0,
+        docs: Vec::new(),
+        doc_root: None,
+    };
+    loop {
+        let Some(next) = parser.next_event() else {
+            break;
+        };
+        let (event, span) = match next {
+            Ok(ev) => ev,
+            Err(e) => {
+                let at = offsets.byte(e.marker().index());
+                let mut end = at;
+                if let Some(c) = text[at.min(text.len())..].chars().next() {
+                    end = at + c.len_utf8();
+                }
+                let message = if e.info().contains("recursion limit") {
+                    "nesting too deep (depth limit of the YAML parser)".to_string()
+                } else {
+                    e.info().to_string()
+                };
+                return Err(SyntaxError {
+                    message,
+                    span: Span::new(at.min(text.len()), end.min(text.len())),
+                });
+            }
+        };
+        let span = Span::new(offsets.byte(span.start.index()), offsets.byte(span.end.index()));
+        match event {
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => builder.doc_root = None,
+            Event::DocumentEnd => {
+                let root = builder
+                    .doc_root
+                    .take()
+                    .unwrap_or_else(|| Node::new(Value::Null, Span::empty(span.start)));
+                builder.docs.push(root);
+            }
+            other => builder.event(other, span, text)?,
+        }
+    }
+    Ok(builder.docs)
+}
+
+/// saphyr reports positions in characters; spans are byte offsets.
+struct CharOffsets {
+    /// Byte offset of each char index, only built for non-ASCII text.
+    table: Option<Vec<usize>>,
+    len: usize,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> Self {
+        let table = if text.is_ascii() {
+            None
+        } else {
+            let mut t: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            t.push(text.len());
+            Some(t)
+        };
+        CharOffsets {
+            table,
+            len: text.len(),
+        }
+    }
+    fn byte(&self, char_index: usize) -> usize {
+        match &self.table {
+            None => char_index.min(self.len),
+            Some(t) => t.get(char_index).copied().unwrap_or(self.len),
+        }
+    }
+}
+
+enum Frame {
+    Seq {
+        start: usize,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        entries: Vec<Entry>,
+        key: Option<(String, Span)>,
+    },
+}
+
+struct Builder {
+    limits: Limits,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    nodes: usize,
+    docs: Vec<Node>,
+    doc_root: Option<Node>,
+}
+
+impl Builder {
+    fn count(&mut self, n: usize, span: Span, what: &str) -> Result<(), SyntaxError> {
+        self.nodes += n;
+        if self.nodes > self.limits.max_nodes {
+            return Err(SyntaxError {
+                message: format!(
+                    "document has more than {} values{what} (node limit)",
+                    self.limits.max_nodes
+                ),
+                span,
+            });
+        }
+        Ok(())
+    }
+
+    fn event(&mut self, event: Event<'_>, span: Span, text: &str) -> Result<(), SyntaxError> {
+        match event {
+            Event::Scalar(value, style, anchor, tag) => {
+                self.count(1, span, "")?;
+                let plain = matches!(style, ScalarStyle::Plain);
+                let is_str_tag = tag.as_ref().is_some_and(|t| t.suffix == "str");
+                let value = if plain && !is_str_tag {
+                    resolve_plain(&value)
+                } else {
+                    Value::String(value.into_owned())
+                };
+                let span = trim_scalar_span(text, span);
+                let node = Node::new(value, span);
+                if anchor > 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                self.complete(node)
+            }
+            Event::Alias(id) => {
+                let Some(target) = self.anchors.get(&id) else {
+                    return Err(SyntaxError {
+                        message: "alias refers to an unknown anchor".into(),
+                        span,
+                    });
+                };
+                let target = target.clone();
+                self.count(target.count(), span, " after expanding aliases")?;
+                if self.stack.len() + depth(&target) > self.limits.max_depth {
+                    return Err(SyntaxError {
+                        message: format!(
+                            "nesting deeper than {} levels (depth limit)",
+                            self.limits.max_depth
+                        ),
+                        span,
+                    });
+                }
+                self.complete(target)
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                self.count(1, span, "")?;
+                if self.stack.len() >= self.limits.max_depth {
+                    return Err(SyntaxError {
+                        message: format!(
+                            "nesting deeper than {} levels (depth limit)",
+                            self.limits.max_depth
+                        ),
+                        span,
+                    });
+                }
+                let frame = if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Seq {
+                        start: span.start,
+                        anchor,
+                        items: Vec::new(),
+                    }
+                } else {
+                    Frame::Map {
+                        start: span.start,
+                        anchor,
+                        entries: Vec::new(),
+                        key: None,
+                    }
+                };
+                self.stack.push(frame);
+                Ok(())
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return Ok(());
+                };
+                let (start, anchor, value, last_end) = match frame {
+                    Frame::Seq {
+                        start,
+                        anchor,
+                        items,
+                    } => {
+                        let last = items.last().map(|n| n.span.end);
+                        (start, anchor, Value::Array(items), last)
+                    }
+                    Frame::Map {
+                        start,
+                        anchor,
+                        entries,
+                        ..
+                    } => {
+                        let last = entries.last().map(|e| e.value.span.end);
+                        (start, anchor, Value::Object(entries), last)
+                    }
+                };
+                // Flow collections end at their closing bracket; block
+                // collections end with their last value.
+                let closes_flow = span.end > 0
+                    && matches!(text.as_bytes().get(span.end - 1), Some(b']' | b'}'));
+                let end = if closes_flow {
+                    span.end
+                } else {
+                    last_end.unwrap_or(span.end).max(start)
+                };
+                let node = Node::new(value, Span::new(start, end));
+                if anchor > 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                self.complete(node)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn complete(&mut self, node: Node) -> Result<(), SyntaxError> {
+        match self.stack.last_mut() {
+            None => {
+                self.doc_root = Some(node);
+            }
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => {
+                    let k = match &node.value {
+                        Value::String(s) => s.clone(),
+                        Value::Null => "null".to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Number(n) => match n.int {
+                            Some(i) => i.to_string(),
+                            None => n.value.to_string(),
+                        },
+                        Value::Array(_) | Value::Object(_) => "<complex key>".to_string(),
+                    };
+                    *key = Some((k, node.span));
+                }
+                Some((k, key_span)) => entries.push(Entry {
+                    key: k,
+                    key_span,
+                    value: node,
+                }),
+            },
+        }
+        Ok(())
+    }
+}
+
+fn depth(node: &Node) -> usize {
+    let mut max = 0;
+    let mut stack = vec![(node, 1usize)];
+    while let Some((n, d)) = stack.pop() {
+        max = max.max(d);
+        match &n.value {
+            Value::Array(items) => stack.extend(items.iter().map(|i| (i, d + 1))),
+            Value::Object(entries) => stack.extend(entries.iter().map(|e| (&e.value, d + 1))),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Block scalars and plain multi-line scalars can carry trailing line
+/// breaks in their span; labels look better without them.
+fn trim_scalar_span(text: &str, span: Span) -> Span {
+    let mut end = span.end.min(text.len());
+    let bytes = text.as_bytes();
+    while end > span.start && matches!(bytes[end - 1], b'\n' | b'\r' | b' ' | b'\t') {
+        end -= 1;
+    }
+    Span::new(span.start, end)
+}
+
+/// The YAML 1.2 core schema for plain scalars.
+fn resolve_plain(s: &str) -> Value {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return float(f64::INFINITY);
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return float(f64::NAN),
+        _ => {}
+    }
+    let bytes = s.as_bytes();
+    let (sign, digits) = match bytes[0] {
+        b'-' => (-1i64, &s[1..]),
+        b'+' => (1, &s[1..]),
+        _ => (1, s),
+    };
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return match digits.parse::<i64>() {
+            Ok(i) => Value::Number(Number {
+                value: (sign * i) as f64,
+                int: Some(sign * i),
+            }),
+            Err(_) => float(s.parse().unwrap_or(f64::NAN)),
+        };
+    }
+    if let Some(oct) = s.strip_prefix("0o") {
+        if let Ok(i) = i64::from_str_radix(oct, 8) {
+            return Value::Number(Number {
+                value: i as f64,
+                int: Some(i),
+            });
+        }
+    }
+    if let Some(hex) = s.strip_prefix("0x") {
+        if let Ok(i) = i64::from_str_radix(hex, 16) {
+            return Value::Number(Number {
+                value: i as f64,
+                int: Some(i),
+            });
+        }
+    }
+    if is_core_float(digits) {
+        if let Ok(f) = s.parse::<f64>() {
+            return float(f);
+        }
+    }
+    Value::String(s.to_string())
+}
+
+/// `( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`
+fn is_core_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let int_digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    i += int_digits;
+    let mut frac_digits = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        frac_digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        i += frac_digits;
+    }
+    if int_digits == 0 && frac_digits == 0 {
+        return false;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let exp = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if exp == 0 {
+            return false;
+        }
+        i += exp;
+    }
+    i == b.len()
+}
+
+fn float(value: f64) -> Value {
+    Value::Number(Number { value, int: None })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Node {
+        let mut docs = parse(text, Limits::default()).unwrap();
+        assert_eq!(docs.len(), 1);
+        docs.remove(0)
+    }
+
+    fn at<'a>(text: &'a str, n: &Node) -> &'a str {
+        &text[n.span.start..n.span.end]
+    }
+
+    #[test]
+    fn scalar_spans_cover_the_value() {
+        let text = "a: relu\nb: \"sig moid\"\nc: [1, 2.5, x]\nd: {k: 'v'}\n";
+        let n = one(text);
+        assert_eq!(at(text, n.get("a").unwrap()), "relu");
+        assert_eq!(at(text, n.get("b").unwrap()), "\"sig moid\"");
+        assert_eq!(at(text, n.get("c").unwrap()), "[1, 2.5, x]");
+        assert_eq!(at(text, n.get("d").unwrap()), "{k: 'v'}");
+        assert_eq!(at(text, n.get("d").unwrap().get("k").unwrap()), "'v'");
+        let c = n.get("c").unwrap().as_array().unwrap();
+        assert_eq!(c[0].as_u64(), Some(1));
+        assert_eq!(c[1].as_f64(), Some(2.5));
+        assert_eq!(c[2].as_str(), Some("x"));
+    }
+
+    #[test]
+    fn block_sequences_and_non_ascii() {
+        let text = "# ü comment\nlayers:\n  - type: Dense   # é\n    activation: relu\n";
+        let n = one(text);
+        let layers = n.get("layers").unwrap().as_array().unwrap();
+        let act = layers[0].get("activation").unwrap();
+        assert_eq!(at(text, act), "relu");
+        assert_eq!(at(text, layers[0].get("type").unwrap()), "Dense");
+    }
+
+    #[test]
+    fn core_schema() {
+        let n = one("[~, null, true, False, 0x1F, 0o17, 1e3, .inf, -.5, '1', yes, 1.2.3]");
+        let v: Vec<&Value> = n.as_array().unwrap().iter().map(|n| &n.value).collect();
+        assert_eq!(v[0], &Value::Null);
+        assert_eq!(v[1], &Value::Null);
+        assert_eq!(v[2], &Value::Bool(true));
+        assert_eq!(v[3], &Value::Bool(false));
+        assert_eq!(n.as_array().unwrap()[4].as_u64(), Some(31));
+        assert_eq!(n.as_array().unwrap()[5].as_u64(), Some(15));
+        assert_eq!(n.as_array().unwrap()[6].as_f64(), Some(1000.0));
+        assert_eq!(n.as_array().unwrap()[7].as_f64(), Some(f64::INFINITY));
+        assert_eq!(n.as_array().unwrap()[8].as_f64(), Some(-0.5));
+        assert_eq!(v[9], &Value::String("1".into()));
+        assert_eq!(v[10], &Value::String("yes".into()));
+        assert_eq!(v[11], &Value::String("1.2.3".into()));
+    }
+
+    #[test]
+    fn aliases_expand_and_bombs_stop() {
+        let n = one("a: &x {k: 1}\nb: *x\n");
+        assert_eq!(n.get("b").unwrap().get("k").unwrap().as_u64(), Some(1));
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let prev = format!("*a{}", i - 1);
+            bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
+        }
+        let err = parse(&bomb, Limits::default()).unwrap_err();
+        assert!(err.message.contains("node limit"), "{}", err.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let deep = format!("{}{}", "[".repeat(50_000), "]".repeat(50_000));
+        let err = parse(&deep, Limits::default()).unwrap_err();
+        assert!(err.message.contains("depth limit"), "{}", err.message);
+    }
+
+    #[test]
+    fn syntax_errors_have_a_place() {
+        let text = "a: [1, 2\nb: 3\n";
+        let err = parse(text, Limits::default()).unwrap_err();
+        assert!(err.span.start <= text.len());
+    }
+}
