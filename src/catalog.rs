@@ -48,7 +48,12 @@ pub struct ActivationInfo {
     pub positive: bool,
 }
 
-const fn act(name: &'static str, family: ActFamily, non_negative: bool, positive: bool) -> ActivationInfo {
+const fn act(
+    name: &'static str,
+    family: ActFamily,
+    non_negative: bool,
+    positive: bool,
+) -> ActivationInfo {
     ActivationInfo {
         name,
         family,
@@ -162,19 +167,44 @@ use InitFamily as I;
 pub static INITIALIZERS: &[InitializerInfo] = &[
     init("he_normal", "HeNormal", I::He, &[]),
     init("he_uniform", "HeUniform", I::He, &[]),
-    init("glorot_normal", "GlorotNormal", I::Glorot, &["xavier_normal"]),
-    init("glorot_uniform", "GlorotUniform", I::Glorot, &["xavier_uniform"]),
+    init(
+        "glorot_normal",
+        "GlorotNormal",
+        I::Glorot,
+        &["xavier_normal"],
+    ),
+    init(
+        "glorot_uniform",
+        "GlorotUniform",
+        I::Glorot,
+        &["xavier_uniform"],
+    ),
     init("lecun_normal", "LecunNormal", I::Lecun, &[]),
     init("lecun_uniform", "LecunUniform", I::Lecun, &[]),
-    init("variance_scaling", "VarianceScaling", I::VarianceScaling, &[]),
-    init("orthogonal", "Orthogonal", I::Orthogonal, &["OrthogonalInitializer"]),
+    init(
+        "variance_scaling",
+        "VarianceScaling",
+        I::VarianceScaling,
+        &[],
+    ),
+    init(
+        "orthogonal",
+        "Orthogonal",
+        I::Orthogonal,
+        &["OrthogonalInitializer"],
+    ),
     init("random_normal", "RandomNormal", I::Random, &["normal"]),
     init("random_uniform", "RandomUniform", I::Random, &["uniform"]),
     init("truncated_normal", "TruncatedNormal", I::Random, &[]),
     init("zeros", "Zeros", I::Constant, &["zero"]),
     init("ones", "Ones", I::Constant, &["one"]),
     init("constant", "Constant", I::Constant, &[]),
-    init("identity", "Identity", I::Identity, &["IdentityInitializer"]),
+    init(
+        "identity",
+        "Identity",
+        I::Identity,
+        &["IdentityInitializer"],
+    ),
     init("stft", "STFT", I::Other, &["STFTInitializer"]),
 ];
 
@@ -252,8 +282,20 @@ const fn loss(
 use LossFamily as L;
 
 pub static LOSSES: &[LossInfo] = &[
-    loss("mean_squared_error", "MeanSquaredError", L::Regression, &["mse", "MSE"], false),
-    loss("mean_absolute_error", "MeanAbsoluteError", L::Regression, &["mae", "MAE"], false),
+    loss(
+        "mean_squared_error",
+        "MeanSquaredError",
+        L::Regression,
+        &["mse", "MSE"],
+        false,
+    ),
+    loss(
+        "mean_absolute_error",
+        "MeanAbsoluteError",
+        L::Regression,
+        &["mae", "MAE"],
+        false,
+    ),
     loss(
         "mean_absolute_percentage_error",
         "MeanAbsolutePercentageError",
@@ -270,7 +312,13 @@ pub static LOSSES: &[LossInfo] = &[
     ),
     loss("huber", "Huber", L::Regression, &["huber_loss"], false),
     loss("log_cosh", "LogCosh", L::Regression, &["logcosh"], false),
-    loss("binary_crossentropy", "BinaryCrossentropy", L::BinaryCrossentropy, &[], true),
+    loss(
+        "binary_crossentropy",
+        "BinaryCrossentropy",
+        L::BinaryCrossentropy,
+        &["bce", "BCE"],
+        true,
+    ),
     loss(
         "binary_focal_crossentropy",
         "BinaryFocalCrossentropy",
@@ -308,9 +356,21 @@ pub static LOSSES: &[LossInfo] = &[
     ),
     loss("hinge", "Hinge", L::Hinge, &[], false),
     loss("squared_hinge", "SquaredHinge", L::Hinge, &[], false),
-    loss("categorical_hinge", "CategoricalHinge", L::CategoricalHinge, &[], false),
+    loss(
+        "categorical_hinge",
+        "CategoricalHinge",
+        L::CategoricalHinge,
+        &[],
+        false,
+    ),
     loss("poisson", "Poisson", L::Poisson, &[], false),
-    loss("cosine_similarity", "CosineSimilarity", L::Other, &[], false),
+    loss(
+        "cosine_similarity",
+        "CosineSimilarity",
+        L::Other,
+        &[],
+        false,
+    ),
     loss("ctc", "CTC", L::Other, &[], false),
     loss("dice", "Dice", L::Other, &[], false),
     loss("tversky", "Tversky", L::Other, &[], false),
@@ -325,16 +385,149 @@ pub fn loss_info(name: &str) -> Option<&'static LossInfo> {
 
 /// Every name a user may write for an initializer (for suggestions).
 pub fn initializer_names() -> impl Iterator<Item = &'static str> {
-    INITIALIZERS
-        .iter()
-        .flat_map(|i| [i.name, i.class].into_iter().chain(i.aliases.iter().copied()))
+    INITIALIZERS.iter().flat_map(|i| {
+        [i.name, i.class]
+            .into_iter()
+            .chain(i.aliases.iter().copied())
+    })
 }
 
 /// Every name a user may write for a loss (for suggestions).
 pub fn loss_names() -> impl Iterator<Item = &'static str> {
-    LOSSES
-        .iter()
-        .flat_map(|l| [l.name, l.class].into_iter().chain(l.aliases.iter().copied()))
+    LOSSES.iter().flat_map(|l| {
+        [l.name, l.class]
+            .into_iter()
+            .chain(l.aliases.iter().copied())
+    })
+}
+
+/// What a metric computes, for the metrics some rule needs to recognise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MetricFamily {
+    /// `accuracy` / `acc` as a string: Keras picks binary, categorical or
+    /// sparse categorical accuracy from the output and label shapes.
+    AutoAccuracy,
+    /// Binary accuracy: thresholds each prediction (at 0.5 by default).
+    BinaryAccuracy,
+    /// The other accuracies: categorical, sparse categorical, top-k (argmax
+    /// based) and `Accuracy` (exact match).
+    Accuracy,
+    /// Confusion-matrix metrics that threshold predictions as probabilities
+    /// in [0, 1]: precision, recall, AUC, true/false positives, ...
+    Thresholded,
+}
+
+impl MetricFamily {
+    /// Any accuracy: the fraction of predictions that match the label.
+    pub fn is_accuracy(self) -> bool {
+        !matches!(self, MetricFamily::Thresholded)
+    }
+}
+
+#[derive(Debug)]
+pub struct MetricInfo {
+    /// The name messages use (the snake_case function name).
+    pub name: &'static str,
+    pub family: MetricFamily,
+    /// Every spelling Keras accepts (function names, class names, aliases).
+    pub names: &'static [&'static str],
+}
+
+const fn metric(
+    name: &'static str,
+    family: MetricFamily,
+    names: &'static [&'static str],
+) -> MetricInfo {
+    MetricInfo {
+        name,
+        family,
+        names,
+    }
+}
+
+use MetricFamily as M;
+
+/// Accuracy and threshold metrics of `keras.metrics` (Keras 3 and tf-keras).
+pub static METRICS: &[MetricInfo] = &[
+    metric("accuracy", M::AutoAccuracy, &["accuracy", "acc"]),
+    metric("Accuracy", M::Accuracy, &["Accuracy"]),
+    metric(
+        "binary_accuracy",
+        M::BinaryAccuracy,
+        &["binary_accuracy", "BinaryAccuracy"],
+    ),
+    metric(
+        "categorical_accuracy",
+        M::Accuracy,
+        &["categorical_accuracy", "CategoricalAccuracy"],
+    ),
+    metric(
+        "sparse_categorical_accuracy",
+        M::Accuracy,
+        &["sparse_categorical_accuracy", "SparseCategoricalAccuracy"],
+    ),
+    metric(
+        "top_k_categorical_accuracy",
+        M::Accuracy,
+        &["top_k_categorical_accuracy", "TopKCategoricalAccuracy"],
+    ),
+    metric(
+        "sparse_top_k_categorical_accuracy",
+        M::Accuracy,
+        &[
+            "sparse_top_k_categorical_accuracy",
+            "SparseTopKCategoricalAccuracy",
+        ],
+    ),
+    metric("precision", M::Thresholded, &["precision", "Precision"]),
+    metric("recall", M::Thresholded, &["recall", "Recall"]),
+    metric("auc", M::Thresholded, &["auc", "AUC"]),
+    metric(
+        "true_positives",
+        M::Thresholded,
+        &["true_positives", "TruePositives"],
+    ),
+    metric(
+        "true_negatives",
+        M::Thresholded,
+        &["true_negatives", "TrueNegatives"],
+    ),
+    metric(
+        "false_positives",
+        M::Thresholded,
+        &["false_positives", "FalsePositives"],
+    ),
+    metric(
+        "false_negatives",
+        M::Thresholded,
+        &["false_negatives", "FalseNegatives"],
+    ),
+    metric(
+        "precision_at_recall",
+        M::Thresholded,
+        &["precision_at_recall", "PrecisionAtRecall"],
+    ),
+    metric(
+        "recall_at_precision",
+        M::Thresholded,
+        &["recall_at_precision", "RecallAtPrecision"],
+    ),
+    metric(
+        "sensitivity_at_specificity",
+        M::Thresholded,
+        &["sensitivity_at_specificity", "SensitivityAtSpecificity"],
+    ),
+    metric(
+        "specificity_at_sensitivity",
+        M::Thresholded,
+        &["specificity_at_sensitivity", "SpecificityAtSensitivity"],
+    ),
+    metric("binary_io_u", M::Thresholded, &["binary_io_u", "BinaryIoU"]),
+];
+
+/// The accuracy or threshold metric a name denotes, when it is one.
+pub fn metric_info(name: &str) -> Option<&'static MetricInfo> {
+    METRICS.iter().find(|m| m.names.contains(&name))
 }
 
 /// The closest known name to a misspelt one, when it is close enough to be
@@ -344,7 +537,9 @@ pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
     let mut best: Option<(&str, f64)> = None;
     for cand in candidates {
         let score = if cand.eq_ignore_ascii_case(name)
-            || cand.replace('_', "").eq_ignore_ascii_case(&name.replace('_', ""))
+            || cand
+                .replace('_', "")
+                .eq_ignore_ascii_case(&name.replace('_', ""))
         {
             2.0
         } else {

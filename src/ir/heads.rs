@@ -19,14 +19,13 @@ fn link_successors(model: &mut Model) {
     for l in model.layers.iter_mut() {
         l.outputs.clear();
     }
-    let edges: Vec<(LayerId, LayerId)> = model
-        .layers
-        .iter()
-        .flat_map(|l| l.inputs.iter().map(move |&i| (i, l.id)))
-        .collect();
-    for (from, to) in edges {
-        if !model.layers[from].outputs.contains(&to) {
-            model.layers[from].outputs.push(to);
+    let mut seen = std::collections::HashSet::new();
+    for to in 0..model.layers.len() {
+        for i in 0..model.layers[to].inputs.len() {
+            let from = model.layers[to].inputs[i];
+            if seen.insert((from, to)) {
+                model.layers[from].outputs.push(to);
+            }
         }
     }
 }
@@ -77,6 +76,11 @@ fn detect_cycles(model: &mut Model) {
     }
 }
 
+/// Layers a walk back from one output visits at most.
+const MAX_HEAD_WALK: usize = 1024;
+/// Earlier activations kept per head (rules look at the last few).
+const MAX_EARLIER_ACTIVATIONS: usize = 16;
+
 /// Walks back from an output to find the layer with the units and the
 /// activations applied on the way.
 fn build_heads(model: &mut Model) {
@@ -94,13 +98,16 @@ fn build_heads(model: &mut Model) {
             loss: None,
             metrics: Vec::new(),
         };
+        // `cur` is the layer in its graph (whose inputs the walk follows);
+        // `eff` is what it computes (the layer inside a wrapper).
         let mut cur = out.layer;
         let mut tensor = out.tensor;
         let mut steps = 0;
-        while steps <= model.layers.len() {
+        // Bounded: thousands of outputs at the end of a long chain of
+        // activation layers must not cost outputs x chain steps.
+        while steps <= model.layers.len().min(MAX_HEAD_WALK) {
             steps += 1;
-            let layer = &model.layers[cur];
-            if let Some(g) = layer.nested {
+            if let Some(g) = model.layers[cur].nested {
                 let inner = &model.graphs[g];
                 match inner.outputs.get(tensor).or(inner.outputs.first()) {
                     Some(o) => {
@@ -111,44 +118,49 @@ fn build_heads(model: &mut Model) {
                     None => break,
                 }
             }
-            let class = layer.class();
-            if matches!(class, "TimeDistributed" | "Bidirectional") {
-                match layer.wrapped {
-                    Some(w) => {
-                        cur = w;
-                        continue;
-                    }
+            let mut eff = cur;
+            let mut hops = 0;
+            while matches!(
+                model.layers[eff].class(),
+                "TimeDistributed" | "Bidirectional"
+            ) && hops < 8
+            {
+                match model.layers[eff].wrapped {
+                    Some(w) => eff = w,
                     None => break,
                 }
+                hops += 1;
             }
+            let layer = &model.layers[eff];
+            let class = layer.class();
+            let record = |head: &mut Head, a: &super::ActivationRef| {
+                let ha = HeadActivation {
+                    activation: a.clone(),
+                    layer: eff,
+                };
+                if head.activation.is_none() {
+                    head.activation = Some(ha);
+                } else if !a.family().is_some_and(|f| f.is_linear())
+                    && head.earlier_activations.len() < MAX_EARLIER_ACTIVATIONS
+                {
+                    head.earlier_activations.push(ha);
+                }
+            };
             let is_act_layer = class == "Activation" || catalog::activation_layer(class).is_some();
             if is_act_layer {
-                if let Some(a) = &layer.activation {
-                    let ha = HeadActivation {
-                        activation: a.clone(),
-                        layer: cur,
-                    };
-                    if head.activation.is_none() {
-                        head.activation = Some(ha);
-                    } else if !a.family().is_some_and(|f| f.is_linear()) {
-                        head.earlier_activations.push(ha);
-                    }
+                match &layer.activation {
+                    // `Activation('linear')` changes nothing: look further back.
+                    Some(a) if a.family().is_some_and(|f| f.is_linear()) => {}
+                    Some(a) => record(&mut head, a),
+                    None => {}
                 }
             } else if catalog::is_shape_layer(class) || catalog::is_dropout(class) {
                 // values pass through unchanged
             } else if layer.units.is_some() || layer.is_weight_layer() || layer.is_recurrent() {
-                head.producer = Some(cur);
+                head.producer = Some(eff);
                 head.units = layer.units.clone();
                 if let Some(a) = &layer.activation {
-                    let ha = HeadActivation {
-                        activation: a.clone(),
-                        layer: cur,
-                    };
-                    if head.activation.is_none() {
-                        head.activation = Some(ha);
-                    } else if !a.family().is_some_and(|f| f.is_linear()) {
-                        head.earlier_activations.push(ha);
-                    }
+                    record(&mut head, a);
                 }
                 break;
             } else {
@@ -156,7 +168,7 @@ fn build_heads(model: &mut Model) {
                 // activation is whatever was found so far.
                 break;
             }
-            match layer.inputs.as_slice() {
+            match model.layers[cur].inputs.as_slice() {
                 [single] => {
                     cur = *single;
                     tensor = 0;
@@ -304,5 +316,6 @@ pub fn head_span(model: &Model, head: &Head) -> crate::tree::Span {
 
 /// `Spanned` helper used by builders.
 pub fn spanned_str(node: &Node) -> Option<Spanned<String>> {
-    node.as_str().map(|s| Spanned::new(s.to_string(), node.span))
+    node.as_str()
+        .map(|s| Spanned::new(s.to_string(), node.span))
 }

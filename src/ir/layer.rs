@@ -2,9 +2,9 @@
 //! initializers, units and rates, with Keras's defaults where a key is absent.
 
 use super::read;
-use super::{Layer, Spanned};
+use super::{BuildError, Layer, Spanned};
 use crate::catalog;
-use crate::tree::{Node, Span};
+use crate::tree::{Entry, Node, Span, Value};
 
 /// A layer with only its identity filled in; `fill` reads the rest.
 pub fn new_layer(
@@ -22,7 +22,7 @@ pub fn new_layer(
         class,
         name,
         span,
-        config: config.cloned(),
+        config: config.map(own_arguments),
         activation: None,
         recurrent_activation: None,
         kernel_initializer: None,
@@ -37,9 +37,33 @@ pub fn new_layer(
         custom,
     };
     if !custom {
-        fill(&mut layer);
+        fill(&mut layer, config);
     }
     layer
+}
+
+/// A copy of a layer's constructor arguments without the `layers` lists of
+/// nested models in them (a model used as a layer, or wrapped by one): those
+/// layers are layers of their own in the IR, and copying them into every
+/// enclosing layer's config made building a model nested N deep cost N
+/// copies of it.
+fn own_arguments(config: &Node) -> Node {
+    let value = match &config.value {
+        Value::Object(entries) => Value::Object(
+            entries
+                .iter()
+                .filter(|e| !(e.key == "layers" && e.value.as_array().is_some()))
+                .map(|e| Entry {
+                    key: e.key.clone(),
+                    key_span: e.key_span,
+                    value: own_arguments(&e.value),
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(own_arguments).collect()),
+        other => other.clone(),
+    };
+    Node::new(value, config.span)
 }
 
 /// Keras's default activation for a layer class that takes one.
@@ -54,11 +78,12 @@ fn default_activation(class: &str) -> Option<&'static str> {
     }
 }
 
-fn fill(layer: &mut Layer) {
+/// `config` is the node `layer.config` was cloned from: reading it instead
+/// of cloning the clone again keeps building the IR linear in the file size.
+fn fill(layer: &mut Layer, config: Option<&Node>) {
     let class = layer.class.value.clone();
     let class_span = layer.class.span;
-    let config = layer.config.clone();
-    let get = |key: &str| config.as_ref().and_then(|c| c.get(key));
+    let get = |key: &str| config.and_then(|c| c.get(key));
 
     // The activation: an activation layer's class, `activation`, or the default.
     if let Some(act) = catalog::activation_layer(&class) {
@@ -113,5 +138,73 @@ fn fill(layer: &mut Layer) {
         if let Some(r) = node.as_f64() {
             layer.rate = Some(Spanned::new(r, node.span));
         }
+    }
+}
+
+/// Type checks for the constructor arguments the rules read (`units`,
+/// `filters`, activations, kernel initializers, `rate`): a wrong-typed value
+/// becomes a problem on that value. `object_form` names how the format
+/// writes an initializer object, for the message.
+pub fn check_values(config: &Node, object_form: &str, problems: &mut Vec<BuildError>) {
+    let mut problem = |message: String, span: Span, help: Option<&str>| {
+        let mut e = BuildError::new(message, span);
+        if let Some(h) = help {
+            e = e.help(h);
+        }
+        problems.push(e);
+    };
+    for key in ["units", "filters"] {
+        if let Some(v) = config.get_some(key) {
+            if v.as_u64().is_none_or(|u| u == 0) {
+                problem(
+                    format!("`{key}` must be a positive integer, found {}", describe(v)),
+                    v.span,
+                    None,
+                );
+            }
+        }
+    }
+    for key in ["activation", "recurrent_activation"] {
+        if let Some(v) = config.get(key) {
+            if read::activation(v).is_none() {
+                problem(
+                    format!("`{key}` must be an activation name, found {}", describe(v)),
+                    v.span,
+                    Some("write a Keras activation name such as `relu`"),
+                );
+            }
+        }
+    }
+    for key in ["kernel_initializer", "recurrent_initializer"] {
+        if let Some(v) = config.get_some(key) {
+            if read::initializer(v).is_none() {
+                problem(
+                    format!(
+                        "`{key}` must be an initializer name or {object_form}, found {}",
+                        describe(v)
+                    ),
+                    v.span,
+                    None,
+                );
+            }
+        }
+    }
+    if let Some(v) = config.get_some("rate") {
+        if v.as_f64().is_none_or(|r| !r.is_finite()) {
+            problem(
+                format!("`rate` must be a number, found {}", describe(v)),
+                v.span,
+                None,
+            );
+        }
+    }
+}
+
+/// A value for messages: strings quoted, numbers as written, else the kind.
+pub fn describe(node: &Node) -> String {
+    match &node.value {
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Number(n) => format!("{}", n.value),
+        _ => node.kind_name().to_string(),
     }
 }

@@ -8,8 +8,8 @@
 //! text it came from.
 
 pub mod heads;
-pub mod layer;
 pub mod keras;
+pub mod layer;
 pub mod simple;
 
 use crate::catalog::{self, ActFamily, ActivationInfo, InitFamily, InitializerInfo, LossInfo};
@@ -106,7 +106,8 @@ pub struct Graph {
     pub name: Option<String>,
     /// The layer entry that is this nested model; `None` for the top level.
     pub owner: Option<LayerId>,
-    /// Layers in the order the config lists them.
+    /// Layers in the order the config lists them (which is increasing id
+    /// order: ids are handed out as the config is read).
     pub layers: Vec<LayerId>,
     pub inputs: Vec<LayerId>,
     /// Output layers, in output order, with the output's name.
@@ -171,10 +172,7 @@ impl InitializerRef {
         if info.family != InitFamily::VarianceScaling {
             return Some(info.family);
         }
-        let scale = self
-            .param("scale")
-            .and_then(|n| n.as_f64())
-            .unwrap_or(1.0);
+        let scale = self.param("scale").and_then(|n| n.as_f64()).unwrap_or(1.0);
         let mode = self
             .param("mode")
             .and_then(|n| n.as_str())
@@ -387,16 +385,49 @@ impl Model {
         match layer.name() {
             Some(n) => format!("`{n}`"),
             None => {
-                let pos = self.graphs[layer.graph]
-                    .layers
-                    .iter()
-                    .position(|&l| l == id)
-                    .map(|p| p + 1);
-                match pos {
-                    Some(p) => format!("layer {p} (`{}`)", layer.class()),
-                    None => format!("the `{}` layer", layer.class()),
+                // Ids are handed out in the order layers are listed, so the
+                // list is sorted and a binary search finds the position
+                // (messages for 20,000 unnamed layers must not cost 20,000²
+                // steps); a wrapped layer is in no list.
+                let layers = &self.graphs[layer.graph].layers;
+                let pos = match layers.binary_search(&id) {
+                    Ok(p) => Some(p),
+                    Err(_) if layer.wrapper.is_none() => layers.iter().position(|&l| l == id),
+                    Err(_) => None,
+                }
+                .map(|p| p + 1);
+                match (pos, layer.wrapper) {
+                    (Some(p), _) => format!("layer {p} (`{}`)", layer.class()),
+                    // An unnamed wrapped layer: "the `LSTM` in layer 2 (`Bidirectional`)".
+                    (None, Some(w)) if w != id => {
+                        format!("the `{}` in {}", layer.class(), self.describe_layer(w))
+                    }
+                    (None, _) => format!("the `{}` layer", layer.class()),
                 }
             }
+        }
+    }
+
+    /// How messages name an output head: its producing layer ("`dense_2`"),
+    /// followed by the output's name when the model has several outputs
+    /// and the name differs ("`dense_2` (output `price`)").
+    pub fn describe_head(&self, head: &Head) -> String {
+        let id = head.producer.unwrap_or(head.output_layer);
+        let layer = self.describe_layer(id);
+        if self.heads.len() > 1 && layer != format!("`{}`", head.name) {
+            format!("{layer} (output `{}`)", head.name)
+        } else {
+            layer
+        }
+    }
+
+    /// How messages name a layer of an output head: "the output layer `out`",
+    /// or "the `Dense` output layer" when it has no name.
+    pub fn describe_output_layer(&self, id: LayerId) -> String {
+        let layer = &self.layers[id];
+        match layer.name() {
+            Some(n) => format!("the output layer `{n}`"),
+            None => format!("the `{}` output layer", layer.class()),
         }
     }
 
@@ -500,7 +531,8 @@ pub mod read {
                 }
                 let custom = class_name.contains('>')
                     || registered.is_some_and(|r| r.contains('>'))
-                    || module.is_some_and(|m| !m.starts_with("keras") && !m.starts_with("tf_keras"));
+                    || module
+                        .is_some_and(|m| !m.starts_with("keras") && !m.starts_with("tf_keras"));
                 // The simple format allows `{type: X, stddev: ...}`: the mapping is the config.
                 let config = match config {
                     Some(c) if c.as_object().is_some() => Some(c),
@@ -581,11 +613,16 @@ pub mod read {
 
     pub fn loss(node: &Node) -> Option<LossRef> {
         let obj = named_object(node)?;
-        let from_logits = obj.config.and_then(|c| c.get("from_logits")).and_then(|f| {
-            f.as_bool().map(|b| Spanned::new(b, f.span))
-        });
+        let from_logits = obj
+            .config
+            .and_then(|c| c.get("from_logits"))
+            .and_then(|f| f.as_bool().map(|b| Spanned::new(b, f.span)));
         // tf-keras wraps plain functions: {class_name: "LossFunctionWrapper", config: {fn: "..."}}
-        let (name, custom) = match obj.config.and_then(|c| c.get("fn")).and_then(|f| f.as_str()) {
+        let (name, custom) = match obj
+            .config
+            .and_then(|c| c.get("fn"))
+            .and_then(|f| f.as_str())
+        {
             Some(f) if obj.name == "LossFunctionWrapper" => (f.to_string(), f.contains('>')),
             _ => (obj.name.clone(), obj.custom),
         };
@@ -606,7 +643,11 @@ pub mod read {
     pub fn metric(node: &Node) -> Option<MetricRef> {
         let obj = named_object(node)?;
         // tf-keras HDF5 training_config: MeanMetricWrapper{name, fn}
-        let name = match obj.config.and_then(|c| c.get("fn")).and_then(|f| f.as_str()) {
+        let name = match obj
+            .config
+            .and_then(|c| c.get("fn"))
+            .and_then(|f| f.as_str())
+        {
             Some(f) if obj.name == "MeanMetricWrapper" => f.to_string(),
             _ => obj.name,
         };

@@ -35,7 +35,10 @@ pub fn build(root: &Node) -> Detected {
     let layers = root.get("layers").expect("checked by looks_like_simple");
     let Some(items) = layers.as_array() else {
         return Detected::Malformed(vec![BuildError::new(
-            format!("`layers` must be a list of layers, found {}", layers.kind_name()),
+            format!(
+                "`layers` must be a list of layers, found {}",
+                layers.kind_name()
+            ),
             layers.span,
         )
         .help("write `layers:` followed by one `- type: ...` entry per layer")]);
@@ -50,10 +53,7 @@ pub fn build(root: &Node) -> Detected {
     let graph = b.graph(items, None);
     let out = b.model.graphs[graph].layers.last().copied();
     if let Some(last) = out {
-        let name = b.model.layers[last]
-            .name()
-            .unwrap_or("output")
-            .to_string();
+        let name = b.model.layers[last].name().unwrap_or("output").to_string();
         let span = b.model.layers[last].span;
         b.model.graphs[graph].outputs.push(Output {
             name,
@@ -95,7 +95,10 @@ impl Builder {
                 Some(t) => self.model.task = Some(Spanned::new(t, task.span)),
                 None => {
                     let options = ["regression", "binary", "multiclass", "multilabel"];
-                    let help = match task.as_str().and_then(|s| catalog::closest(s, options.into_iter())) {
+                    let help = match task
+                        .as_str()
+                        .and_then(|s| catalog::closest(s, options.into_iter()))
+                    {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => "use one of: regression, binary, multiclass, multilabel".into(),
                     };
@@ -111,7 +114,10 @@ impl Builder {
             match classes.as_u64().filter(|&c| c >= 1) {
                 Some(c) => self.model.classes = Some(Spanned::new(c, classes.span)),
                 None => self.problem(
-                    format!("`classes` must be a positive integer, found {}", classes.kind_name()),
+                    format!(
+                        "`classes` must be a positive integer, found {}",
+                        classes.kind_name()
+                    ),
                     classes.span,
                     None,
                 ),
@@ -120,7 +126,10 @@ impl Builder {
         if let Some(input) = root.get_some("input") {
             if input.as_object().is_none() {
                 self.problem(
-                    format!("`input` must be a mapping (shape, range), found {}", input.kind_name()),
+                    format!(
+                        "`input` must be a mapping (shape, range), found {}",
+                        input.kind_name()
+                    ),
                     input.span,
                     None,
                 );
@@ -150,14 +159,16 @@ impl Builder {
     }
 
     fn check_loss_shape(&mut self, loss: &Node) {
-        let ok = match &loss.value {
-            Value::String(_) | Value::Null => true,
-            Value::Object(_) | Value::Array(_) => true,
-            _ => false,
-        };
+        let ok = matches!(
+            &loss.value,
+            Value::String(_) | Value::Null | Value::Object(_) | Value::Array(_)
+        );
         if !ok {
             self.problem(
-                format!("`loss` must be a name, a mapping or a list, found {}", loss.kind_name()),
+                format!(
+                    "`loss` must be a name, a mapping or a list, found {}",
+                    loss.kind_name()
+                ),
                 loss.span,
                 None,
             );
@@ -190,7 +201,10 @@ impl Builder {
         }
         if owner.is_some() {
             if let Some(last) = prev {
-                let name = self.model.layers[last].name().unwrap_or("output").to_string();
+                let name = self.model.layers[last]
+                    .name()
+                    .unwrap_or("output")
+                    .to_string();
                 let span = self.model.layers[last].span;
                 self.model.graphs[gid].outputs.push(Output {
                     name,
@@ -206,7 +220,10 @@ impl Builder {
     fn layer(&mut self, item: &Node, graph: usize) -> Option<LayerId> {
         if item.as_object().is_none() {
             self.problem(
-                format!("a layer must be a mapping with a `type`, found {}", item.kind_name()),
+                format!(
+                    "a layer must be a mapping with a `type`, found {}",
+                    item.kind_name()
+                ),
                 item.span,
                 Some("write each layer as `- type: Dense` followed by its arguments"),
             );
@@ -223,7 +240,10 @@ impl Builder {
         };
         let Some(class) = class_node.as_str() else {
             self.problem(
-                format!("`type` must be a Keras layer class name, found {}", class_node.kind_name()),
+                format!(
+                    "`type` must be a Keras layer class name, found {}",
+                    class_node.kind_name()
+                ),
                 class_node.span,
                 None,
             );
@@ -260,7 +280,10 @@ impl Builder {
                     }
                 }
                 Some(other) => self.problem(
-                    format!("`{inner_key}` of a {class} must be a layer mapping, found {}", other.kind_name()),
+                    format!(
+                        "`{inner_key}` of a {class} must be a layer mapping, found {}",
+                        other.kind_name()
+                    ),
                     other.span,
                     None,
                 ),
@@ -270,7 +293,10 @@ impl Builder {
                     None,
                 ),
             }
-            if let Some(back) = item.get("backward_layer").filter(|b| b.as_object().is_some()) {
+            if let Some(back) = item
+                .get("backward_layer")
+                .filter(|b| b.as_object().is_some())
+            {
                 if let Some(b) = self.layer(back, graph) {
                     self.model.layers[b].wrapper = Some(id);
                 }
@@ -298,58 +324,6 @@ impl Builder {
 
     /// Type checks for the arguments the rules read.
     fn check_values(&mut self, item: &Node) {
-        for key in ["units", "filters"] {
-            if let Some(v) = item.get_some(key) {
-                if v.as_u64().is_none_or(|u| u == 0) {
-                    self.problem(
-                        format!("`{key}` must be a positive integer, found {}", describe(v)),
-                        v.span,
-                        None,
-                    );
-                }
-            }
-        }
-        for key in ["activation", "recurrent_activation"] {
-            if let Some(v) = item.get(key) {
-                if super::read::activation(v).is_none() {
-                    self.problem(
-                        format!("`{key}` must be an activation name, found {}", describe(v)),
-                        v.span,
-                        Some("write a Keras activation name such as `relu`"),
-                    );
-                }
-            }
-        }
-        for key in ["kernel_initializer", "recurrent_initializer"] {
-            if let Some(v) = item.get_some(key) {
-                if super::read::initializer(v).is_none() {
-                    self.problem(
-                        format!(
-                            "`{key}` must be an initializer name or `{{type: ...}}`, found {}",
-                            describe(v)
-                        ),
-                        v.span,
-                        None,
-                    );
-                }
-            }
-        }
-        if let Some(v) = item.get_some("rate") {
-            if v.as_f64().is_none_or(|r| !r.is_finite()) {
-                self.problem(
-                    format!("`rate` must be a number, found {}", describe(v)),
-                    v.span,
-                    None,
-                );
-            }
-        }
-    }
-}
-
-fn describe(node: &Node) -> String {
-    match &node.value {
-        Value::String(s) => format!("the string {s:?}"),
-        Value::Number(n) => format!("{}", n.value),
-        _ => node.kind_name().to_string(),
+        super::layer::check_values(item, "`{type: ...}`", &mut self.model.problems);
     }
 }

@@ -72,7 +72,7 @@ impl<'a> Parser<'a> {
                 start,
                 start + 1,
                 format!(
-                    "document has more than {} values (node limit)",
+                    "document has more than {} values (node limit, `max-nodes`)",
                     self.limits.max_nodes
                 ),
             ));
@@ -121,7 +121,7 @@ impl<'a> Parser<'a> {
                 start,
                 start + 1,
                 format!(
-                    "nesting deeper than {} levels (depth limit)",
+                    "nesting deeper than {} levels (depth limit, `max-depth`)",
                     self.limits.max_depth
                 ),
             ));
@@ -197,7 +197,10 @@ impl<'a> Parser<'a> {
             }
         }
         self.depth -= 1;
-        Ok(Node::new(Value::Object(entries), Span::new(start, self.pos)))
+        Ok(Node::new(
+            Value::Object(entries),
+            Span::new(start, self.pos),
+        ))
     }
 
     fn string(&mut self) -> Result<String, SyntaxError> {
@@ -321,7 +324,11 @@ impl<'a> Parser<'a> {
         }
         let raw = &self.text[start..self.pos];
         let value: f64 = raw.parse().unwrap_or(f64::NAN);
-        let int = if is_int { raw.parse::<i64>().ok() } else { None };
+        let int = if is_int {
+            raw.parse::<i64>().ok()
+        } else {
+            None
+        };
         Ok(Node::new(
             Value::Number(Number { value, int }),
             Span::new(start, self.pos),
@@ -370,7 +377,17 @@ mod tests {
 
     #[test]
     fn rejects_what_python_rejects() {
-        for bad in ["[1,]", "{'a': 1}", "01", "1.", "[1 2]", "\"a\tb\"", "{\"a\" 1}", "", "// x\n1"] {
+        for bad in [
+            "[1,]",
+            "{'a': 1}",
+            "01",
+            "1.",
+            "[1 2]",
+            "\"a\tb\"",
+            "{\"a\" 1}",
+            "",
+            "// x\n1",
+        ] {
             assert!(p(bad).is_err(), "{bad:?} should not parse");
         }
     }

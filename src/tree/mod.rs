@@ -176,12 +176,16 @@ pub struct SyntaxError {
 
 /// Bounds applied while building a tree, so hostile input cannot exhaust
 /// the stack or memory.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Maximum nesting depth of arrays/objects.
     pub max_depth: usize,
     /// Maximum number of nodes, counting nodes produced by YAML aliases.
     pub max_nodes: usize,
+    /// Maximum number of nodes copied for YAML anchors and aliases (an
+    /// alias is expanded into a copy of what its anchor names, so a few
+    /// lines of nested aliases can stand for billions of nodes).
+    pub max_alias_nodes: usize,
 }
 
 impl Default for Limits {
@@ -189,6 +193,7 @@ impl Default for Limits {
         Limits {
             max_depth: 256,
             max_nodes: 5_000_000,
+            max_alias_nodes: 1_000_000,
         }
     }
 }

@@ -18,13 +18,11 @@ pub fn parse(text: &str, limits: Limits) -> Result<Vec<Node>, SyntaxError> {
         stack: Vec::new(),
         anchors: HashMap::new(),
         nodes: 0,
+        copied: 0,
         docs: Vec::new(),
         doc_root: None,
     };
-    loop {
-        let Some(next) = parser.next_event() else {
-            break;
-        };
+    while let Some(next) = parser.next_event() {
         let (event, span) = match next {
             Ok(ev) => ev,
             Err(e) => {
@@ -34,7 +32,8 @@ pub fn parse(text: &str, limits: Limits) -> Result<Vec<Node>, SyntaxError> {
                     end = at + c.len_utf8();
                 }
                 let message = if e.info().contains("recursion limit") {
-                    "nesting too deep (depth limit of the YAML parser)".to_string()
+                    "`[` and `{` nested more than 255 deep (the YAML parser's fixed depth limit)"
+                        .to_string()
                 } else {
                     e.info().to_string()
                 };
@@ -44,7 +43,10 @@ pub fn parse(text: &str, limits: Limits) -> Result<Vec<Node>, SyntaxError> {
                 });
             }
         };
-        let span = Span::new(offsets.byte(span.start.index()), offsets.byte(span.end.index()));
+        let span = Span::new(
+            offsets.byte(span.start.index()),
+            offsets.byte(span.end.index()),
+        );
         match event {
             Event::StreamEnd => break,
             Event::DocumentStart(_) => builder.doc_root = None,
@@ -109,6 +111,8 @@ struct Builder {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     nodes: usize,
+    /// Nodes copied for anchors and aliases, against `max_alias_nodes`.
+    copied: usize,
     docs: Vec<Node>,
     doc_root: Option<Node>,
 }
@@ -119,11 +123,36 @@ impl Builder {
         if self.nodes > self.limits.max_nodes {
             return Err(SyntaxError {
                 message: format!(
-                    "document has more than {} values{what} (node limit)",
+                    "document has more than {} values{what} (node limit, `max-nodes`)",
                     self.limits.max_nodes
                 ),
                 span,
             });
+        }
+        Ok(())
+    }
+
+    /// Counts a copy of `n` nodes made for an anchor or an alias; checked
+    /// before the copy is made.
+    fn copy(&mut self, n: usize, span: Span) -> Result<(), SyntaxError> {
+        self.copied = self.copied.saturating_add(n);
+        if self.copied > self.limits.max_alias_nodes {
+            return Err(SyntaxError {
+                message: format!(
+                    "YAML aliases expand to more than {} values (alias expansion limit, `max-alias-nodes`)",
+                    self.limits.max_alias_nodes
+                ),
+                span,
+            });
+        }
+        Ok(())
+    }
+
+    /// Remembers an anchored node for later aliases.
+    fn anchor(&mut self, anchor: usize, node: &Node) -> Result<(), SyntaxError> {
+        if anchor > 0 {
+            self.copy(node.count(), node.span)?;
+            self.anchors.insert(anchor, node.clone());
         }
         Ok(())
     }
@@ -141,9 +170,7 @@ impl Builder {
                 };
                 let span = trim_scalar_span(text, span);
                 let node = Node::new(value, span);
-                if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
-                }
+                self.anchor(anchor, &node)?;
                 self.complete(node)
             }
             Event::Alias(id) => {
@@ -153,12 +180,16 @@ impl Builder {
                         span,
                     });
                 };
-                let target = target.clone();
-                self.count(target.count(), span, " after expanding aliases")?;
-                if self.stack.len() + depth(&target) > self.limits.max_depth {
+                // Counted before the copy is made.
+                let size = target.count();
+                let target_depth = depth(target);
+                self.copy(size, span)?;
+                self.count(size, span, " after expanding aliases")?;
+                let target = self.anchors[&id].clone();
+                if self.stack.len() + target_depth > self.limits.max_depth {
                     return Err(SyntaxError {
                         message: format!(
-                            "nesting deeper than {} levels (depth limit)",
+                            "nesting deeper than {} levels (depth limit, `max-depth`)",
                             self.limits.max_depth
                         ),
                         span,
@@ -171,7 +202,7 @@ impl Builder {
                 if self.stack.len() >= self.limits.max_depth {
                     return Err(SyntaxError {
                         message: format!(
-                            "nesting deeper than {} levels (depth limit)",
+                            "nesting deeper than {} levels (depth limit, `max-depth`)",
                             self.limits.max_depth
                         ),
                         span,
@@ -219,17 +250,15 @@ impl Builder {
                 };
                 // Flow collections end at their closing bracket; block
                 // collections end with their last value.
-                let closes_flow = span.end > 0
-                    && matches!(text.as_bytes().get(span.end - 1), Some(b']' | b'}'));
+                let closes_flow =
+                    span.end > 0 && matches!(text.as_bytes().get(span.end - 1), Some(b']' | b'}'));
                 let end = if closes_flow {
                     span.end
                 } else {
                     last_end.unwrap_or(span.end).max(start)
                 };
                 let node = Node::new(value, Span::new(start, end));
-                if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
-                }
+                self.anchor(anchor, &node)?;
                 self.complete(node)
             }
             _ => Ok(()),
@@ -284,8 +313,36 @@ fn depth(node: &Node) -> usize {
 /// Block scalars and plain multi-line scalars can carry trailing line
 /// breaks in their span; labels look better without them.
 fn trim_scalar_span(text: &str, span: Span) -> Span {
-    let mut end = span.end.min(text.len());
     let bytes = text.as_bytes();
+    // A quoted scalar ends at its closing quote (the parser's span can run
+    // on over trailing spaces and a comment).
+    match bytes.get(span.start) {
+        Some(b'"') => {
+            let mut i = span.start + 1;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\\' => i += 2,
+                    b'"' => return Span::new(span.start, i + 1),
+                    _ => i += 1,
+                }
+            }
+        }
+        Some(b'\'') => {
+            let mut i = span.start + 1;
+            while i < bytes.len() {
+                if bytes[i] == b'\'' {
+                    if bytes.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    return Span::new(span.start, i + 1);
+                }
+                i += 1;
+            }
+        }
+        _ => {}
+    }
+    let mut end = span.end.min(text.len());
     while end > span.start && matches!(bytes[end - 1], b'\n' | b'\r' | b' ' | b'\t') {
         end -= 1;
     }
@@ -407,6 +464,15 @@ mod tests {
     }
 
     #[test]
+    fn quoted_scalars_end_at_their_closing_quote() {
+        let text = "a: \"rl\\\"eu\"  # typo\nb: 'it''s'   # c\n";
+        let n = one(text);
+        assert_eq!(at(text, n.get("a").unwrap()), "\"rl\\\"eu\"");
+        assert_eq!(n.get("a").unwrap().as_str(), Some("rl\"eu"));
+        assert_eq!(at(text, n.get("b").unwrap()), "'it''s'");
+    }
+
+    #[test]
     fn block_sequences_and_non_ascii() {
         let text = "# ü comment\nlayers:\n  - type: Dense   # é\n    activation: relu\n";
         let n = one(text);
@@ -444,6 +510,18 @@ mod tests {
             bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
         }
         let err = parse(&bomb, Limits::default()).unwrap_err();
+        assert!(
+            err.message.contains("alias expansion limit"),
+            "{}",
+            err.message
+        );
+        // Without the alias limit, the node limit stops it.
+        let loose = Limits {
+            max_alias_nodes: usize::MAX,
+            max_nodes: 100_000,
+            ..Limits::default()
+        };
+        let err = parse(&bomb, loose).unwrap_err();
         assert!(err.message.contains("node limit"), "{}", err.message);
     }
 
