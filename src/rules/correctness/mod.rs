@@ -1,7 +1,8 @@
 //! Correctness rules.
 
+pub mod duplicate_layer_name;
 pub mod unknown_activation;
 pub mod unknown_initializer;
 pub mod unknown_loss;
 pub mod unresolved_reference;
-pub mod duplicate_layer_name;
+pub mod unused_suppression;

@@ -1,6 +1,10 @@
 //! ACT001 `unknown-activation`: activation name Keras does not know.
 
-use crate::rules::{Rule, RuleMeta};
+use crate::catalog;
+use crate::diagnostic::Diagnostic;
+use crate::fix::{self, Change, FixPlan};
+use crate::ir::{ActivationRef, Layer};
+use crate::rules::{Context, Rule, RuleMeta};
 
 crate::declare_rule! {
     /// Activation name Keras does not know.
@@ -10,6 +14,7 @@ crate::declare_rule! {
         category: Correctness,
         severity: Error,
         summary: "activation name Keras does not know",
+        fix: Safe,
     }
 }
 
@@ -18,5 +23,128 @@ pub static META: &RuleMeta = &UnknownActivation::META;
 impl Rule for UnknownActivation {
     fn meta(&self) -> &'static RuleMeta {
         META
+    }
+
+    fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
+        let model = cx.model;
+        // A wrapper mirrors the activation of the layer it wraps: report that layer only.
+        let wrapped = layer.wrapped.map(|w| model.layer(w));
+        let checks = [
+            (
+                "activation",
+                layer.activation.as_ref(),
+                wrapped.and_then(|w| w.activation.as_ref()),
+            ),
+            (
+                "recurrent activation",
+                layer.recurrent_activation.as_ref(),
+                wrapped.and_then(|w| w.recurrent_activation.as_ref()),
+            ),
+        ];
+        for (what, act, mirror) in checks {
+            let Some(act) = act else { continue };
+            if !is_unknown(act) || mirror.is_some_and(|m| m.span == act.span) {
+                continue;
+            }
+            let names = catalog::ACTIVATIONS.iter().map(|a| a.name);
+            let help = match catalog::closest(&act.name, names) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "use a Keras activation such as `relu`, `sigmoid`, `softmax` or `linear`; \
+                         a custom activation must be registered and referenced as `package>name`"
+                    .to_string(),
+            };
+            let key = if what == "activation" {
+                "activation"
+            } else {
+                "recurrent_activation"
+            };
+            let fix = correction(&act.name).and_then(|to| {
+                let change = fix::replace_param(layer, key, to)?;
+                let fits = matches!(change, Change::ReplaceString { span, .. } if span == act.span);
+                fits.then(|| {
+                    FixPlan::safe(format!("replace `{}` with `{to}`", act.name), vec![change])
+                })
+            });
+            out.push(
+                META.diag(format!(
+                    "unknown {what} `{}` in {}",
+                    act.name,
+                    model.describe_layer(layer.id)
+                ))
+                .at(act.span, "not a Keras activation")
+                .help(help)
+                .layer(layer.name())
+                .fix_plan(fix),
+            );
+        }
+    }
+}
+
+/// The activation a misspelt name stands for, when only one is plausible.
+fn correction(name: &str) -> Option<&'static str> {
+    let names: Vec<&'static str> = catalog::ACTIVATIONS.iter().map(|a| a.name).collect();
+    fix::unambiguous_correction(name, &names, &|a, b| a == b)
+}
+
+/// Written in the config, not known to Keras and not a registered custom object.
+fn is_unknown(act: &ActivationRef) -> bool {
+    // `Dense(activation=layers.ReLU())` serializes the activation as a layer object.
+    act.explicit && !act.is_known() && catalog::activation_layer(&act.name).is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Diagnostic;
+    use crate::lint::{lint_bytes, Options};
+
+    fn lint(yaml: &str) -> Vec<Diagnostic> {
+        let options = Options {
+            select: Some(vec!["ACT001".into()]),
+            ..Options::default()
+        };
+        lint_bytes("model.yaml", yaml.as_bytes(), &options).diagnostics
+    }
+
+    #[test]
+    fn suggests_the_closest_name() {
+        let d = lint("layers:\n  - {type: Dense, units: 4, activation: rleu}\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].message,
+            "unknown activation `rleu` in layer 1 (`Dense`)"
+        );
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `relu`?"));
+        let d = lint("layers:\n  - {type: Dense, units: 4, activation: Relu}\n");
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `relu`?"));
+    }
+
+    #[test]
+    fn no_suggestion_when_nothing_is_close() {
+        let d = lint("layers:\n  - {type: Activation, activation: banana}\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .starts_with("use a Keras activation such as"));
+    }
+
+    #[test]
+    fn wrapped_gates_are_reported_once() {
+        let yaml = "layers:\n  - type: Bidirectional\n    layer: {type: LSTM, units: 4, recurrent_activation: hard_sigmod}\n";
+        let d = lint(yaml);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].message,
+            "unknown recurrent activation `hard_sigmod` in the `LSTM` in layer 1 (`Bidirectional`)"
+        );
+        let d = lint("layers:\n  - type: TimeDistributed\n    layer: {type: Dense, units: 4, activation: softmx}\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+    }
+
+    #[test]
+    fn known_custom_and_default_activations_pass() {
+        let yaml = "layers:\n  - {type: LSTM, units: 4}\n  - {type: Dense, units: 4, activation: gelu}\n  - {type: Dense, units: 4, activation: my_pkg>swishy}\n  - {type: LeakyReLU}\n  - {type: Dense, units: 1, activation: null}\n";
+        assert!(lint(yaml).is_empty());
     }
 }

@@ -1,6 +1,11 @@
 //! ACT002 `unknown-initializer`: initializer name Keras does not know.
 
-use crate::rules::{Rule, RuleMeta};
+use crate::catalog;
+use crate::diagnostic::Diagnostic;
+use crate::fix::{self, Change, FixPlan};
+use crate::ir::{read, InitializerRef, Layer};
+use crate::rules::{Context, Rule, RuleMeta};
+use crate::tree::Span;
 
 crate::declare_rule! {
     /// Initializer name Keras does not know.
@@ -10,6 +15,7 @@ crate::declare_rule! {
         category: Correctness,
         severity: Error,
         summary: "initializer name Keras does not know",
+        fix: Safe,
     }
 }
 
@@ -18,5 +24,150 @@ pub static META: &RuleMeta = &UnknownInitializer::META;
 impl Rule for UnknownInitializer {
     fn meta(&self) -> &'static RuleMeta {
         META
+    }
+
+    fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
+        let model = cx.model;
+        // A wrapper mirrors the initializers of the layer it wraps: report that layer only.
+        let mirrored: Vec<Span> = layer
+            .wrapped
+            .map(|w| model.layer(w))
+            .into_iter()
+            .flat_map(|w| [&w.kernel_initializer, &w.recurrent_initializer])
+            .flatten()
+            .map(|i| i.span)
+            .collect();
+
+        // The initializers the IR read (with their key), then every other
+        // `*_initializer` argument of the layer (bias, embeddings, pointwise, ...).
+        let mut found: Vec<(String, InitializerRef)> = Vec::new();
+        if let Some(k) = &layer.kernel_initializer {
+            found.push(("kernel_initializer".into(), k.clone()));
+        }
+        if let Some(r) = &layer.recurrent_initializer {
+            found.push(("recurrent_initializer".into(), r.clone()));
+        }
+        if let Some(entries) = layer.config.as_ref().and_then(|c| c.as_object()) {
+            for (i, e) in entries.iter().enumerate() {
+                // The last of duplicated keys is the one Keras uses.
+                let shadowed = entries[i + 1..].iter().any(|later| later.key == e.key);
+                if !e.key.ends_with("_initializer") || shadowed || e.value.is_null() {
+                    continue;
+                }
+                if let Some(init) = read::initializer(&e.value) {
+                    found.push((e.key.clone(), init));
+                }
+            }
+        }
+
+        let mut reported: Vec<Span> = Vec::new();
+        for (key, init) in found {
+            if !init.explicit
+                || init.is_known()
+                || mirrored.contains(&init.span)
+                || reported.contains(&init.span)
+            {
+                continue;
+            }
+            reported.push(init.span);
+            let help = match catalog::closest(&init.name, catalog::initializer_names()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "use a Keras initializer such as `glorot_uniform`, `he_normal`, \
+                         `orthogonal` or `zeros`; a custom initializer must be registered \
+                         and referenced as `package>Name`"
+                    .to_string(),
+            };
+            let fix = correction(&init.name).map(|to| {
+                FixPlan::safe(
+                    format!("replace `{}` with `{to}`", init.name),
+                    vec![Change::ReplaceString {
+                        span: init.span,
+                        value: to.to_string(),
+                    }],
+                )
+            });
+            out.push(
+                META.diag(format!(
+                    "unknown initializer `{}` for `{key}` in {}",
+                    init.name,
+                    model.describe_layer(layer.id)
+                ))
+                .at(init.span, "not a Keras initializer")
+                .help(help)
+                .layer(layer.name())
+                .fix_plan(fix),
+            );
+        }
+    }
+}
+
+/// The initializer a misspelt name stands for, when only one is plausible.
+fn correction(name: &str) -> Option<&'static str> {
+    let names: Vec<&'static str> = catalog::initializer_names().collect();
+    let same = |a: &str, b: &str| {
+        std::ptr::eq(
+            catalog::initializer(a).map_or(std::ptr::null(), |i| i as *const _),
+            catalog::initializer(b).map_or(std::ptr::null(), |i| i as *const _),
+        )
+    };
+    fix::unambiguous_correction(name, &names, &same)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Diagnostic;
+    use crate::lint::{lint_bytes, Options};
+
+    fn lint(yaml: &str) -> Vec<Diagnostic> {
+        let options = Options {
+            select: Some(vec!["ACT002".into()]),
+            ..Options::default()
+        };
+        lint_bytes("model.yaml", yaml.as_bytes(), &options).diagnostics
+    }
+
+    #[test]
+    fn every_initializer_argument_is_checked() {
+        let yaml = "layers:\n  - {type: Embedding, input_dim: 10, output_dim: 4, embeddings_initializer: unifrom}\n  - {type: SeparableConv1D, filters: 4, kernel_size: 3, depthwise_initializer: he_norml, pointwise_initializer: {type: GlorotNormall}}\n  - {type: Dense, units: 4, kernel_initializer: he_normal, bias_initializer: zeroes}\n";
+        let d = lint(yaml);
+        let messages: Vec<_> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown initializer `unifrom` for `embeddings_initializer` in layer 1 (`Embedding`)",
+                "unknown initializer `he_norml` for `depthwise_initializer` in layer 2 (`SeparableConv1D`)",
+                "unknown initializer `GlorotNormall` for `pointwise_initializer` in layer 2 (`SeparableConv1D`)",
+                "unknown initializer `zeroes` for `bias_initializer` in layer 3 (`Dense`)",
+            ]
+        );
+        let helps: Vec<_> = d.iter().filter_map(|d| d.help.as_deref()).collect();
+        assert_eq!(
+            helps,
+            [
+                "did you mean `uniform`?",
+                "did you mean `he_normal`?",
+                "did you mean `GlorotNormal`?",
+                "did you mean `zeros`?",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_kernel_of_a_depthwise_convolution_is_reported_once() {
+        let d = lint("layers:\n  - {type: DepthwiseConv2D, kernel_size: 3, depthwise_initializer: he_norml}\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+    }
+
+    #[test]
+    fn wrapped_initializers_are_reported_once() {
+        let yaml = "layers:\n  - type: Bidirectional\n    layer: {type: GRU, units: 4, kernel_initializer: glorot_unifrom, recurrent_initializer: orthogonall}\n";
+        let d = lint(yaml);
+        assert_eq!(d.len(), 2, "{d:?}");
+    }
+
+    #[test]
+    fn known_and_custom_initializers_pass() {
+        let yaml = "layers:\n  - {type: Dense, units: 4, kernel_initializer: {type: VarianceScaling, scale: 2.0}, bias_initializer: my_pkg>Warm}\n  - {type: Dense, units: 4, kernel_initializer: HeUniform, bias_initializer: null}\n";
+        assert!(lint(yaml).is_empty());
     }
 }

@@ -1,6 +1,10 @@
 //! ACT003 `unknown-loss`: loss name Keras does not know.
 
-use crate::rules::{Rule, RuleMeta};
+use crate::catalog;
+use crate::diagnostic::Diagnostic;
+use crate::fix::{self, Change, FixPlan};
+use crate::rules::{Context, Rule, RuleMeta};
+use crate::tree::Span;
 
 crate::declare_rule! {
     /// Loss name Keras does not know.
@@ -10,6 +14,7 @@ crate::declare_rule! {
         category: Correctness,
         severity: Warning,
         summary: "loss name Keras does not know",
+        fix: Safe,
     }
 }
 
@@ -18,5 +23,138 @@ pub static META: &RuleMeta = &UnknownLoss::META;
 impl Rule for UnknownLoss {
     fn meta(&self) -> &'static RuleMeta {
         META
+    }
+
+    fn check_model(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        // One loss written once applies to every head: report each value once.
+        let mut reported: Vec<Span> = Vec::new();
+        for head in &cx.model.heads {
+            let Some(loss) = &head.loss else { continue };
+            if loss.is_known() || reported.contains(&loss.span) {
+                continue;
+            }
+            reported.push(loss.span);
+            let help = match catalog::closest(&loss.name, catalog::loss_names()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "use a Keras loss such as `mean_squared_error`, `binary_crossentropy` \
+                         or `sparse_categorical_crossentropy`; a custom loss must be registered \
+                         and referenced as `package>name`"
+                    .to_string(),
+            };
+            let shared = cx
+                .model
+                .heads
+                .iter()
+                .filter(|h| h.loss.as_ref().is_some_and(|l| l.span == loss.span))
+                .count();
+            let target = if cx.model.heads.len() > 1 && shared == 1 {
+                format!(" for output `{}`", head.name)
+            } else {
+                String::new()
+            };
+            // A tf-keras `LossFunctionWrapper` names its function under `fn`,
+            // away from the span: no fix there.
+            let wrapped = loss.config.as_ref().is_some_and(|c| c.get("fn").is_some());
+            let fix = correction(&loss.name).filter(|_| !wrapped).map(|to| {
+                FixPlan::safe(
+                    format!("replace `{}` with `{to}`", loss.name),
+                    vec![Change::ReplaceString {
+                        span: loss.span,
+                        value: to.to_string(),
+                    }],
+                )
+            });
+            out.push(
+                META.diag(format!("unknown loss `{}`{target}", loss.name))
+                    .at(loss.span, "not a Keras loss")
+                    .help(help)
+                    .fix_plan(fix),
+            );
+        }
+    }
+}
+
+/// The loss a misspelt name stands for, when only one is plausible.
+fn correction(name: &str) -> Option<&'static str> {
+    let names: Vec<&'static str> = catalog::loss_names().collect();
+    let same = |a: &str, b: &str| {
+        std::ptr::eq(
+            catalog::loss_info(a).map_or(std::ptr::null(), |i| i as *const _),
+            catalog::loss_info(b).map_or(std::ptr::null(), |i| i as *const _),
+        )
+    };
+    fix::unambiguous_correction(name, &names, &same)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Diagnostic;
+    use crate::lint::{lint_bytes, Options};
+
+    fn lint(path: &str, text: &str) -> Vec<Diagnostic> {
+        let options = Options {
+            select: Some(vec!["ACT003".into()]),
+            ..Options::default()
+        };
+        lint_bytes(path, text.as_bytes(), &options).diagnostics
+    }
+
+    /// A Keras 3 functional model with outputs `a` and `b` and the given loss.
+    fn two_outputs(loss: &str) -> String {
+        let dense = |name: &str| {
+            format!(
+                r#"{{"class_name": "Dense", "name": "{name}", "config": {{"name": "{name}", "units": 1, "activation": "sigmoid"}}, "inbound_nodes": [{{"args": [{{"class_name": "__keras_tensor__", "config": {{"keras_history": ["x", 0, 0]}}}}], "kwargs": {{}}}}]}}"#
+            )
+        };
+        format!(
+            r#"{{"class_name": "Functional", "config": {{"name": "m", "layers": [{{"class_name": "InputLayer", "name": "x", "config": {{"name": "x", "batch_shape": [null, 4]}}, "inbound_nodes": []}}, {}, {}], "input_layers": ["x", 0, 0], "output_layers": [["a", 0, 0], ["b", 0, 0]]}}, "compile_config": {{"loss": {loss}}}}}"#,
+            dense("a"),
+            dense("b")
+        )
+    }
+
+    #[test]
+    fn a_shared_loss_is_reported_once() {
+        let d = lint("m.json", &two_outputs(r#""binary_crossentopy""#));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].message, "unknown loss `binary_crossentopy`");
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("did you mean `binary_crossentropy`?")
+        );
+    }
+
+    #[test]
+    fn per_output_losses_name_their_output() {
+        let d = lint(
+            "m.json",
+            &two_outputs(r#"{"a": "binary_crossentropy", "b": "msle_loss"}"#),
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].message, "unknown loss `msle_loss` for output `b`");
+    }
+
+    #[test]
+    fn aliases_classes_and_custom_losses_pass() {
+        for loss in [
+            "bce",
+            "mse",
+            "kld",
+            "{type: Huber, delta: 2.0}",
+            "my_pkg>focal",
+        ] {
+            let yaml = format!("layers:\n  - {{type: Dense, units: 1}}\nloss: {loss}\n");
+            assert!(lint("m.yaml", &yaml).is_empty(), "{loss}");
+        }
+        let d = lint(
+            "m.yaml",
+            "layers:\n  - {type: Dense, units: 1}\nloss: quantile\n",
+        );
+        assert_eq!(d.len(), 1);
+        assert!(d[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .starts_with("use a Keras loss such as"));
     }
 }

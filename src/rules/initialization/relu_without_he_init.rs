@@ -1,6 +1,13 @@
 //! ACT401 `relu-without-he-init`: ReLU-family layers without He initialisation or normalisation.
 
-use crate::rules::{Rule, RuleMeta};
+use std::collections::BTreeMap;
+
+use crate::catalog::ActFamily;
+use crate::diagnostic::Diagnostic;
+use crate::fix::{self, FixPlan};
+use crate::ir::{GraphId, InitializerRef, Layer, LayerId, Model};
+use crate::rules::walk::{self, Effective};
+use crate::rules::{Context, Rule, RuleMeta};
 
 crate::declare_rule! {
     /// ReLU-family layers without He initialisation or normalisation.
@@ -10,13 +17,254 @@ crate::declare_rule! {
         category: Initialization,
         severity: Warning,
         summary: "ReLU-family layers without He initialisation or normalisation",
+        fix: Unsafe,
     }
 }
 
 pub static META: &RuleMeta = &ReluWithoutHeInit::META;
 
+/// One hidden ReLU-family layer with a Glorot/LeCun-scaled kernel and no
+/// normalisation after it.
+struct Offender<'m> {
+    layer: &'m Layer,
+    eff: Effective<'m>,
+    init: InitializerRef,
+    scheme: &'static str,
+}
+
+fn offender<'m>(model: &'m Model, layer: &'m Layer) -> Option<Offender<'m>> {
+    if !layer.is_weight_layer() || layer.custom {
+        return None;
+    }
+    let eff = walk::effective_activation(model, layer.id)?;
+    // Conv2D -> BatchNormalization -> ReLU: normalised before the activation.
+    if eff.family() != Some(ActFamily::Relu) || eff.normalized {
+        return None;
+    }
+    let init = walk::kernel_initializer(layer)?;
+    // Fixed-scale random, orthogonal, custom and unknown initializers are
+    // deliberate choices this rule does not second-guess.
+    let scheme = walk::non_he_scaling(&init)?;
+    if !walk::is_hidden(model, layer.id) || walk::is_gate(model, layer.id) {
+        return None;
+    }
+    if walk::followed_by_normalization(model, eff.layer) {
+        return None;
+    }
+    Some(Offender {
+        layer,
+        eff,
+        init,
+        scheme,
+    })
+}
+
+/// The label on one offending layer: its initializer when written, else its
+/// activation (the default initializer has no text of its own).
+fn label(model: &Model, o: &Offender<'_>) -> (crate::tree::Span, String) {
+    let act = walk::activation_name(model, &o.eff);
+    let key = walk::kernel_initializer_key(o.layer.class());
+    // Keras writes JSON on one line: name the layer where it has a name.
+    let name = o.layer.name();
+    if o.init.explicit {
+        let text = match name {
+            Some(n) => format!("{} initialization for `{act}` in `{n}`", o.scheme),
+            None => format!("{} initialization for a `{act}` layer", o.scheme),
+        };
+        (o.init.span, text)
+    } else {
+        let of = name.map(|n| format!(" of `{n}`")).unwrap_or_default();
+        (
+            o.eff.activation.span,
+            format!("`{act}`, but `{key}`{of} defaults to {}", o.init.name),
+        )
+    }
+}
+
+/// He initialization on every offending layer: the initializer replaced,
+/// or inserted where the default applied. No fix unless every layer can
+/// take one.
+fn to_he(model: &Model, offenders: &[Offender<'_>]) -> Option<FixPlan> {
+    let changes = offenders
+        .iter()
+        .map(|o| {
+            let key = walk::kernel_initializer_key(o.layer.class());
+            fix::set_initializer(model.format, o.layer, key, fix::HE_NORMAL)
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let n = changes.len();
+    Some(FixPlan::unsafe_(
+        format!(
+            "use He initialization (`he_normal`) on {n} layer{}",
+            if n == 1 { "" } else { "s" }
+        ),
+        changes,
+    ))
+}
+
 impl Rule for ReluWithoutHeInit {
     fn meta(&self) -> &'static RuleMeta {
         META
+    }
+
+    fn check_model(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let model = cx.model;
+        // One diagnostic per model: the top level and each nested model.
+        let mut by_graph: BTreeMap<GraphId, Vec<Offender<'_>>> = BTreeMap::new();
+        for layer in &model.layers {
+            if let Some(o) = offender(model, layer) {
+                by_graph
+                    .entry(walk::graph_of(model, layer.id))
+                    .or_default()
+                    .push(o);
+            }
+        }
+        for (_, mut offenders) in by_graph {
+            offenders.sort_by_key(|o| (o.layer.span.start, o.layer.id));
+            let ids: Vec<LayerId> = offenders.iter().map(|o| o.layer.id).collect();
+            let mut schemes: Vec<&str> = offenders.iter().map(|o| o.scheme).collect();
+            schemes.sort_unstable();
+            schemes.dedup();
+            let n = offenders.len();
+            let (first_span, first_label) = label(model, &offenders[0]);
+            let mut d = META
+                .diag(format!(
+                    "{n} ReLU-family layer{} {} {} initialization and no normalization: {}",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "uses" } else { "use" },
+                    schemes.join("/"),
+                    walk::list_layers(model, &ids, 5),
+                ))
+                .at(first_span, first_label);
+            for o in &offenders[1..] {
+                let (span, text) = label(model, o);
+                d = d.label(span, text);
+            }
+            out.push(
+                d.help(
+                    "Glorot and LeCun scaling keep the variance for tanh-like units; ReLU zeroes half of them, so signals shrink layer by layer: use `kernel_initializer: he_normal` (or `he_uniform`) on these layers, or add BatchNormalization after them",
+                )
+                .layer(offenders[0].layer.name())
+                .fix_plan(to_he(model, &offenders)),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::walk::tests::{codes, functional, INPUT};
+
+    #[test]
+    fn one_diagnostic_per_model_with_a_label_per_layer() {
+        // The last layer of the nested model is its output, so not checked.
+        let yaml = "
+layers:
+  - type: Sequential
+    name: trunk
+    layers:
+      - {type: Dense, name: a, units: 8, activation: relu}
+      - {type: Dense, name: b, units: 8, activation: relu}
+      - {type: Dense, name: trunk_out, units: 8, activation: relu}
+  - {type: Dense, name: c, units: 8, activation: relu}
+  - {type: Dense, name: out, units: 1}
+loss: mse
+";
+        let report = crate::lint::lint_bytes("m.yaml", yaml.as_bytes(), &Default::default());
+        let found: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "ACT401")
+            .collect();
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(
+            found[0].message.starts_with("2 ReLU-family layers"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(found[0].secondary.len(), 1);
+        assert!(
+            found[1].message.starts_with("1 ReLU-family layer uses"),
+            "{}",
+            found[1].message
+        );
+    }
+
+    #[test]
+    fn normalization_before_or_after_the_activation_counts() {
+        let yaml = "
+layers:
+  - {type: Conv2D, filters: 8, kernel_size: 3, use_bias: false}
+  - {type: BatchNormalization}
+  - {type: ReLU}
+  - {type: Conv2D, filters: 8, kernel_size: 3, activation: relu}
+  - {type: MaxPooling2D}
+  - {type: BatchNormalization}
+  - {type: Flatten}
+  - {type: Dense, units: 1}
+loss: mse
+";
+        assert_eq!(codes("m.yaml", yaml), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn deliberate_initializers_are_left_alone() {
+        for init in [
+            "{type: RandomNormal, stddev: 0.02}",
+            "orthogonal",
+            "{type: VarianceScaling, scale: 0.5}",
+            "he_uniform",
+            "mypackage>MyInit",
+        ] {
+            let yaml = format!(
+                "layers:\n  - {{type: Dense, units: 8, kernel_initializer: {init}}}\n  - {{type: LeakyReLU}}\n  - {{type: Dense, units: 1}}\nloss: mse\n"
+            );
+            assert_eq!(codes("m.yaml", &yaml), Vec::<&str>::new(), "{init}");
+        }
+        for init in [
+            "glorot_normal",
+            "lecun_normal",
+            "{type: VarianceScaling, scale: 1.0, mode: fan_out}",
+        ] {
+            let yaml = format!(
+                "layers:\n  - {{type: Dense, units: 8, kernel_initializer: {init}}}\n  - {{type: LeakyReLU}}\n  - {{type: Dense, units: 1}}\nloss: mse\n"
+            );
+            assert_eq!(codes("m.yaml", &yaml), ["ACT401"], "{init}");
+        }
+    }
+
+    #[test]
+    fn squeeze_and_excitation_branches_are_not_counted() {
+        // MobileNetV3's squeeze convolution: default Glorot, ReLU, then the
+        // excitation layer and the gate.
+        let json = functional(
+            &[
+                ("InputLayer", "x", INPUT, &[]),
+                ("GlobalAveragePooling1D", "squeeze", "", &["x"]),
+                ("Dense", "reduce", r#""units": 2"#, &["squeeze"]),
+                ("ReLU", "reduce_relu", "", &["reduce"]),
+                (
+                    "Dense",
+                    "expand",
+                    r#""units": 8, "activation": "hard_sigmoid""#,
+                    &["reduce_relu"],
+                ),
+                ("Multiply", "excite", "", &["x", "expand"]),
+                ("Dense", "out", r#""units": 1"#, &["excite"]),
+            ],
+            "mse",
+        );
+        assert_eq!(codes("m.json", &json), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn output_layers_are_not_checked() {
+        let yaml = "
+layers:
+  - {type: Dense, units: 8, activation: relu, kernel_initializer: he_normal}
+  - {type: Dense, units: 1, activation: relu}
+loss: mse
+";
+        assert!(!codes("m.yaml", yaml).contains(&"ACT401"));
     }
 }

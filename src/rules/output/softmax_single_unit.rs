@@ -2,6 +2,7 @@
 
 use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
+use crate::fix::{self, Change, FixPlan};
 use crate::ir::Layer;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -13,6 +14,7 @@ crate::declare_rule! {
         category: Output,
         severity: Error,
         summary: "softmax over a single unit always outputs 1.0",
+        fix: Unsafe,
     }
 }
 
@@ -32,7 +34,10 @@ impl Rule for SoftmaxSingleUnit {
         let is_softmax = |l: &Layer| l.activation_family() == Some(ActFamily::Softmax);
         // Dense(1, softmax), also inside TimeDistributed or a nested model.
         if is_softmax(layer) && layer.units.as_ref().is_some_and(|u| u.value == 1) {
-            let act = layer.activation.as_ref().expect("softmax implies an activation");
+            let act = layer
+                .activation
+                .as_ref()
+                .expect("softmax implies an activation");
             let units = layer.units.as_ref().expect("checked above");
             out.push(
                 META.diag(format!(
@@ -42,7 +47,8 @@ impl Rule for SoftmaxSingleUnit {
                 .at(act.span, "softmax normalises over the units")
                 .label(units.span, "only one unit")
                 .help("for a binary output use `activation: sigmoid` with 1 unit; for N classes use N units with softmax")
-                .layer(layer.name()),
+                .layer(layer.name())
+                .fix_plan(to_sigmoid(layer, act.span)),
             );
             return;
         }
@@ -63,7 +69,10 @@ impl Rule for SoftmaxSingleUnit {
         let producer = model.layer(*prev);
         let producer = producer.wrapped.map_or(producer, |w| model.layer(w));
         if let Some(units) = producer.units.as_ref().filter(|u| u.value == 1) {
-            let act = layer.activation.as_ref().expect("softmax implies an activation");
+            let act = layer
+                .activation
+                .as_ref()
+                .expect("softmax implies an activation");
             out.push(
                 META.diag(format!(
                     "softmax over a single unit always outputs 1.0 ({} has 1 unit)",
@@ -72,8 +81,18 @@ impl Rule for SoftmaxSingleUnit {
                 .at(act.span, "softmax over the last axis")
                 .label(units.span, "only one unit")
                 .help("for a binary output use a sigmoid with 1 unit; for N classes give the previous layer N units")
-                .layer(layer.name()),
+                .layer(layer.name())
+                .fix_plan(to_sigmoid(layer, act.span)),
             );
         }
     }
+}
+
+/// `softmax` -> `sigmoid` where the softmax is written as the layer's
+/// `activation` (not a `Softmax` layer): unsafe, as the output changes from
+/// a constant 1.0 to a probability.
+fn to_sigmoid(layer: &Layer, act: crate::tree::Span) -> Option<FixPlan> {
+    let change = fix::replace_param(layer, "activation", "sigmoid")?;
+    matches!(change, Change::ReplaceString { span, .. } if span == act)
+        .then(|| FixPlan::unsafe_("replace `softmax` with `sigmoid`", vec![change]))
 }
