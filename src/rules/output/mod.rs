@@ -1,9 +1,19 @@
 //! Output rules.
 
-pub mod softmax_single_unit;
-pub mod binary_softmax_output;
-pub mod classification_output_with_regression_loss;
-pub mod probability_loss_without_probability_output;
+pub mod accuracy_with_regression_loss;
 pub mod activation_with_from_logits;
+pub mod binary_crossentropy_with_softmax;
+pub mod binary_softmax_output;
 pub mod categorical_loss_single_unit;
+pub mod categorical_loss_with_sigmoid;
+pub mod classification_output_with_regression_loss;
+pub mod double_output_activation;
+pub mod hinge_loss_with_probability_output;
+pub mod kl_divergence_without_softmax;
+pub mod layer_after_output_activation;
+pub mod logits_with_thresholded_metrics;
+pub mod poisson_loss_with_unbounded_output;
+pub mod probability_loss_without_probability_output;
+pub mod relu_output_for_regression;
+pub mod softmax_single_unit;
 pub mod task_output_mismatch;

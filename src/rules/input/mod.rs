@@ -1,0 +1,3 @@
+//! Input rules.
+
+pub mod input_range_mismatch;

@@ -1,0 +1,184 @@
+//! ACT603 `high-dropout-rate`: Dropout rate above 0.5.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Change, FixPlan};
+use crate::ir::Layer;
+use crate::rules::{Context, Rule, RuleMeta};
+use crate::tree::Span;
+
+crate::declare_rule! {
+    /// Dropout rate above 0.5.
+    pub struct HighDropoutRate {
+        code: "ACT603",
+        name: "high-dropout-rate",
+        category: Regularization,
+        severity: Warning,
+        summary: "Dropout rate above 0.5",
+        fix: Unsafe,
+    }
+}
+
+pub static META: &RuleMeta = &HighDropoutRate::META;
+
+/// Dropout layers whose `rate` is the fraction of units dropped.
+/// (`GaussianNoise` has a `stddev`, not a rate.)
+fn has_drop_rate(class: &str) -> bool {
+    matches!(
+        class,
+        "Dropout"
+            | "SpatialDropout1D"
+            | "SpatialDropout2D"
+            | "SpatialDropout3D"
+            | "AlphaDropout"
+            | "GaussianDropout"
+    )
+}
+
+/// A rate for messages: `0.8`, `1.0`.
+fn show(rate: f64) -> String {
+    if rate.fract() == 0.0 {
+        format!("{rate:.1}")
+    } else {
+        format!("{rate}")
+    }
+}
+
+/// The rates a layer drops with: its `rate`, or a recurrent layer's
+/// `dropout` and `recurrent_dropout`.
+fn rates(layer: &Layer) -> Vec<(&'static str, f64, Span)> {
+    if has_drop_rate(layer.class()) {
+        return layer
+            .rate
+            .as_ref()
+            .map(|r| ("rate", r.value, r.span))
+            .into_iter()
+            .collect();
+    }
+    if layer.is_recurrent() {
+        return ["dropout", "recurrent_dropout"]
+            .into_iter()
+            .filter_map(|key| {
+                let node = layer.param(key)?;
+                Some((key, node.as_f64()?, node.span))
+            })
+            .collect();
+    }
+    Vec::new()
+}
+
+impl Rule for HighDropoutRate {
+    fn meta(&self) -> &'static RuleMeta {
+        META
+    }
+
+    fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
+        if layer.custom || layer.wrapped.is_some() {
+            return;
+        }
+        let max = cx.options.max_dropout_rate;
+        let name = cx.model.describe_layer(layer.id);
+        for (key, rate, span) in rates(layer) {
+            if !rate.is_finite() || rate <= max {
+                continue;
+            }
+            let what = if key == "rate" {
+                name.clone()
+            } else {
+                format!("the `{key}` of {name}")
+            };
+            let d = if rate >= 1.0 {
+                let mut d = META
+                    .diag(format!(
+                        "{what} drops every unit while training ({key} {})",
+                        show(rate)
+                    ))
+                    .at(span, format!("{key} {} drops every unit", show(rate)))
+                    .help(if rate > 1.0 {
+                        "a dropout rate is the fraction of units dropped, between 0 and 1: Keras refuses to create this layer, so the config does not load; use 0.1-0.5"
+                    } else {
+                        "a rate of 1 drops everything: Keras 3 outputs only zeros while training, so nothing before the layer learns, and tf.keras rejects the rate when the layer runs; use 0.1-0.5"
+                    });
+                d.severity = Severity::Error;
+                d
+            } else {
+                META.diag(format!(
+                    "{what} drops {:.0}% of the units while training ({key} {})",
+                    rate * 100.0,
+                    show(rate)
+                ))
+                .at(span, format!("above {}", show(max)))
+                .help(
+                    "Keras's `rate` is the fraction dropped, not kept (TensorFlow 1's `keep_prob` and the dropout paper's p are the fraction kept): rates of 0.1-0.5 are usual; if the model overfits, a smaller layer or weight decay usually works better than dropping most units",
+                )
+            };
+            let fix = FixPlan::unsafe_(
+                format!("set `{key}` to {}", show(max)),
+                vec![Change::ReplaceNumber {
+                    span,
+                    text: show(max),
+                }],
+            );
+            out.push(
+                d.layer(layer.name())
+                    .fix_plan((max > 0.0 && max < 1.0).then_some(fix)),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Severity;
+    use crate::lint::{lint_bytes, Options};
+
+    fn severities(layer: &str, max: f64) -> Vec<Severity> {
+        let yaml = format!(
+            "layers:\n  - {{type: Dense, units: 8, activation: relu}}\n  - {layer}\n  - {{type: Dense, units: 1}}\nloss: mse\n"
+        );
+        let mut options = Options {
+            select: Some(vec!["ACT603".into()]),
+            ..Options::default()
+        };
+        options.rule_options.max_dropout_rate = max;
+        lint_bytes("m.yaml", yaml.as_bytes(), &options)
+            .diagnostics
+            .iter()
+            .map(|d| d.severity)
+            .collect()
+    }
+
+    #[test]
+    fn rates_above_the_limit_and_rates_that_drop_everything() {
+        assert_eq!(
+            severities("{type: Dropout, rate: 0.8}", 0.5),
+            [Severity::Warning]
+        );
+        assert_eq!(
+            severities("{type: SpatialDropout1D, rate: 0.6}", 0.5),
+            [Severity::Warning]
+        );
+        assert_eq!(
+            severities("{type: Dropout, rate: 1.0}", 0.5),
+            [Severity::Error]
+        );
+        assert_eq!(
+            severities("{type: Dropout, rate: 1.5}", 0.5),
+            [Severity::Error]
+        );
+        assert_eq!(severities("{type: Dropout, rate: 0.5}", 0.5), []);
+        assert_eq!(severities("{type: Dropout, rate: 0.8}", 0.9), []);
+        // GaussianNoise has a stddev, not a rate.
+        assert_eq!(severities("{type: GaussianNoise, stddev: 0.8}", 0.5), []);
+    }
+
+    #[test]
+    fn recurrent_dropout_rates() {
+        assert_eq!(
+            severities(
+                "{type: LSTM, units: 8, dropout: 0.7, recurrent_dropout: 0.6}",
+                0.5
+            ),
+            [Severity::Warning, Severity::Warning]
+        );
+    }
+}

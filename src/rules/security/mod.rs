@@ -1,0 +1,3 @@
+//! Security rules.
+
+pub mod lambda_layer;
