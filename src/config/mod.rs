@@ -1,0 +1,757 @@
+//! Configuration: `actlint.toml`, `.actlint.toml` or `[tool.actlint]` in
+//! `pyproject.toml`, found from each linted file's directory upwards (the
+//! closest wins; in one directory `.actlint.toml` comes before
+//! `actlint.toml`, which comes before `pyproject.toml`), or given with
+//! `--config`; `--isolated` ignores them all. Command-line options apply on
+//! top of the configuration.
+//!
+//! [`Resolver`] finds the configuration of a file and resolves it into
+//! [`Settings`]: which rules run, at which severity, with which options and
+//! model hints, and where each value came from (`--show-settings`).
+
+pub mod error;
+pub mod file;
+pub mod glob;
+pub mod hints;
+pub mod selector;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use error::ConfigError;
+pub use file::{ConfigFile, Located};
+pub use hints::{Hint, ModelHints};
+
+use crate::diagnostic::Severity;
+use crate::lint::Options;
+use crate::rules::{RuleMeta, RuleOptions};
+use crate::suppress::PointerIgnore;
+use glob::Pattern;
+use selector::Selector;
+
+/// File names searched in each directory, in order of precedence.
+pub const CONFIG_NAMES: [&str; 3] = [".actlint.toml", "actlint.toml", "pyproject.toml"];
+
+/// Excluded unless `exclude` is set: tool and environment directories that
+/// hold JSON and YAML files that are not models.
+pub const DEFAULT_EXCLUDE: [&str; 11] = [
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "__pycache__",
+    "node_modules",
+    "site-packages",
+    ".ipynb_checkpoints",
+];
+
+/// Where a setting came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Origin {
+    Default,
+    /// A command-line flag (`--select`).
+    Cli(&'static str),
+    /// A place in a configuration file.
+    File {
+        path: Arc<str>,
+        line: usize,
+        column: usize,
+    },
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Default => f.write_str("default"),
+            Origin::Cli(flag) => f.write_str(flag),
+            Origin::File { path, line, column } => write!(f, "{path}:{line}:{column}"),
+        }
+    }
+}
+
+/// What the command line says, applied over the configuration.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// `--config PATH`: this file instead of discovery.
+    pub config: Option<PathBuf>,
+    /// `--isolated`: no configuration files at all.
+    pub isolated: bool,
+    /// `--select` (replaces the configuration's selection).
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// `--fail-on`; `Some(None)` is `never`.
+    pub fail_on: Option<Option<Severity>>,
+}
+
+/// One layer of rule selection: the configuration's, then the command line's.
+struct Selection<'a> {
+    select: Option<(&'a [Located<Selector>], Origin)>,
+    extend_select: &'a [Located<Selector>],
+    ignore: &'a [Located<Selector>],
+}
+
+/// The command line's selectors, checked.
+#[derive(Default)]
+struct CliSelection {
+    select: Option<Vec<Located<Selector>>>,
+    extend_select: Vec<Located<Selector>>,
+    ignore: Vec<Located<Selector>>,
+}
+
+/// Finds and caches configuration files, and resolves settings per file.
+pub struct Resolver {
+    cwd: PathBuf,
+    overrides: Overrides,
+    cli: CliSelection,
+    explicit: Option<Arc<ConfigFile>>,
+    /// Directory -> the configuration that governs it.
+    dirs: HashMap<PathBuf, Option<Arc<ConfigFile>>>,
+}
+
+/// How a rule is set up for one file.
+#[derive(Clone, Debug)]
+pub struct RuleSetting {
+    pub meta: &'static RuleMeta,
+    pub enabled: bool,
+    /// Why it is on or off: "default", "`ACT4` in `ignore` (actlint.toml:3:11)".
+    pub why: String,
+    pub severity: Severity,
+    pub severity_origin: Origin,
+}
+
+/// Everything that applies to one file.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The file (normalized, absolute).
+    pub path: PathBuf,
+    pub config: Option<Arc<ConfigFile>>,
+    pub rules: Vec<RuleSetting>,
+    /// `None` inside: `never`.
+    pub fail_on: (Option<Severity>, Origin),
+    pub depth: (usize, Origin),
+    pub max_rate: (f64, Origin),
+    pub hints: ModelHints,
+    pub pointer_ignores: Vec<PointerIgnore>,
+    /// The pattern that excludes the file, if one does.
+    pub excluded_by: Option<(String, Origin)>,
+}
+
+impl Settings {
+    /// The options to lint the file with.
+    pub fn options(&self) -> Options {
+        Options {
+            rule_options: RuleOptions {
+                vanishing_gradient_depth: self.depth.0,
+                max_dropout_rate: self.max_rate.0,
+            },
+            select: Some(
+                self.rules
+                    .iter()
+                    .filter(|r| r.enabled)
+                    .map(|r| r.meta.code.to_string())
+                    .collect(),
+            ),
+            severity: self
+                .rules
+                .iter()
+                .filter(|r| r.severity != r.meta.severity)
+                .map(|r| (r.meta.code, r.severity))
+                .collect::<BTreeMap<_, _>>(),
+            hints: self.hints.clone(),
+            pointer_ignores: self.pointer_ignores.clone(),
+            ..Options::default()
+        }
+    }
+
+    /// The lowest severity that fails the run for this file (`None`: never).
+    pub fn fail_threshold(&self) -> Option<Severity> {
+        self.fail_on.0
+    }
+}
+
+impl Resolver {
+    pub fn new(overrides: Overrides) -> Result<Resolver, Vec<ConfigError>> {
+        let cwd = std::env::current_dir().map_err(|e| {
+            vec![ConfigError::plain(
+                "actlint",
+                format!("cannot read the current directory: {e}"),
+            )]
+        })?;
+        Resolver::with_cwd(overrides, cwd)
+    }
+
+    pub fn with_cwd(overrides: Overrides, cwd: PathBuf) -> Result<Resolver, Vec<ConfigError>> {
+        let mut errors = Vec::new();
+        let mut flag = |flag: &'static str, values: &[String]| -> Vec<Located<Selector>> {
+            let mut out = Vec::new();
+            for v in values {
+                match Selector::parse(v) {
+                    Ok(s) => out.push(Located {
+                        value: s,
+                        origin: Origin::Cli(flag),
+                        span: 0..0,
+                    }),
+                    Err(e) => {
+                        let mut err = ConfigError::plain(flag, e.message);
+                        err.help = e.help;
+                        errors.push(err);
+                    }
+                }
+            }
+            out
+        };
+        let cli = CliSelection {
+            select: overrides.select.as_ref().map(|s| flag("--select", s)),
+            extend_select: flag("--extend-select", &overrides.extend_select),
+            ignore: flag("--ignore", &overrides.ignore),
+        };
+        let explicit = match (&overrides.config, overrides.isolated) {
+            (Some(path), _) => {
+                let abs = glob::normalize(path, &cwd);
+                let display: Arc<str> = Arc::from(path.display().to_string());
+                let text = std::fs::read_to_string(&abs).map_err(|e| {
+                    vec![ConfigError::plain(
+                        "--config",
+                        format!("cannot read `{}`: {}", path.display(), io_message(&e)),
+                    )]
+                })?;
+                match file::parse(&abs, display, &text) {
+                    Ok(Some(c)) => Some(Arc::new(c)),
+                    Ok(None) => {
+                        return Err(vec![ConfigError::plain(
+                            "--config",
+                            format!("`{}` has no `[tool.actlint]` table", path.display()),
+                        )])
+                    }
+                    Err(mut e) => {
+                        errors.append(&mut e);
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Resolver {
+            cwd,
+            overrides,
+            cli,
+            explicit,
+            dirs: HashMap::new(),
+        })
+    }
+
+    /// The configuration that governs a directory (normalized, absolute).
+    fn config_of_dir(&mut self, dir: &Path) -> Result<Option<Arc<ConfigFile>>, Vec<ConfigError>> {
+        if self.overrides.isolated {
+            return Ok(None);
+        }
+        if self.explicit.is_some() {
+            return Ok(self.explicit.clone());
+        }
+        let mut visited = Vec::new();
+        let mut found = None;
+        let mut cur = Some(dir);
+        while let Some(d) = cur {
+            if let Some(c) = self.dirs.get(d) {
+                found = c.clone();
+                break;
+            }
+            visited.push(d.to_path_buf());
+            if let Some(c) = self.find_in(d)? {
+                found = Some(Arc::new(c));
+                break;
+            }
+            cur = d.parent();
+        }
+        for d in visited {
+            self.dirs.insert(d, found.clone());
+        }
+        Ok(found)
+    }
+
+    /// The configuration file of one directory, if it has one.
+    fn find_in(&self, dir: &Path) -> Result<Option<ConfigFile>, Vec<ConfigError>> {
+        for name in CONFIG_NAMES {
+            let path = dir.join(name);
+            if !path.is_file() {
+                continue;
+            }
+            let display = self.display(&path);
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                vec![ConfigError::plain(
+                    display.clone(),
+                    format!("cannot read the configuration: {}", io_message(&e)),
+                )]
+            })?;
+            if let Some(c) = file::parse(&path, display, &text)? {
+                return Ok(Some(c));
+            }
+        }
+        Ok(None)
+    }
+
+    /// How a configuration file is named in messages: relative to the
+    /// current directory when it is below it.
+    fn display(&self, path: &Path) -> Arc<str> {
+        match path.strip_prefix(&self.cwd) {
+            Ok(rel) => Arc::from(rel.to_string_lossy().replace('\\', "/")),
+            Err(_) => Arc::from(path.display().to_string()),
+        }
+    }
+
+    /// The configuration of the current directory: where run-wide options
+    /// (`output-format`) come from.
+    pub fn project(&mut self) -> Result<Option<Arc<ConfigFile>>, Vec<ConfigError>> {
+        let cwd = self.cwd.clone();
+        self.config_of_dir(&cwd)
+    }
+
+    /// The configuration that applies to a file (standard input: pass its
+    /// `--stdin-filename`, or `-`).
+    pub fn config_for(&mut self, file: &Path) -> Result<Option<Arc<ConfigFile>>, Vec<ConfigError>> {
+        let abs = glob::normalize(file, &self.cwd);
+        let dir = abs.parent().map_or(self.cwd.clone(), Path::to_path_buf);
+        self.config_of_dir(&dir)
+    }
+
+    /// Everything that applies to a file.
+    pub fn settings_for(&mut self, file: &Path) -> Result<Settings, Vec<ConfigError>> {
+        let config = self.config_for(file)?;
+        let path = glob::normalize(file, &self.cwd);
+        Ok(self.resolve(path, config))
+    }
+
+    /// Everything that applies to a file, given the configuration
+    /// [`Resolver::config_for`] found for it. It needs no `&mut`, so the
+    /// files of a run can be resolved in parallel.
+    pub fn settings_with(&self, file: &Path, config: Option<Arc<ConfigFile>>) -> Settings {
+        let path = glob::normalize(file, &self.cwd);
+        self.resolve(path, config)
+    }
+
+    fn resolve(&self, path: PathBuf, config: Option<Arc<ConfigFile>>) -> Settings {
+        let c = config.as_deref();
+        let root = c.map_or(self.cwd.as_path(), |c| c.root.as_path());
+        let relative = glob::relative(&path, root);
+
+        // Exclusion.
+        let exclude = c
+            .and_then(|c| c.exclude.as_ref())
+            .unwrap_or_else(|| default_exclude());
+        let extend: &[Pattern] = c.map_or(&[], |c| &c.extend_exclude);
+        let excluded_by = exclude
+            .iter()
+            .chain(extend)
+            .find(|p| p.matches(&relative))
+            .map(|p| (p.text.clone(), p.origin.clone()));
+
+        // Rule selection: the configuration, then the command line.
+        let mut layers = Vec::new();
+        if let Some(c) = c {
+            layers.push(Selection {
+                select: c
+                    .select
+                    .as_ref()
+                    .map(|s| (s.value.as_slice(), s.origin.clone())),
+                extend_select: &c.extend_select,
+                ignore: &c.ignore,
+            });
+        }
+        layers.push(Selection {
+            select: self
+                .cli
+                .select
+                .as_ref()
+                .map(|s| (s.as_slice(), Origin::Cli("--select"))),
+            extend_select: &self.cli.extend_select,
+            ignore: &self.cli.ignore,
+        });
+        let file_ignores: Vec<&file::PerFileIgnore> = c
+            .map(|c| {
+                c.per_file_ignores
+                    .iter()
+                    .filter(|p| p.pattern.matches(&relative))
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        let mut metas: Vec<&'static RuleMeta> = selector::selectable().collect();
+        metas.sort_by_key(|m| m.code);
+        let mut rules = Vec::new();
+        for meta in metas {
+            let (mut enabled, mut why) = select(meta, &layers);
+            if enabled {
+                if let Some(p) = file_ignores
+                    .iter()
+                    .filter(|p| p.pointer.is_none())
+                    .find(|p| p.rules.iter().any(|s| s.value.matches(meta)))
+                {
+                    enabled = false;
+                    why = format!("`per-file-ignores` entry `{}` ({})", p.key, p.origin);
+                }
+            }
+            let (severity, severity_origin) = c
+                .and_then(|c| {
+                    c.severity
+                        .iter()
+                        .filter(|(s, _)| s.value.matches(meta))
+                        .max_by_key(|(s, _)| s.value.specificity())
+                })
+                .map_or((meta.severity, Origin::Default), |(s, sev)| {
+                    (*sev, s.origin.clone())
+                });
+            rules.push(RuleSetting {
+                meta,
+                enabled,
+                why,
+                severity,
+                severity_origin,
+            });
+        }
+
+        let pointer_ignores = file_ignores
+            .iter()
+            .filter_map(|p| {
+                let pointer = p.pointer.clone()?;
+                let mut codes: Vec<&'static str> = p
+                    .rules
+                    .iter()
+                    .flat_map(|s| s.value.rules())
+                    .map(|m| m.code)
+                    .collect();
+                codes.sort_unstable();
+                codes.dedup();
+                Some(PointerIgnore {
+                    entry: p.key.clone(),
+                    pointer,
+                    codes,
+                    origin: p.origin.to_string(),
+                })
+            })
+            .collect();
+
+        let mut hints = ModelHints::default();
+        for m in c.map_or(&[][..], |c| &c.models) {
+            if !m.files.iter().any(|p| p.matches(&relative)) {
+                continue;
+            }
+            if let Some(t) = &m.task {
+                hints.task = Some(Hint {
+                    value: t.value,
+                    origin: t.origin.to_string(),
+                });
+            }
+            if let Some(n) = &m.classes {
+                hints.classes = Some(Hint {
+                    value: n.value,
+                    origin: n.origin.to_string(),
+                });
+            }
+            if let Some(r) = &m.input_range {
+                hints.input_range = Some(Hint {
+                    value: r.value,
+                    origin: r.origin.to_string(),
+                });
+            }
+        }
+
+        let defaults = RuleOptions::default();
+        let fail_on = match (&self.overrides.fail_on, c.and_then(|c| c.fail_on.as_ref())) {
+            (Some(f), _) => (*f, Origin::Cli("--fail-on")),
+            (None, Some(f)) => (f.value, f.origin.clone()),
+            (None, None) => (Some(Severity::Warning), Origin::Default),
+        };
+        Settings {
+            path,
+            rules,
+            fail_on,
+            depth: c
+                .and_then(|c| c.depth.as_ref())
+                .map_or((defaults.vanishing_gradient_depth, Origin::Default), |d| {
+                    (d.value, d.origin.clone())
+                }),
+            max_rate: c
+                .and_then(|c| c.max_rate.as_ref())
+                .map_or((defaults.max_dropout_rate, Origin::Default), |d| {
+                    (d.value, d.origin.clone())
+                }),
+            hints,
+            pointer_ignores,
+            excluded_by,
+            config,
+        }
+    }
+
+    /// `--show-settings`: the resolved settings of a file and where each
+    /// value came from.
+    pub fn show(&mut self, file: &Path) -> Result<String, Vec<ConfigError>> {
+        let settings = self.settings_for(file)?;
+        let project = self.project()?;
+        let mut out = String::new();
+        let _ = writeln!(out, "Settings for {}", file.display());
+        let config = match (&settings.config, self.overrides.isolated) {
+            (_, true) => "none (--isolated)".to_string(),
+            (Some(c), _) if self.overrides.config.is_some() => format!("{} (--config)", c.display),
+            (Some(c), _) => c.display.to_string(),
+            (None, _) => "none (defaults)".to_string(),
+        };
+        let mut rows: Vec<[String; 3]> = Vec::new();
+        rows.push(["configuration".into(), config, String::new()]);
+        rows.push([
+            "excluded".into(),
+            match &settings.excluded_by {
+                Some((p, _)) => format!("yes, by `{p}`"),
+                None => "no".into(),
+            },
+            settings
+                .excluded_by
+                .as_ref()
+                .map_or(String::new(), |(_, o)| o.to_string()),
+        ]);
+        rows.push([
+            "fail-on".into(),
+            settings
+                .fail_on
+                .0
+                .map_or("never".to_string(), |s| s.to_string()),
+            settings.fail_on.1.to_string(),
+        ]);
+        let (format, format_origin) = match project.as_ref().and_then(|p| p.output_format.as_ref())
+        {
+            Some(f) => (f.value.clone(), f.origin.to_string()),
+            None => ("human".to_string(), Origin::Default.to_string()),
+        };
+        rows.push(["output-format".into(), format, format_origin]);
+        let m = settings.rules.iter().find(|r| r.meta.code == "ACT203");
+        let d = settings.rules.iter().find(|r| r.meta.code == "ACT603");
+        rows.push([
+            format!(
+                "rules.{}.depth",
+                m.map_or("vanishing-gradient-risk", |r| r.meta.name)
+            ),
+            settings.depth.0.to_string(),
+            settings.depth.1.to_string(),
+        ]);
+        rows.push([
+            format!(
+                "rules.{}.max-rate",
+                d.map_or("high-dropout-rate", |r| r.meta.name)
+            ),
+            settings.max_rate.0.to_string(),
+            settings.max_rate.1.to_string(),
+        ]);
+        let h = &settings.hints;
+        let hint_rows: [(&str, Option<(String, &str)>); 3] = [
+            (
+                "models.task",
+                h.task
+                    .as_ref()
+                    .map(|t| (t.value.as_str().to_string(), t.origin.as_str())),
+            ),
+            (
+                "models.classes",
+                h.classes
+                    .as_ref()
+                    .map(|t| (t.value.to_string(), t.origin.as_str())),
+            ),
+            (
+                "models.input-range",
+                h.input_range.as_ref().map(|t| {
+                    let v = match t.value {
+                        crate::ir::InputRange::Range(a, b) => format!("[{a}, {b}]"),
+                        crate::ir::InputRange::Standardized => "standardized".to_string(),
+                    };
+                    (v, t.origin.as_str())
+                }),
+            ),
+        ];
+        for (key, value) in hint_rows {
+            match value {
+                Some((v, o)) => rows.push([key.into(), v, o.to_string()]),
+                None => rows.push([key.into(), "none".into(), "default".into()]),
+            }
+        }
+        for p in &settings.pointer_ignores {
+            rows.push([
+                format!("per-file-ignores #{}", p.pointer),
+                p.codes.join(", "),
+                p.origin.clone(),
+            ]);
+        }
+        table(&mut out, &rows, "  ");
+
+        let enabled = settings.rules.iter().filter(|r| r.enabled).count();
+        let _ = writeln!(
+            out,
+            "\nRules ({enabled} of {} enabled):",
+            settings.rules.len()
+        );
+        let rule_rows: Vec<[String; 3]> = settings
+            .rules
+            .iter()
+            .map(|r| {
+                let state = if r.enabled { "on" } else { "off" };
+                let severity = if r.severity_origin == Origin::Default {
+                    r.severity.to_string()
+                } else {
+                    format!("{} ({})", r.severity, r.severity_origin)
+                };
+                [
+                    format!("{} {}", r.meta.code, r.meta.name),
+                    format!("{state:<3} {severity}"),
+                    r.why.clone(),
+                ]
+            })
+            .collect();
+        table(&mut out, &rule_rows, "  ");
+        Ok(out)
+    }
+}
+
+/// [`DEFAULT_EXCLUDE`], compiled once.
+fn default_exclude() -> &'static Vec<Pattern> {
+    static PATTERNS: std::sync::OnceLock<Vec<Pattern>> = std::sync::OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        DEFAULT_EXCLUDE
+            .iter()
+            .map(|p| Pattern::new(p, Origin::Default).expect("valid default pattern"))
+            .collect()
+    })
+}
+
+/// Writes rows in aligned columns.
+fn table(out: &mut String, rows: &[[String; 3]], indent: &str) {
+    let w0 = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0);
+    let w1 = rows.iter().map(|r| r[1].chars().count()).max().unwrap_or(0);
+    for [a, b, c] in rows {
+        let line = format!("{indent}{a:<w0$}  {b:<w1$}  {c}");
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+/// Whether a rule is enabled after the selection layers, and why.
+fn select(meta: &'static RuleMeta, layers: &[Selection<'_>]) -> (bool, String) {
+    let mut state = (
+        meta.default_enabled,
+        if meta.default_enabled {
+            "default".to_string()
+        } else {
+            "default: not enabled by default".to_string()
+        },
+    );
+    for layer in layers {
+        let best = |list: &[&Located<Selector>]| -> Option<(usize, String)> {
+            list.iter()
+                .filter(|s| s.value.matches(meta))
+                .max_by_key(|s| s.value.specificity())
+                .map(|s| (s.value.specificity(), describe(s)))
+        };
+        let enabling: Vec<&Located<Selector>> = layer
+            .select
+            .iter()
+            .flat_map(|(s, _)| s.iter())
+            .chain(layer.extend_select)
+            .collect();
+        let disabling: Vec<&Located<Selector>> = layer.ignore.iter().collect();
+        state = match (best(&enabling), best(&disabling)) {
+            (Some((e, why_e)), Some((d, why_d))) => {
+                if e > d {
+                    (true, why_e)
+                } else {
+                    (false, why_d)
+                }
+            }
+            (Some((_, why)), None) => (true, why),
+            (None, Some((_, why))) => (false, why),
+            (None, None) => match &layer.select {
+                Some((_, origin)) => (false, format!("not in `select` ({origin})")),
+                None => state,
+            },
+        };
+    }
+    state
+}
+
+fn describe(s: &Located<Selector>) -> String {
+    format!("`{}` ({})", s.value, s.origin)
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        "no such file".to_string()
+    } else {
+        e.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer<'a>(
+        select: Option<&'a [Located<Selector>]>,
+        extend: &'a [Located<Selector>],
+        ignore: &'a [Located<Selector>],
+    ) -> Selection<'a> {
+        Selection {
+            select: select.map(|s| (s, Origin::Default)),
+            extend_select: extend,
+            ignore,
+        }
+    }
+
+    fn sels(list: &[&str]) -> Vec<Located<Selector>> {
+        list.iter()
+            .map(|s| Located {
+                value: Selector::parse(s).unwrap(),
+                origin: Origin::Cli("--test"),
+                span: 0..0,
+            })
+            .collect()
+    }
+
+    fn on(code: &str, layers: &[Selection<'_>]) -> bool {
+        select(selector::find_rule(code).unwrap(), layers).0
+    }
+
+    #[test]
+    fn the_more_specific_selector_wins() {
+        let s = sels(&["ACT4"]);
+        let i = sels(&["ACT401"]);
+        let l = [layer(Some(&s), &[], &i)];
+        assert!(!on("ACT401", &l));
+        assert!(on("ACT402", &l));
+        assert!(!on("ACT101", &l));
+        let s = sels(&["ACT401"]);
+        let i = sels(&["initialization"]);
+        let l = [layer(None, &s, &i)];
+        assert!(on("ACT401", &l));
+        assert!(!on("ACT402", &l));
+        assert!(on("ACT101", &l));
+    }
+
+    #[test]
+    fn a_later_select_replaces_an_earlier_one() {
+        let cfg_ignore = sels(&["ACT101"]);
+        let cli_select = sels(&["ACT101"]);
+        let l = [
+            layer(None, &[], &cfg_ignore),
+            layer(Some(&cli_select), &[], &[]),
+        ];
+        assert!(on("ACT101", &l));
+        assert!(!on("ACT401", &l));
+        let cli_extend = sels(&["ACT102"]);
+        let l = [layer(None, &[], &cfg_ignore), layer(None, &cli_extend, &[])];
+        assert!(!on("ACT101", &l));
+        assert!(on("ACT102", &l));
+    }
+}
