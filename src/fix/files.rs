@@ -1,0 +1,362 @@
+//! Fixing files for the command line: `--fix`, `--unsafe-fixes`, `--diff`
+//! and `--fix-only`.
+//!
+//! A file is read once, fixed in memory (see [`super::run`]), and written
+//! back atomically: the new text goes to a temporary file in the same
+//! directory, which takes the file's permissions and then replaces it by a
+//! rename. Right before the rename the file is read again: if it changed
+//! since it was read (an editor saved it meanwhile), it is not overwritten
+//! and the run reports it. Read-only files are reported and left alone, and
+//! `.keras` archives are never modified. Standard input is fixed to
+//! standard output.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::diagnostic::Applicability;
+use crate::lint::{FileReport, Options};
+use crate::runner::{self, IoProblem, Target};
+use crate::source;
+
+/// What the fix flags ask for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Mode {
+    /// `--fix` or `--fix-only`: write the fixes.
+    pub write: bool,
+    /// `--diff`: show the fixes as a diff, write nothing.
+    pub diff: bool,
+    /// `--unsafe-fixes`: unsafe fixes count too.
+    pub unsafe_fixes: bool,
+    /// `--fix-only`: no report of what remains.
+    pub only: bool,
+}
+
+impl Mode {
+    /// The mode for the command-line flags; `--diff` wins over `--fix`.
+    pub fn from_flags(fix: bool, unsafe_fixes: bool, diff: bool, fix_only: bool) -> Mode {
+        Mode {
+            write: (fix || fix_only) && !diff,
+            diff,
+            unsafe_fixes,
+            only: fix_only || diff,
+        }
+    }
+
+    /// Whether files are fixed (written or diffed) at all.
+    pub fn fixing(&self) -> bool {
+        self.write || self.diff
+    }
+}
+
+/// What fixing did to one file.
+#[derive(Debug, Default)]
+pub struct FileFix {
+    pub path: String,
+    /// Fixes applied (or, with `--diff`, that would be), by rule code.
+    pub applied: BTreeMap<&'static str, usize>,
+    /// `--diff`: the diff of the file.
+    pub diff: String,
+    /// Standard input: the fixed text, to print.
+    pub stdout: Option<Vec<u8>>,
+    /// Why the fixes were not written (read-only, changed meanwhile, an
+    /// archive); the file is left as it was.
+    pub problem: Option<String>,
+}
+
+/// One run's fixing: lints or fixes each target and remembers what was done.
+#[derive(Debug, Default)]
+pub struct Session {
+    pub mode: Mode,
+    done: Mutex<Vec<FileFix>>,
+}
+
+impl Session {
+    pub fn new(mode: Mode) -> Session {
+        Session {
+            mode,
+            done: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Lints a target and, when the mode fixes, fixes it; the report is what
+    /// remains in the file afterwards.
+    pub fn lint(&self, target: &Target, options: &Options) -> Result<FileReport, IoProblem> {
+        if !self.mode.fixing() {
+            return runner::lint_target(target, options);
+        }
+        let (report, fix) = fix_target(target, options, &self.mode)?;
+        if let Ok(mut done) = self.done.lock() {
+            done.push(fix);
+        }
+        Ok(report)
+    }
+
+    /// What was done to each file, sorted by path.
+    pub fn outcomes(&self) -> Vec<FileFix> {
+        let mut done = self
+            .done
+            .lock()
+            .map(|mut d| std::mem::take(&mut *d))
+            .unwrap_or_default();
+        done.sort_by(|a, b| a.path.cmp(&b.path));
+        done
+    }
+}
+
+fn problem(target: &Target, message: impl Into<String>) -> IoProblem {
+    IoProblem {
+        path: target.display.clone(),
+        message: message.into(),
+    }
+}
+
+fn count_fixable(report: &FileReport, unsafe_fixes: bool) -> usize {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| super::apply::wanted(d, unsafe_fixes))
+        .count()
+}
+
+/// Lints and fixes one target.
+pub fn fix_target(
+    target: &Target,
+    options: &Options,
+    mode: &Mode,
+) -> Result<(FileReport, FileFix), IoProblem> {
+    let mut fix = FileFix {
+        path: target.display.clone(),
+        ..FileFix::default()
+    };
+    let limits = options.read_limits;
+    let (bytes, meta) = if target.stdin {
+        let bytes = source::read_capped(std::io::stdin().lock(), limits.max_file_size)
+            .map_err(|e| problem(target, format!("cannot read standard input: {e}")))?;
+        (bytes, None)
+    } else {
+        let meta = fs::metadata(&target.path)
+            .map_err(|e| problem(target, format!("cannot read file: {e}")))?;
+        let mut head = Vec::new();
+        let opened = fs::File::open(&target.path).and_then(|f| f.take(8).read_to_end(&mut head));
+        // Archives, and files too large to read, are linted as usual.
+        if opened.is_err()
+            || !meta.is_file()
+            || source::is_archive(&target.display, &head)
+            || meta.len() > limits.max_file_size
+        {
+            let report = runner::lint_target(target, options)?;
+            if count_fixable(&report, mode.unsafe_fixes) > 0 {
+                fix.problem = Some(
+                    "fixes are not applicable to `.keras` archives: fix the model in Python and save it again"
+                        .to_string(),
+                );
+            }
+            return Ok((report, fix));
+        }
+        let bytes = fs::read(&target.path)
+            .map_err(|e| problem(target, format!("cannot read file: {e}")))?;
+        (bytes, Some(meta))
+    };
+    let decoded = source::decode(&target.display, &bytes, limits);
+    let src = match decoded {
+        Ok(s) if s.member.is_none() => s,
+        Ok(_) => {
+            // An archive read from standard input.
+            let report = crate::lint::lint_bytes(&target.display, &bytes, options);
+            if count_fixable(&report, mode.unsafe_fixes) > 0 {
+                fix.problem = Some("fixes are not applicable to `.keras` archives".to_string());
+            }
+            fix.stdout = target.stdin.then(|| bytes.clone());
+            return Ok((report, fix));
+        }
+        Err(_) => {
+            let report = crate::lint::lint_bytes(&target.display, &bytes, options);
+            fix.stdout = target.stdin.then(|| bytes.clone());
+            return Ok((report, fix));
+        }
+    };
+    let fixed = super::run(
+        &target.display,
+        &src.text,
+        src.bom,
+        options,
+        mode.unsafe_fixes,
+    );
+    let mut new_bytes = Vec::with_capacity(fixed.text.len() + 3);
+    if src.bom {
+        new_bytes.extend_from_slice(b"\xEF\xBB\xBF");
+    }
+    new_bytes.extend_from_slice(fixed.text.as_bytes());
+    let changed = fixed.text != src.text;
+    if mode.diff {
+        fix.diff = super::diff::unified(&target.display, &src.text, &fixed.text);
+        fix.applied = fixed.applied;
+        return Ok((fixed.original, fix));
+    }
+    if target.stdin {
+        fix.stdout = Some(new_bytes);
+        fix.applied = fixed.applied;
+        return Ok((fixed.report, fix));
+    }
+    if !changed {
+        return Ok((fixed.report, fix));
+    }
+    let meta = meta.expect("files have metadata");
+    match write_atomic(&target.path, &bytes, &new_bytes, &meta) {
+        Ok(()) => {
+            fix.applied = fixed.applied;
+            Ok((fixed.report, fix))
+        }
+        Err(message) => {
+            fix.problem = Some(message);
+            Ok((fixed.original, fix))
+        }
+    }
+}
+
+/// Replaces `path`'s content `original` with `new`, atomically: a temporary
+/// file in the same directory renamed over it. Fails, leaving the file
+/// alone, when it is read-only or no longer holds `original`.
+pub fn write_atomic(
+    path: &Path,
+    original: &[u8],
+    new: &[u8],
+    meta: &fs::Metadata,
+) -> Result<(), String> {
+    if meta.permissions().readonly() {
+        return Err("the file is read-only: fixes not written".to_string());
+    }
+    // Write through a symbolic link to the file it points at.
+    let real: PathBuf = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = match real.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = real
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.actlint-{}.tmp", std::process::id()));
+    let cleanup = |e: String| {
+        let _ = fs::remove_file(&tmp);
+        Err(e)
+    };
+    let written = (|| -> std::io::Result<()> {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(new)?;
+        f.set_permissions(meta.permissions())?;
+        f.sync_all()
+    })();
+    if let Err(e) = written {
+        return cleanup(format!(
+            "cannot write the fixed file next to it: {e}; fixes not written"
+        ));
+    }
+    // Right before the rename: is the file still what was read?
+    let now = fs::read(&real);
+    let same_time = fs::metadata(&real)
+        .ok()
+        .and_then(|m| m.modified().ok())
+        .zip(meta.modified().ok())
+        .is_none_or(|(a, b)| a == b);
+    if !now.is_ok_and(|b| b == original) || !same_time {
+        return cleanup(
+            "the file changed while it was being fixed: not overwritten (run again)".to_string(),
+        );
+    }
+    if let Err(e) = fs::rename(&tmp, &real) {
+        return cleanup(format!("cannot replace the file: {e}; fixes not written"));
+    }
+    Ok(())
+}
+
+/// What the command line prints and returns after a fixing run.
+#[derive(Debug, Default)]
+pub struct Finished {
+    /// Replaces the rendered report on standard output.
+    pub stdout: Vec<u8>,
+    /// The rendered report when it goes to standard error instead (standard
+    /// input fixed to standard output), and the fix summary.
+    pub stderr: String,
+    /// Files whose fixes could not be written.
+    pub problems: Vec<IoProblem>,
+    /// Fixes applied (or, with `--diff`, that would be).
+    pub applied: usize,
+}
+
+impl Session {
+    /// Puts together the output of a fixing run: `rendered` is the report
+    /// of what remains, `summary` whether summary lines are wanted.
+    pub fn finish(&self, rendered: String, summary: bool) -> Finished {
+        let outcomes = self.outcomes();
+        let mut out = Finished::default();
+        let mut stdin_text = None;
+        for o in &outcomes {
+            out.applied += o.applied.values().sum::<usize>();
+            if let Some(p) = &o.problem {
+                out.problems.push(IoProblem {
+                    path: o.path.clone(),
+                    message: p.clone(),
+                });
+            }
+            if let Some(text) = &o.stdout {
+                stdin_text = Some(text.clone());
+            }
+            out.stdout.extend_from_slice(o.diff.as_bytes());
+        }
+        let report_to_stderr = stdin_text.is_some();
+        if let Some(text) = stdin_text {
+            out.stdout.extend_from_slice(&text);
+        }
+        if !self.mode.only {
+            if report_to_stderr {
+                out.stderr.push_str(&rendered);
+            } else if !self.mode.diff {
+                out.stdout.extend_from_slice(rendered.as_bytes());
+            }
+        }
+        if summary {
+            let n = out.applied;
+            let s = if n == 1 { "" } else { "s" };
+            if self.mode.diff {
+                out.stderr.push_str(&format!("would fix {n} problem{s}\n"));
+            } else {
+                out.stderr.push_str(&format!("fixed {n} problem{s}\n"));
+            }
+        }
+        out
+    }
+}
+
+/// The summary's note on fixes: how many findings `--fix` would fix, and
+/// how many more `--unsafe-fixes` would; `None` when there are none.
+pub fn fixable_note(reports: &[FileReport], unsafe_fixes: bool) -> Option<String> {
+    let (mut safe, mut unsafe_) = (0, 0);
+    for d in reports.iter().flat_map(|r| &r.diagnostics) {
+        match d.fix.as_ref().map(|f| f.applicability) {
+            Some(Applicability::Safe) => safe += 1,
+            Some(Applicability::Unsafe) => unsafe_ += 1,
+            None => {}
+        }
+    }
+    let fixes = |n: usize| if n == 1 { "fix" } else { "fixes" };
+    match (unsafe_fixes, safe, unsafe_) {
+        (_, 0, 0) => None,
+        (true, s, u) => Some(format!("[*] {} fixable with `--fix --unsafe-fixes`", s + u)),
+        (false, 0, u) => Some(format!(
+            "no fixes available with `--fix` ({u} hidden {} can be enabled with `--unsafe-fixes`)",
+            fixes(u)
+        )),
+        (false, s, 0) => Some(format!("[*] {s} fixable with `--fix`")),
+        (false, s, u) => Some(format!(
+            "[*] {s} fixable with `--fix` ({u} hidden {} can be enabled with `--unsafe-fixes`)",
+            fixes(u)
+        )),
+    }
+}
