@@ -1,14 +1,17 @@
 //! The command line: collect paths, lint each file, render, choose the exit code.
 
-use std::io::{IsTerminal, Read, Write};
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::config::{self, Resolver};
 use crate::diagnostic::Severity;
-use crate::lint::{self, FileReport, Options, Status};
+use crate::lint::{FileReport, Status};
 use crate::render;
+use crate::runner;
 
 /// Exit codes, as ruff and actionlint use them.
 pub const EXIT_CLEAN: u8 = 0;
@@ -30,25 +33,104 @@ pub struct Cli {
     /// .json, .yaml, .yml and .keras files); `-` reads standard input.
     pub paths: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format [default: `output-format` from the configuration, else human].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 
     /// The file name to report for standard input (also used to detect its format).
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<String>,
 
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Lowest severity that makes the exit code 1 [default: `fail-on` from the
+    /// configuration, else warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 
     /// When to use colour in human output (`NO_COLOR` is honoured by `auto`).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 
-    /// Say which files were skipped and why.
+    /// Say on standard error which files were skipped (not model configs) and why.
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Print only the findings: no summary line.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print how many findings each rule has (most first) instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Write the output to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+
+    /// Use this configuration file (actlint.toml, .actlint.toml or
+    /// pyproject.toml) for every file instead of discovering one.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore all configuration files.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Rules to check, replacing the configuration's selection: codes
+    /// (ACT401), names (relu-without-he-init), code prefixes (ACT4),
+    /// categories (initialization) or ALL; comma-separated.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+
+    /// Rules to check in addition to the selected ones.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+
+    /// Rules not to check.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Exit with status 0 even when findings are reported (usage, I/O and
+    /// configuration errors still exit with 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Print the settings that apply to FILE, and where each comes from, then exit.
+    #[arg(long, value_name = "FILE")]
+    pub show_settings: Option<PathBuf>,
+
+    /// Record the findings as counts per file and rule in FILE (a baseline),
+    /// then exit.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Report only findings beyond the counts recorded in the baseline FILE.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Lint files on N threads [default: one per core; 0 also means one per
+    /// core]. The output is the same whatever N is.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Apply the safe fixes (marked `[*]`) to the files and report what
+    /// remains; standard input is fixed to standard output.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Also apply unsafe fixes (which change what the model computes) with
+    /// `--fix` or `--diff`; without them, count them as fixable.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what `--fix` would change instead of writing
+    /// it; exit 1 when there is something to fix.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Apply fixes like `--fix`, but report nothing of what remains and exit
+    /// 0 unless a file could not be fixed.
+    #[arg(long)]
+    pub fix_only: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -58,12 +140,42 @@ pub enum Command {
         /// The rule's code or name.
         rule: String,
     },
+    /// List every rule: code, name, category, default severity, enabled by default, summary.
+    Rules {
+        /// `text` (a table), `json` (for tools), or `markdown` (the README table; with
+        /// `--full`, the whole rule reference in docs/rules.md).
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+        /// With `--format markdown`: every rule's documentation, not only the table.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Run the language server: LSP over standard input and output, for
+    /// editors (diagnostics as you type, quick fixes, hover help).
+    Server,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Diagnostics with the source around each label.
     Human,
+    /// One line per finding: `path:line:col: severity[CODE] message (name)`.
+    Concise,
+    /// One versioned JSON document (see docs/actlint-output.schema.json).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the changed files).
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -92,105 +204,357 @@ pub enum Color {
     Never,
 }
 
-/// Extensions searched for when walking a directory.
-const MODEL_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "keras"];
-
 pub fn main() -> ExitCode {
+    // A panic while linting a file is reported in that file's results, not
+    // printed in the middle of the output (see `crate::isolate`).
+    crate::isolate::install_panic_hook();
     let cli = Cli::parse();
     ExitCode::from(run(cli))
 }
 
-/// Problems that are not findings: missing paths, unreadable files.
-struct IoProblem {
-    path: String,
-    message: String,
-}
-
 pub fn run(cli: Cli) -> u8 {
-    if let Some(Command::Rule { rule }) = &cli.command {
-        return print_rule(rule);
+    match &cli.command {
+        Some(Command::Rule { rule }) => return print_rule(rule),
+        Some(Command::Server) => return crate::server::run(),
+        Some(Command::Rules { format, full }) => {
+            use crate::rules::docs;
+            print!(
+                "{}",
+                match (format, full) {
+                    (RulesFormat::Text, _) => docs::list_text(),
+                    (RulesFormat::Json, _) => docs::list_json(),
+                    (RulesFormat::Markdown, false) => docs::table_markdown(),
+                    (RulesFormat::Markdown, true) => docs::reference_markdown(),
+                }
+            );
+            return EXIT_CLEAN;
+        }
+        None => {}
+    }
+    let mut resolver = match Resolver::new(overrides(&cli)) {
+        Ok(r) => r,
+        Err(errors) => return config_errors(&cli, &errors),
+    };
+    if let Some(file) = &cli.show_settings {
+        return match resolver.show(file) {
+            Ok(text) => {
+                print!("{text}");
+                EXIT_CLEAN
+            }
+            Err(errors) => config_errors(&cli, &errors),
+        };
     }
     if cli.paths.is_empty() {
-        eprintln!("error: no paths given\n\nUsage: actlint [OPTIONS] <PATHS>...\n\nFor more information, try '--help'.");
+        let _ = Cli::command()
+            .error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "no paths given: pass model files or directories, or `-` to read standard input",
+            )
+            .print();
         return EXIT_ERROR;
     }
-    let options = Options::default();
-    let mut io_problems = Vec::new();
-    let mut reports = Vec::new();
-    for path in &cli.paths {
-        if path.as_os_str() == "-" {
-            let name = cli.stdin_filename.clone().unwrap_or_else(|| "-".to_string());
-            let mut bytes = Vec::new();
-            match std::io::stdin().lock().read_to_end(&mut bytes) {
-                Ok(_) => reports.push(lint::lint_bytes(&name, &bytes, &options)),
-                Err(e) => io_problems.push(IoProblem {
-                    path: name,
-                    message: format!("cannot read standard input: {e}"),
-                }),
+    let format = match resolve_format(&cli, &mut resolver) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    // Collect every path first, resolve each file's settings, then lint in
+    // parallel (see `crate::runner`).
+    let walk = runner::WalkOptions {
+        exclude: excluded_directories(&cli),
+        ..runner::WalkOptions::default()
+    };
+    let collected = runner::collect(&cli.paths, cli.stdin_filename.as_deref(), &walk);
+    let mut io_problems = collected.problems;
+    // The fail-on threshold of each file (its configuration's, or --fail-on).
+    let mut thresholds: HashMap<String, Option<Severity>> = HashMap::new();
+    let mut excluded = String::new();
+    let threads = runner::thread_count(cli.threads);
+    // Find each file's configuration (cached per directory), then resolve
+    // the settings of all files in parallel.
+    let mut found = Vec::with_capacity(collected.targets.len());
+    for target in collected.targets {
+        match resolver.config_for(&target.path) {
+            Ok(config) => found.push((target, config)),
+            Err(errors) => return config_errors(&cli, &errors),
+        }
+    }
+    let resolved = runner::map_ordered(&found, threads, |(target, config)| {
+        let settings = resolver.settings_with(&target.path, config.clone());
+        let options = settings.excluded_by.is_none().then(|| settings.options());
+        (settings, options)
+    });
+    let mut jobs = Vec::with_capacity(found.len());
+    for ((target, _), (settings, options)) in found.into_iter().zip(resolved) {
+        let Some(options) = options else {
+            if let Some((pattern, origin)) = &settings.excluded_by {
+                excluded.push_str(&format!(
+                    "skipped {}: excluded by `{pattern}` ({origin})\n",
+                    target.display
+                ));
             }
             continue;
+        };
+        thresholds.insert(target.display.clone(), settings.fail_threshold());
+        jobs.push((target, options));
+    }
+    let session = crate::fix::files::Session::new(crate::fix::files::Mode::from_flags(
+        cli.fix,
+        cli.unsafe_fixes,
+        cli.diff,
+        cli.fix_only,
+    ));
+    let linted = runner::lint_all(&jobs, threads, |(target, options)| {
+        session.lint(target, options)
+    });
+    io_problems.extend(linted.problems);
+    let mut reports = linted.reports;
+    let cwd = std::env::current_dir().unwrap_or_default();
+    if let Some(path) = &cli.write_baseline {
+        if !io_problems.is_empty() {
+            // A baseline of a partial run would drop the entries of the
+            // files that could not be read.
+            for p in &io_problems {
+                eprintln!("error: {}: {}", p.path, p.message);
+            }
+            eprintln!("error: baseline not written");
+            return EXIT_ERROR;
         }
-        let mut files = Vec::new();
-        collect(path, true, &mut files, &mut io_problems);
-        for file in files {
-            let display = file.display().to_string();
-            match std::fs::read(&file) {
-                Ok(bytes) => reports.push(lint::lint_bytes(&display, &bytes, &options)),
-                Err(e) => io_problems.push(IoProblem {
-                    path: display,
-                    message: format!("cannot read file: {e}"),
-                }),
+        return match crate::baseline::write(path, &reports, &cwd) {
+            Ok(message) => {
+                println!("{message}");
+                EXIT_CLEAN
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                EXIT_ERROR
+            }
+        };
+    }
+    let mut baseline_notes = String::new();
+    if let Some(path) = &cli.baseline {
+        match crate::baseline::read(path, &cwd) {
+            Ok(b) => baseline_notes = b.apply(&mut reports, &cwd).notes(&b),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
             }
         }
     }
-    reports.sort_by(|a, b| a.path.cmp(&b.path));
 
     let stdout = std::io::stdout();
     let color = match cli.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
-    let mut out = String::new();
-    match cli.format {
-        Format::Human => {
-            let style = render::human::Style {
-                color,
-                width: terminal_width(),
-            };
-            out.push_str(&render::human::render(&reports, &style));
-            if cli.verbose {
-                for r in &reports {
-                    if let Status::Skipped { reason } = &r.status {
-                        out.push_str(&format!("skipped {}: {reason}\n", r.path));
-                    }
-                }
-            }
-            out.push_str(&render::human::summary_line(&reports));
-            out.push('\n');
+        Color::Auto => {
+            cli.output_file.is_none()
+                && stdout.is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
-        Format::Json => out.push_str(&render::json::render(&reports)),
+    };
+    let mut out = render_reports(&cli, format, &reports, color);
+    // Fixing: the diffs or the fixed standard input go to standard output,
+    // and the fix summary to standard error.
+    let mut fix_stdout: Option<Vec<u8>> = None;
+    let mut fixed = 0;
+    if session.mode.fixing() {
+        let finished = session.finish(std::mem::take(&mut out), !cli.quiet);
+        fixed = finished.applied;
+        io_problems.extend(finished.problems);
+        let _ = std::io::stderr()
+            .lock()
+            .write_all(finished.stderr.as_bytes());
+        out = String::from_utf8_lossy(&finished.stdout).into_owned();
+        fix_stdout = Some(finished.stdout);
     }
-    let mut lock = stdout.lock();
-    let _ = lock.write_all(out.as_bytes());
-    let _ = lock.flush();
+    if let Some(path) = &cli.output_file {
+        if let Err(e) = write_output_file(path, &out) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return EXIT_ERROR;
+        }
+    } else {
+        let mut lock = stdout.lock();
+        let _ = lock.write_all(fix_stdout.as_deref().unwrap_or(out.as_bytes()));
+        let _ = lock.flush();
+    }
+    let mut notes = String::new();
+    if cli.verbose {
+        // Files that are valid JSON/YAML but not model configs are skipped
+        // quietly (pre-commit hands over every YAML file); `-v` says so.
+        for r in &reports {
+            if let Status::Skipped { reason } = &r.status {
+                notes.push_str(&format!("skipped {}: {reason}\n", r.path));
+            }
+        }
+    }
+    if cli.verbose {
+        notes.push_str(&excluded);
+    }
+    notes.push_str(&baseline_notes);
     for p in &io_problems {
-        eprintln!("error: {}: {}", p.path, p.message);
+        notes.push_str(&format!("error: {}: {}\n", p.path, p.message));
     }
-    exit_code(&reports, !io_problems.is_empty(), cli.fail_on)
+    let _ = std::io::stderr().lock().write_all(notes.as_bytes());
+    if cli.exit_zero && io_problems.is_empty() {
+        return EXIT_CLEAN;
+    }
+    // `--diff` fails when there is something to fix; `--fix-only` only when
+    // a file could not be fixed.
+    if session.mode.diff || session.mode.only {
+        return match (io_problems.is_empty(), session.mode.diff && fixed > 0) {
+            (false, _) => EXIT_ERROR,
+            (true, true) => EXIT_FINDINGS,
+            (true, false) => EXIT_CLEAN,
+        };
+    }
+    exit_code(&reports, !io_problems.is_empty(), &|r| {
+        thresholds
+            .get(&r.path)
+            .copied()
+            .unwrap_or(Some(Severity::Warning))
+    })
 }
 
-fn exit_code(reports: &[FileReport], io_failed: bool, fail_on: FailOn) -> u8 {
-    if io_failed {
+/// The command line's part of the configuration.
+fn overrides(cli: &Cli) -> config::Overrides {
+    config::Overrides {
+        config: cli.config.clone(),
+        isolated: cli.isolated,
+        select: cli.select.clone(),
+        extend_select: cli.extend_select.clone(),
+        ignore: cli.ignore.clone(),
+        fail_on: cli.fail_on.map(FailOn::threshold),
+    }
+}
+
+/// The walk's exclude hook: a directory that the configuration governing it
+/// excludes (`exclude`, `extend-exclude`) is not entered, so that
+/// `node_modules/` or a virtualenv costs nothing. Files are checked one by
+/// one after the walk (with `-v` saying which were excluded).
+fn excluded_directories(cli: &Cli) -> Option<std::sync::Arc<runner::ExcludeFn>> {
+    // A resolver of its own: the walk's hook must be `Send + Sync`.
+    let resolver = std::sync::Mutex::new(Resolver::new(overrides(cli)).ok()?);
+    Some(std::sync::Arc::new(move |path: &Path, is_dir: bool| {
+        is_dir
+            && resolver
+                .lock()
+                .is_ok_and(|mut r| r.settings_for(path).is_ok_and(|s| s.excluded_by.is_some()))
+    }))
+}
+
+/// Prints configuration errors; the exit code for them.
+fn config_errors(cli: &Cli, errors: &[config::ConfigError]) -> u8 {
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(config::error::render(errors, color).as_bytes());
+    EXIT_ERROR
+}
+
+/// `--format`, else `output-format` from the configuration of the current
+/// directory, else human.
+fn resolve_format(cli: &Cli, resolver: &mut Resolver) -> Result<Format, u8> {
+    if let Some(f) = cli.format {
+        return Ok(f);
+    }
+    let project = resolver
+        .project()
+        .map_err(|errors| config_errors(cli, &errors))?;
+    let Some(name) = project.as_ref().and_then(|c| c.output_format.as_ref()) else {
+        return Ok(Format::Human);
+    };
+    Format::from_str(&name.value, false).map_err(|_| {
+        eprintln!(
+            "error: output format `{}` ({}) is not available in this version of actlint",
+            name.value, name.origin
+        );
+        EXIT_ERROR
+    })
+}
+
+/// The output for a run in `format` (`--statistics` and `--quiet` applied).
+fn render_reports(cli: &Cli, format: Format, reports: &[FileReport], color: bool) -> String {
+    let summary = !cli.quiet;
+    let threads = runner::thread_count(cli.threads);
+    let mut out = String::new();
+    if cli.statistics {
+        if format == Format::Json {
+            return render::statistics::render_json(reports);
+        }
+        out.push_str(&render::statistics::render_text(reports));
+        if summary {
+            out.push_str(&render::human::summary_line(reports));
+            out.push('\n');
+        }
+        return out;
+    }
+    // CI formats report paths relative to the repository root.
+    let paths = || {
+        std::env::current_dir()
+            .map_or_else(|_| render::ci::Paths::as_given(), render::ci::Paths::detect)
+    };
+    match format {
+        Format::Human | Format::Concise => {
+            if format == Format::Human {
+                let style = render::human::Style {
+                    color,
+                    width: terminal_width(),
+                };
+                out.push_str(&runner::render_in_parallel(reports, threads, |r| {
+                    render::human::render(r, &style)
+                }));
+            } else {
+                out.push_str(&runner::render_in_parallel(
+                    reports,
+                    threads,
+                    render::concise::render,
+                ));
+            }
+            if summary {
+                // What `--fix` can do, then the summary line, which stays last.
+                if let Some(note) = crate::fix::files::fixable_note(reports, cli.unsafe_fixes) {
+                    out.push_str(&note);
+                    out.push('\n');
+                }
+                out.push_str(&render::human::summary_line(reports));
+                out.push('\n');
+            }
+        }
+        Format::Json => out.push_str(&render::json::render(reports)),
+        Format::Sarif => out.push_str(&render::sarif::render(reports, &paths())),
+        Format::Github => out.push_str(&render::github::render(reports, &paths(), summary)),
+        Format::Gitlab => out.push_str(&render::gitlab::render(reports, &paths())),
+    }
+    out
+}
+
+/// Writes `--output-file`, creating its directory when needed.
+fn write_output_file(path: &Path, out: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, out)
+}
+
+fn exit_code(
+    reports: &[FileReport],
+    io_failed: bool,
+    threshold: &dyn Fn(&FileReport) -> Option<Severity>,
+) -> u8 {
+    // A caught panic (an internal error) is not a finding: like an I/O
+    // error, it means the run could not check everything.
+    if io_failed || reports.iter().any(FileReport::internal_error) {
         return EXIT_ERROR;
     }
-    let Some(threshold) = fail_on.threshold() else {
-        return EXIT_CLEAN;
-    };
     let failing = reports
         .iter()
-        .flat_map(|r| &r.diagnostics)
-        .any(|d| d.severity >= threshold);
+        .any(|r| threshold(r).is_some_and(|t| r.diagnostics.iter().any(|d| d.severity >= t)));
     if failing {
         EXIT_FINDINGS
     } else {
@@ -205,62 +569,6 @@ fn terminal_width() -> usize {
         .unwrap_or(100)
 }
 
-/// Files under a path: the path itself when it is a file (whatever its
-/// extension), model files under it when it is a directory. Symlinked
-/// directories are not followed, so symlink loops cannot hang the walk.
-fn collect(path: &Path, explicit: bool, files: &mut Vec<PathBuf>, problems: &mut Vec<IoProblem>) {
-    let meta = match if explicit {
-        std::fs::metadata(path)
-    } else {
-        std::fs::symlink_metadata(path)
-    } {
-        Ok(m) => m,
-        Err(e) => {
-            problems.push(IoProblem {
-                path: path.display().to_string(),
-                message: if e.kind() == std::io::ErrorKind::NotFound {
-                    "no such file or directory".to_string()
-                } else {
-                    e.to_string()
-                },
-            });
-            return;
-        }
-    };
-    if meta.is_dir() {
-        let entries = match std::fs::read_dir(path) {
-            Ok(e) => e,
-            Err(e) => {
-                problems.push(IoProblem {
-                    path: path.display().to_string(),
-                    message: format!("cannot read directory: {e}"),
-                });
-                return;
-            }
-        };
-        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        children.sort();
-        for child in children {
-            let hidden = child
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'));
-            if hidden {
-                continue;
-            }
-            collect(&child, false, files, problems);
-        }
-    } else if explicit || (meta.is_file() && has_model_extension(path)) {
-        files.push(path.to_path_buf());
-    }
-}
-
-fn has_model_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| MODEL_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-}
-
 fn print_rule(rule: &str) -> u8 {
     match crate::rules::find(rule) {
         Some(meta) => {
@@ -272,13 +580,13 @@ fn print_rule(rule: &str) -> u8 {
         }
         None => {
             let names = crate::rules::all_meta();
-            let suggestion = crate::catalog::closest(
-                rule,
-                names.iter().flat_map(|m| [m.code, m.name]),
-            );
+            let suggestion =
+                crate::catalog::closest(rule, names.iter().flat_map(|m| [m.code, m.name]));
             match suggestion {
                 Some(s) => eprintln!("error: unknown rule `{rule}`; did you mean `{s}`?"),
-                None => eprintln!("error: unknown rule `{rule}`; `actlint rule ACT101` shows one rule"),
+                None => {
+                    eprintln!("error: unknown rule `{rule}`; `actlint rule ACT101` shows one rule")
+                }
             }
             EXIT_ERROR
         }

@@ -93,6 +93,9 @@ pub struct Diagnostic {
     /// The name of the layer the finding is about, where there is one.
     pub layer: Option<String>,
     pub fix: Option<Fix>,
+    /// A fix as the rule states it, before it is resolved against the text
+    /// into `fix` (see [`crate::fix`]); `None` once resolved.
+    pub fix_plan: Option<crate::fix::FixPlan>,
 }
 
 impl Diagnostic {
@@ -112,6 +115,7 @@ impl Diagnostic {
             help: None,
             layer: None,
             fix: None,
+            fix_plan: None,
         }
     }
 
@@ -137,6 +141,13 @@ impl Diagnostic {
 
     pub fn fix(mut self, fix: Fix) -> Self {
         self.fix = Some(fix);
+        self
+    }
+
+    /// Attaches a fix stated against the tree; the linter resolves it
+    /// against the text (keeping quotes and layout) after the rules ran.
+    pub fn fix_plan(mut self, plan: Option<crate::fix::FixPlan>) -> Self {
+        self.fix_plan = plan;
         self
     }
 

@@ -5,12 +5,20 @@
 //! nodes) -> [`ir`] (the model: layers, graphs, output heads) -> [`rules`] ->
 //! [`diagnostic`] -> [`render`].
 
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
+pub mod fix;
 pub mod ir;
+pub mod isolate;
+pub mod limits;
 pub mod lint;
 pub mod render;
 pub mod rules;
+pub mod runner;
+pub mod server;
 pub mod source;
+pub mod suppress;
 pub mod tree;

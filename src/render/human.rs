@@ -4,7 +4,12 @@
 //! prints whole lines (and panics past column 65,535), so labels on long
 //! lines are shown through a window: a few dozen characters around each
 //! label, with `…` where the line was cut, and the real line and column in
-//! the header.
+//! the header. Labels far apart on one line get a window each.
+//!
+//! Positions in headers are 1-based lines and columns counted in Unicode
+//! characters, as in `--format json`. Control characters from the file are
+//! never written to the terminal: the source text shows them as `?`, and
+//! messages show them escaped.
 
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
@@ -21,10 +26,19 @@ use crate::tree::Span;
 
 /// Lines longer than this (in bytes) are shown through a window.
 const LONG_LINE: usize = 240;
-/// Characters of context on each side of a label on a long line.
+/// Columns of context on each side of a label on a long line.
 const WINDOW_CONTEXT: usize = 48;
-/// Longest label shown on a long line, in bytes.
-const MAX_LONG_LABEL: usize = 120;
+/// Longest label shown on a long line, in columns.
+const MAX_LONG_LABEL: usize = 100;
+/// Widest window (in columns) that several labels on a long line may share;
+/// labels further apart get a window each.
+const MAX_SHARED_WINDOW: usize = 180;
+/// Labels spanning more lines than this are cut to their first line, so that
+/// a label on a whole document does not print the whole document.
+const MAX_LABEL_LINES: usize = 8;
+/// Secondary labels shown per finding (miette's layout time grows with the
+/// square of the labels of one report).
+const MAX_SECONDARY_LABELS: usize = 1000;
 
 pub struct Style {
     pub color: bool,
@@ -43,8 +57,12 @@ pub fn render(reports: &[FileReport], style: &Style) -> String {
         .with_context_lines(1);
     let mut out = String::new();
     for report in reports {
+        // Built once per file: a file may have thousands of diagnostics.
+        let shown = report.source.as_ref().map(|s| display_text(&s.text));
+        let index = shown.as_deref().map(LineIndex::new);
+        let text = shown.as_deref().zip(index.as_ref());
         for d in &report.diagnostics {
-            render_one(&handler, report, d, &mut out);
+            render_one(&handler, report, text, d, &mut out);
         }
     }
     out
@@ -54,29 +72,79 @@ pub fn summary_line(reports: &[FileReport]) -> String {
     Summary::of(reports).line()
 }
 
-fn render_one(handler: &GraphicalReportHandler, report: &FileReport, d: &Diagnostic, out: &mut String) {
+fn render_one(
+    handler: &GraphicalReportHandler,
+    report: &FileReport,
+    text: Option<(&str, &LineIndex<'_>)>,
+    d: &Diagnostic,
+    out: &mut String,
+) {
     let name = match report.source.as_ref().and_then(|s| s.member.as_deref()) {
         Some(member) => format!("{}!{member}", report.path),
         None => report.path.clone(),
     };
+    let name = escape_controls(&name).into_owned();
     let mut labels: Vec<(Span, Option<String>, bool)> = Vec::new();
     if let Some(p) = &d.primary {
         labels.push((p.span, p.message.clone(), true));
     }
-    for l in &d.secondary {
+    // A finding with a label on each of thousands of layers shows the
+    // first thousand.
+    for l in d.secondary.iter().take(MAX_SECONDARY_LABELS) {
         labels.push((l.span, l.message.clone(), false));
     }
-    let text = report.source.as_ref().map(|s| s.text.as_str());
-    let view = text.map(|t| View::new(&name, t, &labels));
+    let more = d.secondary.len().saturating_sub(MAX_SECONDARY_LABELS);
+    let view = text
+        .filter(|_| !labels.is_empty())
+        .map(|(t, index)| View::new(&name, t, index, &labels));
+    // `[*]`: `--fix` fixes it; the fix itself is described under the help.
+    let safe = d
+        .fix
+        .as_ref()
+        .is_some_and(|f| f.applicability == crate::diagnostic::Applicability::Safe);
+    let fix_line = d.fix.as_ref().map(|f| {
+        let how = if safe {
+            "`--fix`"
+        } else {
+            "`--fix --unsafe-fixes`"
+        };
+        format!("fix: {} ({how})", f.message)
+    });
+    let help = match (d.help.as_deref(), fix_line) {
+        (Some(h), Some(f)) => Some(format!("{h}\n{f}")),
+        (Some(h), None) => Some(h.to_string()),
+        (None, f) => f,
+    };
+    let help = match (help, more) {
+        (help, 0) => help,
+        (Some(h), n) => Some(format!(
+            "{h}\n({n} more places not shown; `--format json` lists them all)"
+        )),
+        (None, n) => Some(format!(
+            "({n} more places not shown; `--format json` lists them all)"
+        )),
+    };
     let adapter = Adapter {
-        d,
+        code: if safe {
+            format!("{} {} [*]", d.code, d.name)
+        } else {
+            format!("{} {}", d.code, d.name)
+        },
+        severity: d.severity,
+        message: escape_controls(&d.message).into_owned(),
+        help: help.as_deref().map(|h| escape_controls(h).into_owned()),
         file: &name,
         view: view.as_ref(),
     };
     let mut buf = String::new();
     if handler.render_report(&mut buf, &adapter).is_err() {
         // Never lose a finding to a rendering problem.
-        let _ = writeln!(buf, "{}[{}]: {} ({name})", d.severity, d.code, d.message);
+        buf.clear();
+        let _ = writeln!(
+            buf,
+            "{}[{}]: {name}: {}",
+            d.severity, adapter.code, adapter.message
+        );
     }
     out.push_str(&buf);
     if !buf.ends_with('\n') {
@@ -84,25 +152,72 @@ fn render_one(handler: &GraphicalReportHandler, report: &FileReport, d: &Diagnos
     }
 }
 
+/// Control characters (escape sequences, carriage returns) in text from the
+/// file, written as Rust escapes; newlines and tabs are kept.
+fn escape_controls(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if c.is_control() && c != '\n' && c != '\t' {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The source as shown: control characters (other than tab, newline, and the
+/// carriage return of a `\r\n`) become `?`, byte for byte and character for
+/// character, so that offsets and columns are unchanged and lines are split
+/// exactly where [`LineIndex`] splits them.
+fn display_text(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let needs = |i: usize, c: char| {
+        c.is_control() && c != '\t' && c != '\n' && !(c == '\r' && bytes.get(i + 1) == Some(&b'\n'))
+    };
+    if !text.char_indices().any(|(i, c)| needs(i, c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if needs(i, c) {
+            // C0 controls and DEL are one byte, C1 controls two.
+            out.push_str(if c.len_utf8() == 1 { "?" } else { "¿" });
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// What miette renders for one diagnostic.
 struct Adapter<'a> {
-    d: &'a Diagnostic,
+    code: String,
+    severity: Severity,
+    message: String,
+    help: Option<String>,
     file: &'a str,
     view: Option<&'a View<'a>>,
 }
 
 impl fmt::Debug for Adapter<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for Adapter<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Without a snippet the file name would not appear at all.
         if self.view.is_none() {
-            write!(f, "{}: {}", self.file, self.d.message)
+            write!(f, "{}: {}", self.file, self.message)
         } else {
-            f.write_str(&self.d.message)
+            f.write_str(&self.message)
         }
     }
 }
@@ -111,18 +226,17 @@ impl std::error::Error for Adapter<'_> {}
 
 impl MietteDiagnostic for Adapter<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(format!("{} {}", self.d.code, self.d.name)))
+        Some(Box::new(&self.code))
     }
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.d.severity {
+        Some(match self.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.d
-            .help
+        self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
@@ -133,10 +247,14 @@ impl MietteDiagnostic for Adapter<'_> {
         let view = self.view?;
         Some(Box::new(view.labels.iter().map(|l| {
             let span = SourceSpan::new(l.start.into(), l.end - l.start);
+            let message = l
+                .message
+                .as_deref()
+                .map(|m| escape_controls(m).into_owned());
             if l.primary {
-                LabeledSpan::new_primary_with_span(l.message.clone(), span)
+                LabeledSpan::new_primary_with_span(message, span)
             } else {
-                LabeledSpan::new_with_span(l.message.clone(), span)
+                LabeledSpan::new_with_span(message, span)
             }
         })))
     }
@@ -149,14 +267,20 @@ struct ViewLabel {
     primary: bool,
 }
 
-/// The text miette sees: the real file when every labelled line is short;
-/// otherwise one window line per label region, each mapped to its real line.
+/// The text miette sees: the file (as [`display_text`] shows it) when every
+/// labelled line and the context line around it are short; otherwise one
+/// window line per label region, each mapped to its real line and column.
 struct View<'t> {
     name: String,
     text: Cow<'t, str>,
     labels: Vec<ViewLabel>,
     /// For windowed views: the segments, one per window line.
     segments: Option<Vec<Segment>>,
+    /// For views of the whole text: its line starts, so that miette is
+    /// handed the text from just above a label instead of from the top (it
+    /// counts lines from the start of what it is given, and a file may have
+    /// thousands of findings).
+    index: Option<&'t LineIndex<'t>>,
 }
 
 struct Segment {
@@ -170,121 +294,214 @@ struct Segment {
     prefix: usize,
 }
 
+/// Labels sharing one window of a long line.
+struct Region {
+    line: usize,
+    start: usize,
+    end: usize,
+    labels: Vec<usize>,
+}
+
 impl<'t> View<'t> {
-    fn new(name: &str, text: &'t str, labels: &[(Span, Option<String>, bool)]) -> View<'t> {
-        let index = LineIndex::new(text);
-        let long = labels.iter().any(|(s, _, _)| {
-            let line = index.line_of(clamp_boundary(text, s.start));
-            index.line_end(line) - index.line_start(line) > LONG_LINE
+    fn new(
+        name: &str,
+        text: &'t str,
+        index: &'t LineIndex<'t>,
+        labels: &[(Span, Option<String>, bool)],
+    ) -> View<'t> {
+        // Spans within the text, on character boundaries, never reversed,
+        // and at most MAX_LABEL_LINES lines long.
+        let spans: Vec<(usize, usize)> = labels
+            .iter()
+            .map(|(s, _, _)| {
+                let start = clamp_boundary(text, s.start);
+                let mut end = clamp_boundary(text, s.end).max(start);
+                let first = index.line_of(start);
+                if index.line_of(end) - first >= MAX_LABEL_LINES {
+                    end = index.line_end(first).max(start);
+                }
+                (start, end)
+            })
+            .collect();
+        let last_line = index.line_count() - 1;
+        let long = spans.iter().any(|&(s, e)| {
+            // miette shows one line of context on each side.
+            let first = index.line_of(s).saturating_sub(1);
+            let last = (index.line_of(e) + 1).min(last_line);
+            (first..=last).any(|l| index.line_end(l) - index.line_start(l) > LONG_LINE)
         });
-        if !long {
-            return View {
-                name: name.to_string(),
-                text: Cow::Borrowed(text),
-                labels: labels
-                    .iter()
-                    .map(|(s, m, p)| {
-                        let start = clamp_boundary(text, s.start);
-                        let end = clamp_boundary(text, s.end.max(start));
-                        ViewLabel {
-                            start,
-                            end,
-                            message: m.clone(),
-                            primary: *p,
-                        }
-                    })
-                    .collect(),
-                segments: None,
-            };
+        if long {
+            return View::windowed(name, text, index, labels, &spans);
         }
-        // Windowed: clip each label, cut a window around it, merge windows
-        // that overlap on the same line.
-        let mut regions: Vec<(usize, usize, usize)> = Vec::new(); // (line, start, end)
-        let mut clipped: Vec<(usize, usize)> = Vec::new();
-        for (s, _, _) in labels {
-            let start = clamp_boundary(text, s.start);
+        // miette draws no label at the very end of the text (an error at the
+        // end of the file): give it a character to point at.
+        let shown = if spans.iter().any(|&(s, _)| s >= text.len()) {
+            Cow::Owned(format!("{text} "))
+        } else {
+            Cow::Borrowed(text)
+        };
+        View {
+            name: name.to_string(),
+            text: shown,
+            labels: labels
+                .iter()
+                .zip(&spans)
+                .map(|((_, m, p), &(start, end))| ViewLabel {
+                    start,
+                    end,
+                    message: m.clone(),
+                    primary: *p,
+                })
+                .collect(),
+            segments: None,
+            index: Some(index),
+        }
+    }
+
+    /// Clips each label to its line, cuts a window around it, and shares
+    /// windows between labels that are close together on the same line.
+    fn windowed(
+        name: &str,
+        text: &str,
+        index: &LineIndex<'_>,
+        labels: &[(Span, Option<String>, bool)],
+        spans: &[(usize, usize)],
+    ) -> View<'t> {
+        let mut clipped = vec![(0, 0); spans.len()];
+        let mut order: Vec<usize> = (0..spans.len()).collect();
+        order.sort_by_key(|&i| spans[i]);
+        let mut regions: Vec<Region> = Vec::new();
+        for i in order {
+            let (start, end) = spans[i];
             let line = index.line_of(start);
-            let line_end = index.line_end(line);
-            let mut end = clamp_boundary(text, s.end.max(start).min(line_end.max(start)));
-            if end - start > MAX_LONG_LABEL {
-                end = clamp_boundary(text, start + MAX_LONG_LABEL);
+            let (line_start, line_end) = (index.line_start(line), index.line_end(line));
+            let end =
+                end.min(line_end.max(start))
+                    .min(forward_columns(text, start, MAX_LONG_LABEL));
+            clipped[i] = (start, end);
+            let ws = back_columns(text, start, WINDOW_CONTEXT).max(line_start);
+            let we = forward_columns(text, end, WINDOW_CONTEXT)
+                .min(line_end)
+                .max(end);
+            if let Some(last) = regions.last_mut() {
+                let merged_end = last.end.max(we);
+                if last.line == line
+                    && ws <= last.end
+                    && columns(&text[last.start..merged_end]) <= MAX_SHARED_WINDOW
+                {
+                    last.end = merged_end;
+                    last.labels.push(i);
+                    continue;
+                }
             }
-            clipped.push((start, end));
-            let ws = back_chars(text, start, WINDOW_CONTEXT).max(index.line_start(line));
-            let we = forward_chars(text, end, WINDOW_CONTEXT).min(line_end);
-            regions.push((line, ws, we.max(end)));
+            regions.push(Region {
+                line,
+                start: ws,
+                end: we,
+                labels: vec![i],
+            });
         }
-        regions.sort();
-        let mut merged: Vec<(usize, usize, usize)> = Vec::new();
-        for r in regions {
-            match merged.last_mut() {
-                Some(last) if last.0 == r.0 && r.1 <= last.2 => last.2 = last.2.max(r.2),
-                _ => merged.push(r),
-            }
-        }
+
         let mut synth = String::new();
         let mut segments = Vec::new();
-        let mut map: Vec<(usize, usize, usize)> = Vec::new(); // (real start, real end, synth start)
-        for (line, ws, we) in merged {
+        let mut view_labels: Vec<Option<ViewLabel>> = labels.iter().map(|_| None).collect();
+        for region in &regions {
             if !synth.is_empty() {
                 synth.push('\n');
             }
             let seg_start = synth.len();
-            let cut_front = ws > index.line_start(line);
-            let prefix = if cut_front { "…" } else { "" };
+            let (line_start, line_end) =
+                (index.line_start(region.line), index.line_end(region.line));
+            let prefix = if region.start > line_start { "…" } else { "" };
             synth.push_str(prefix);
-            map.push((ws, we, synth.len()));
-            synth.push_str(&text[ws..we]);
-            if we < index.line_end(line) {
+            let real_start = synth.len();
+            synth.push_str(&text[region.start..region.end]);
+            if region.end < line_end {
                 synth.push('…');
             }
             segments.push(Segment {
                 start: seg_start,
                 end: synth.len(),
-                line,
-                column: text[index.line_start(line)..ws].chars().count(),
+                line: region.line,
+                column: text[line_start..region.start].chars().count(),
                 prefix: prefix.len(),
             });
+            for &i in &region.labels {
+                let (s, e) = clipped[i];
+                let (_, message, primary) = &labels[i];
+                view_labels[i] = Some(ViewLabel {
+                    start: real_start + (s - region.start),
+                    end: real_start + (e - region.start),
+                    message: message.clone(),
+                    primary: *primary,
+                });
+            }
         }
-        let to_synth = |o: usize| {
-            map.iter()
-                .find(|(s, e, _)| *s <= o && o <= *e)
-                .map(|(s, _, at)| at + (o - s))
-                .unwrap_or(0)
-        };
-        let view_labels = labels
-            .iter()
-            .zip(clipped)
-            .map(|((_, m, p), (s, e))| ViewLabel {
-                start: to_synth(s),
-                end: to_synth(e),
-                message: m.clone(),
-                primary: *p,
-            })
-            .collect();
+        let view_labels: Vec<ViewLabel> = view_labels.into_iter().flatten().collect();
+        // As above: a label at the very end needs a character to point at.
+        if view_labels.iter().any(|l| l.start >= synth.len()) {
+            synth.push(' ');
+            if let Some(last) = segments.last_mut() {
+                last.end = synth.len();
+            }
+        }
         View {
             name: name.to_string(),
             text: Cow::Owned(synth),
             labels: view_labels,
             segments: Some(segments),
+            index: None,
         }
     }
 }
 
-fn back_chars(text: &str, from: usize, n: usize) -> usize {
-    text[..from]
-        .char_indices()
-        .rev()
-        .take(n)
-        .last()
-        .map_or(from, |(i, _)| i)
+/// Terminal columns of a character, near enough to size windows: East Asian
+/// wide characters and emoji take two, tabs four (as miette draws them).
+fn char_columns(c: char) -> usize {
+    match c {
+        '\t' => 4,
+        '\u{1100}'..='\u{115F}'
+        | '\u{2E80}'..='\u{A4CF}'
+        | '\u{AC00}'..='\u{D7A3}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FE30}'..='\u{FE4F}'
+        | '\u{FF00}'..='\u{FF60}'
+        | '\u{FFE0}'..='\u{FFE6}'
+        | '\u{1F300}'..='\u{1F64F}'
+        | '\u{1F900}'..='\u{1F9FF}'
+        | '\u{20000}'..='\u{3FFFD}' => 2,
+        _ => 1,
+    }
 }
 
-fn forward_chars(text: &str, from: usize, n: usize) -> usize {
-    text[from..]
-        .char_indices()
-        .nth(n)
-        .map_or(text.len(), |(i, _)| from + i)
+fn columns(text: &str) -> usize {
+    text.chars().map(char_columns).sum()
+}
+
+/// The offset `n` columns before `from` (or the start of the text).
+fn back_columns(text: &str, from: usize, n: usize) -> usize {
+    let mut used = 0;
+    let mut at = from;
+    for (i, c) in text[..from].char_indices().rev() {
+        used += char_columns(c);
+        if used > n {
+            break;
+        }
+        at = i;
+    }
+    at
+}
+
+/// The offset `n` columns after `from` (or the end of the text).
+fn forward_columns(text: &str, from: usize, n: usize) -> usize {
+    let mut used = 0;
+    for (i, c) in text[from..].char_indices() {
+        used += char_columns(c);
+        if used > n {
+            return from + i;
+        }
+    }
+    text.len()
 }
 
 impl SourceCode for View<'_> {
@@ -296,14 +513,31 @@ impl SourceCode for View<'_> {
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let Some(segments) = &self.segments else {
             let text: &str = &self.text;
-            let inner = text.read_span(span, before, after)?;
+            // Start `before` lines above the span (the text it reads).
+            let (base, base_line) = match self.index {
+                Some(index) if span.offset() <= text.len() => {
+                    let first = index.line_of(span.offset()).saturating_sub(before);
+                    (index.line_start(first).min(span.offset()), first)
+                }
+                _ => (0, 0),
+            };
+            let local = SourceSpan::new((span.offset() - base).into(), span.len());
+            let inner = text[base..].read_span(&local, before, after)?;
+            // miette counts columns in bytes; count characters, as
+            // `--format json` does.
+            let offset = base + inner.span().offset();
+            let at = offset.min(text.len());
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let column = text[line_start..at].chars().count();
             return Ok(Box::new(MietteSpanContents::new_named(
                 self.name.clone(),
                 inner.data(),
-                *inner.span(),
-                inner.line(),
-                inner.column(),
-                inner.line_count(),
+                SourceSpan::new(offset.into(), inner.span().len()),
+                base_line + inner.line(),
+                column,
+                // miette counts the lines it read from the start of its
+                // input (and compares the sum with other labels' lines).
+                base_line + inner.line_count(),
             )));
         };
         let (s, e) = (span.offset(), span.offset() + span.len());
@@ -313,7 +547,8 @@ impl SourceCode for View<'_> {
             .ok_or(MietteError::OutOfBounds)?;
         let data = &self.text.as_bytes()[seg.start..seg.end];
         let column = if before == 0 {
-            let shown = &self.text[seg.start + seg.prefix..s.max(seg.start + seg.prefix)];
+            let from = seg.start + seg.prefix;
+            let shown = self.text.get(from..s.max(from)).unwrap_or("");
             seg.column + shown.chars().count()
         } else {
             0

@@ -85,10 +85,13 @@ struct JsonEdit<'a> {
     replacement: &'a str,
 }
 
-fn diagnostic<'a>(report: &'a FileReport, index: Option<&LineIndex<'_>>, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
-    let pos = |span: crate::tree::Span| {
-        index.map(|ix| (ix.position(span.start), ix.position(span.end)))
-    };
+fn diagnostic<'a>(
+    report: &'a FileReport,
+    index: Option<&LineIndex<'_>>,
+    d: &'a Diagnostic,
+) -> JsonDiagnostic<'a> {
+    let pos =
+        |span: crate::tree::Span| index.map(|ix| (ix.position(span.start), ix.position(span.end)));
     let primary = d.primary.as_ref().and_then(|l| pos(l.span));
     let mut labels = Vec::new();
     if let Some(ix) = index {

@@ -1,7 +1,13 @@
 //! Renderers: byte spans become lines and columns only here.
 
+pub mod ci;
+pub mod concise;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod sarif;
+pub mod statistics;
 
 use crate::diagnostic::Severity;
 use crate::lint::FileReport;
@@ -10,6 +16,8 @@ use crate::lint::FileReport;
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// All ASCII: columns are byte distances.
+    ascii: bool,
 }
 
 /// A 1-based line and column; the column counts Unicode characters.
@@ -28,7 +36,11 @@ impl<'a> LineIndex<'a> {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts,
+            ascii: text.is_ascii(),
+        }
     }
 
     /// 0-based line of a byte offset.
@@ -37,6 +49,16 @@ impl<'a> LineIndex<'a> {
             Ok(i) => i,
             Err(i) => i - 1,
         }
+    }
+
+    /// Whether the text is all ASCII (a column is then a byte distance).
+    pub fn is_ascii(&self) -> bool {
+        self.ascii
+    }
+
+    /// Number of lines (a text ending in `\n` has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
     }
 
     pub fn line_start(&self, line: usize) -> usize {
@@ -59,7 +81,14 @@ impl<'a> LineIndex<'a> {
     pub fn position(&self, offset: usize) -> Position {
         let offset = clamp_boundary(self.text, offset);
         let line = self.line_of(offset);
-        let column = self.text[self.starts[line]..offset].chars().count() + 1;
+        let before = &self.text[self.starts[line]..offset];
+        // Keras writes a model on one line: counting characters from the
+        // line start would make every position cost the file's length.
+        let column = if self.ascii {
+            before.len() + 1
+        } else {
+            before.chars().count() + 1
+        };
         Position {
             line: line + 1,
             column,

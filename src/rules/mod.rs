@@ -5,11 +5,16 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::ir::{Head, Layer, Model};
 
 pub mod correctness;
-pub mod output;
+pub mod docs;
 pub mod hidden;
-pub mod recurrent;
 pub mod initialization;
+pub mod input;
+pub mod output;
+pub mod recurrent;
+pub mod regularization;
+pub mod security;
 pub mod task;
+pub mod walk;
 
 pub use correctness::unresolved_reference;
 
@@ -63,6 +68,8 @@ pub struct RuleMeta {
     pub default_enabled: bool,
     /// The rule's documentation (`rules/<CODE>-<name>.md`).
     pub doc: &'static str,
+    /// Whether the rule's findings come with a fix, and how safe it is.
+    pub fix: crate::fix::FixKind,
 }
 
 impl RuleMeta {
@@ -77,12 +84,15 @@ impl RuleMeta {
 pub struct RuleOptions {
     /// ACT203: how many stacked sigmoid/tanh layers count as deep.
     pub vanishing_gradient_depth: usize,
+    /// ACT603: dropout rates above this are reported.
+    pub max_dropout_rate: f64,
 }
 
 impl Default for RuleOptions {
     fn default() -> Self {
         RuleOptions {
             vanishing_gradient_depth: 5,
+            max_dropout_rate: 0.5,
         }
     }
 }
@@ -117,6 +127,7 @@ macro_rules! declare_rule {
             severity: $sev:ident,
             summary: $summary:literal $(,)?
             $(default_enabled: $enabled:literal,)?
+            $(fix: $fix:ident,)?
         }
     ) => {
         $(#[$attr])*
@@ -131,11 +142,14 @@ macro_rules! declare_rule {
                 summary: $summary,
                 default_enabled: $crate::declare_rule!(@enabled $($enabled)?),
                 doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, "-", $name, ".md")),
+                fix: $crate::declare_rule!(@fix $($fix)?),
             };
         }
     };
     (@enabled) => { true };
     (@enabled $e:literal) => { $e };
+    (@fix) => { $crate::fix::FixKind::None };
+    (@fix $f:ident) => { $crate::fix::FixKind::$f };
 }
 
 /// ACT000 is reported by the loader, not by a rule walk; it is declared
@@ -162,6 +176,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &correctness::unknown_loss::UnknownLoss,
         &correctness::unresolved_reference::UnresolvedReference,
         &correctness::duplicate_layer_name::DuplicateLayerName,
+        &correctness::unused_suppression::UnusedSuppression,
         &output::softmax_single_unit::SoftmaxSingleUnit,
         &output::binary_softmax_output::BinarySoftmaxOutput,
         &output::classification_output_with_regression_loss::ClassificationOutputWithRegressionLoss,
@@ -176,6 +191,28 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &recurrent::recurrent_gate_activation::RecurrentGateActivation,
         &initialization::relu_without_he_init::ReluWithoutHeInit,
         &initialization::saturating_activation_with_he_init::SaturatingActivationWithHeInit,
+        &output::binary_crossentropy_with_softmax::BinaryCrossentropyWithSoftmax,
+        &output::categorical_loss_with_sigmoid::CategoricalLossWithSigmoid,
+        &output::relu_output_for_regression::ReluOutputForRegression,
+        &output::accuracy_with_regression_loss::AccuracyWithRegressionLoss,
+        &output::hinge_loss_with_probability_output::HingeLossWithProbabilityOutput,
+        &output::poisson_loss_with_unbounded_output::PoissonLossWithUnboundedOutput,
+        &output::kl_divergence_without_softmax::KlDivergenceWithoutSoftmax,
+        &output::logits_with_thresholded_metrics::LogitsWithThresholdedMetrics,
+        &output::layer_after_output_activation::LayerAfterOutputActivation,
+        &output::double_output_activation::DoubleOutputActivation,
+        &hidden::softmax_in_hidden_layer::SoftmaxInHiddenLayer,
+        &hidden::mixed_hidden_activations::MixedHiddenActivations,
+        &hidden::redundant_activation::RedundantActivation,
+        &recurrent::rnn_slow_path::RnnSlowPath,
+        &initialization::selu_without_lecun_normal::SeluWithoutLecunNormal,
+        &initialization::constant_kernel_initializer::ConstantKernelInitializer,
+        &initialization::large_init_scale::LargeInitScale,
+        &input::input_range_mismatch::InputRangeMismatch,
+        &regularization::dropout_before_batchnorm::DropoutBeforeBatchnorm,
+        &regularization::bias_before_batchnorm::BiasBeforeBatchnorm,
+        &regularization::high_dropout_rate::HighDropoutRate,
+        &security::lambda_layer::LambdaLayer,
     ]
 }
 
@@ -195,7 +232,11 @@ pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
 }
 
 /// Runs every enabled rule over a model.
-pub fn run(model: &Model, options: &RuleOptions, enabled: &dyn Fn(&RuleMeta) -> bool) -> Vec<Diagnostic> {
+pub fn run(
+    model: &Model,
+    options: &RuleOptions,
+    enabled: &dyn Fn(&RuleMeta) -> bool,
+) -> Vec<Diagnostic> {
     let cx = Context { model, options };
     let rules: Vec<&dyn Rule> = registry()
         .iter()
@@ -203,18 +244,24 @@ pub fn run(model: &Model, options: &RuleOptions, enabled: &dyn Fn(&RuleMeta) -> 
         .filter(|r| enabled(r.meta()))
         .collect();
     let mut out = Vec::new();
+    // `enter_rule` records the rule being called, so that a panic is
+    // reported as an internal error of that rule (see `crate::isolate`).
     for rule in &rules {
+        crate::isolate::enter_rule(rule.meta());
         rule.check_model(&cx, &mut out);
     }
     for layer in &model.layers {
         for rule in &rules {
+            crate::isolate::enter_rule(rule.meta());
             rule.check_layer(&cx, layer, &mut out);
         }
     }
     for head in &model.heads {
         for rule in &rules {
+            crate::isolate::enter_rule(rule.meta());
             rule.check_head(&cx, head, &mut out);
         }
     }
+    crate::isolate::leave_rules();
     out
 }

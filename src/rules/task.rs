@@ -36,14 +36,18 @@ pub fn from_loss(loss: &LossRef, units: Option<u64>) -> Option<Evidence> {
 pub fn from_head(head: &Head) -> Option<Evidence> {
     let family = head.family()?;
     let units = head.units();
-    let n = |u: u64, what: &str| {
-        format!("{u} {what} unit{}", if u == 1 { "" } else { "s" })
-    };
+    let n = |u: u64, what: &str| format!("{u} {what} unit{}", if u == 1 { "" } else { "s" });
     let (task, what) = match (family, units) {
         (ActFamily::Sigmoid, Some(1)) => (Task::Binary, n(1, "sigmoid")),
         (ActFamily::Sigmoid, Some(u)) => (Task::Multilabel, n(u, "sigmoid")),
         (ActFamily::Softmax, Some(u)) if u >= 2 => (Task::Multiclass, n(u, "softmax")),
-        (ActFamily::Linear, Some(u)) => (Task::Regression, format!("linear, {}", n(u, "output").replace(" output unit", " unit"))),
+        (ActFamily::Linear, Some(u)) => (
+            Task::Regression,
+            format!(
+                "linear, {}",
+                n(u, "output").replace(" output unit", " unit")
+            ),
+        ),
         (ActFamily::Linear, None) => (Task::Regression, "linear".to_string()),
         _ => return None,
     };
