@@ -4,7 +4,9 @@
 #   scripts/fuzz.sh [SECONDS]      # each target for SECONDS (default 600)
 #
 # Environment: FUZZ_TARGETS (default: all four), FUZZ_JOBS (targets run at
-# the same time, default 1). Seeds come from fixtures/ and, when present,
+# the same time, default 1), FUZZ_SANITIZER (default `address`; `none` runs
+# several times faster and still catches what matters in safe Rust: panics,
+# timeouts and memory blow-ups). Seeds come from fixtures/ and, when present,
 # ../shared/corpus/; the corpora grow under fuzz/corpus/ and crashes land in
 # fuzz/artifacts/ (both ignored by git). cargo-fuzz needs nightly features:
 # on a stable toolchain RUSTC_BOOTSTRAP=1 enables them.
@@ -14,6 +16,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-600}"
 targets="${FUZZ_TARGETS:-json_front_end yaml_front_end keras_archive pipeline}"
 jobs="${FUZZ_JOBS:-1}"
+sanitizer="${FUZZ_SANITIZER:-address}"
 export RUSTC_BOOTSTRAP=1
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -62,12 +65,12 @@ seed() {
 }
 
 mkdir -p fuzz/logs
-cargo fuzz build -O
+cargo fuzz build -O -s "$sanitizer"
 run() {
     local target="$1"
     seed "$target"
     echo "== $target: ${seconds}s, log in fuzz/logs/$target.log"
-    nice cargo fuzz run -O "$target" "fuzz/corpus/$target" -- \
+    nice cargo fuzz run -O -s "$sanitizer" "$target" "fuzz/corpus/$target" -- \
         -max_total_time="$seconds" -max_len="$max_len" -timeout=10 \
         -dict=fuzz/dict/model.dict -print_final_stats=1 \
         >"fuzz/logs/$target.log" 2>&1 && status=ok || status="FAILED (see fuzz/artifacts/$target)"

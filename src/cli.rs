@@ -112,6 +112,13 @@ pub struct Cli {
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
 
+    /// Change a resource limit, e.g. `--limit max-file-size=128MiB` or
+    /// `--limit max-layers=500000` (repeatable). Keys: max-file-size,
+    /// max-archive-entries, max-archive-member-size, max-depth, max-nodes,
+    /// max-alias-nodes, max-layers, max-graph-edges.
+    #[arg(long = "limit", value_name = "KEY=VALUE", value_parser = parse_limit)]
+    pub limits: Vec<(String, String)>,
+
     /// Apply the safe fixes (marked `[*]`) to the files and report what
     /// remains; standard input is fixed to standard output.
     #[arg(long)]
@@ -280,7 +287,14 @@ pub fn run(cli: Cli) -> u8 {
     }
     let resolved = runner::map_ordered(&found, threads, |(target, config)| {
         let settings = resolver.settings_with(&target.path, config.clone());
-        let options = settings.excluded_by.is_none().then(|| settings.options());
+        let options = settings.excluded_by.is_none().then(|| {
+            let mut options = settings.options();
+            for (key, value) in &cli.limits {
+                // Checked when the command line was parsed.
+                let _ = crate::limits::set(&mut options, key, value);
+            }
+            options
+        });
         (settings, options)
     });
     let mut jobs = Vec::with_capacity(found.len());
@@ -415,6 +429,16 @@ pub fn run(cli: Cli) -> u8 {
 }
 
 /// The command line's part of the configuration.
+/// `--limit KEY=VALUE`, checked against the limits' keys and values.
+fn parse_limit(arg: &str) -> Result<(String, String), String> {
+    let (key, value) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("expected KEY=VALUE, found `{arg}`"))?;
+    let (key, value) = (key.trim(), value.trim());
+    crate::limits::set(&mut crate::lint::Options::default(), key, value)?;
+    Ok((key.to_string(), value.to_string()))
+}
+
 fn overrides(cli: &Cli) -> config::Overrides {
     config::Overrides {
         config: cli.config.clone(),

@@ -1,6 +1,7 @@
-// Linting is allocation-heavy (a spanned tree per file, freed as soon as the
-// file is done); mimalloc makes a run over many files about a quarter
-// cheaper than the system allocator (see docs/benchmarks.md).
+// Linting allocates a spanned tree per file and frees it as soon as the file
+// is done; mimalloc does that with about a quarter fewer instructions than
+// the system allocator. Transparent huge pages are off (`no_thp`): they save
+// page faults but add ~10 MB to the peak memory of every run.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

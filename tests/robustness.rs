@@ -314,6 +314,29 @@ fn archives_are_bounded_by_the_archive_limits_not_the_file_size() {
 }
 
 #[test]
+fn limits_can_be_changed_on_the_command_line() {
+    let mut cmd = actlint_in(root());
+    cmd.args(["--format", "json", "--limit", "max-depth=2", GOOD]);
+    let out = run(cmd, b"");
+    assert_eq!(out.code, Some(1), "{out:?}");
+    let doc = out.json();
+    assert_eq!(codes_of(&doc, GOOD), ["ACT000"]);
+    assert_eq!(
+        doc["diagnostics"][0]["message"],
+        "invalid YAML: nesting deeper than 2 levels (depth limit, `max-depth`)"
+    );
+    let mut cmd = actlint_in(root());
+    cmd.args(["--limit", "max-dept=2", GOOD]);
+    let out = run(cmd, b"");
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("unknown limit `max-dept`; did you mean `max-depth`?"),
+        "{out:?}"
+    );
+}
+
+#[test]
 fn a_file_that_vanished_is_an_io_error_not_a_finding() {
     let dir = TempDir::new("vanished");
     let path = dir.copy(GOOD, "gone.yaml");
@@ -417,16 +440,19 @@ fn special_files_do_not_hang_a_walk() {
 }
 
 /// The same command, run as an unprivileged user when the tests run as
-/// root (root reads everything, whatever the permissions).
+/// root (root reads everything, whatever the permissions). The binary is
+/// copied into `dir` first: the build directory may not be reachable by
+/// other users.
 fn unprivileged(dir: &Path, args: &[&str]) -> Output {
-    let is_root = fs::metadata("/proc/self").map(|m| {
-        use std::os::unix::fs::MetadataExt as _;
-        m.uid() == 0
-    });
-    let mut cmd = if is_root.unwrap_or(false) {
+    use std::os::unix::fs::MetadataExt as _;
+    let is_root = fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    let mut cmd = if is_root {
+        let binary = dir.join("actlint-under-test");
+        fs::copy(env!("CARGO_BIN_EXE_actlint"), &binary).unwrap();
+        fs::set_permissions(&binary, fs::Permissions::from_mode(0o755)).unwrap();
         let mut c = Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-            .arg(env!("CARGO_BIN_EXE_actlint"));
+            .arg(&binary);
         c
     } else {
         Command::new(env!("CARGO_BIN_EXE_actlint"))
@@ -447,16 +473,16 @@ fn unreadable_files_and_directories_are_reported_and_skipped() {
     let locked = dir.path().join("locked");
     dir.copy(GOOD, "locked/inner.yaml");
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
-    // The binary must be reachable for the unprivileged user.
-    let binary = Path::new(env!("CARGO_BIN_EXE_actlint"));
-    if !binary
-        .ancestors()
-        .skip(1)
-        .all(|a| fs::metadata(a).is_ok_and(|m| m.permissions().mode() & 0o001 != 0))
-    {
-        panic!("{} is not reachable by other users", binary.display());
-    }
+    // Found by a walk, and named on the command line.
     let out = unprivileged(dir.path(), &["--format", "json", "."]);
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(out.stderr.contains("secret.yaml"), "{out:?}");
+    assert!(out.stderr.contains("locked"), "{out:?}");
+    assert_eq!(files_of(&out.json()), ["./good.yaml"], "{out:?}");
+    let out = unprivileged(
+        dir.path(),
+        &["--format", "json", "good.yaml", "secret.yaml", "locked"],
+    );
     assert_eq!(out.code, Some(2), "{out:?}");
     assert!(out.stderr.contains("secret.yaml"), "{out:?}");
     assert!(out.stderr.contains("locked"), "{out:?}");
@@ -576,7 +602,8 @@ fn linting_writes_nothing() {
 
 /// Calls that write, delete, spawn or connect, and the only places in
 /// `src/` allowed to make them: writing what the user asked for (the
-/// `--output-file` and the `--write-baseline` file). Test modules
+/// `--output-file`, the `--write-baseline` file, the files `--fix` fixes).
+/// Test modules
 /// (`#[cfg(test)] mod tests`, at the end of a file) are not checked.
 const FORBIDDEN: &[&str] = &[
     "process::Command",

@@ -194,15 +194,9 @@ impl<'a> Locator<'a> {
             Columns::Utf16 => {
                 let offset = clamp_boundary(self.text, offset);
                 let line = self.index.line_of(offset);
-                let start = self.index.line_start(line);
-                let column = if self.index.is_ascii() {
-                    offset - start + 1
-                } else {
-                    self.text[start..offset].encode_utf16().count() + 1
-                };
                 Position {
                     line: line + 1,
-                    column,
+                    column: self.index.utf16_column(offset),
                 }
             }
         }

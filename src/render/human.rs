@@ -423,7 +423,9 @@ impl<'t> View<'t> {
                 start: seg_start,
                 end: synth.len(),
                 line: region.line,
-                column: text[line_start..region.start].chars().count(),
+                // (Constant time on ASCII text: Keras writes a whole
+                // model on one line.)
+                column: index.position(region.start).column - 1,
                 prefix: prefix.len(),
             });
             for &i in &region.labels {

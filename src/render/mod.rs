@@ -18,7 +18,21 @@ pub struct LineIndex<'a> {
     starts: Vec<usize>,
     /// All ASCII: columns are byte distances.
     ascii: bool,
+    /// For other text, every `CHECKPOINT` bytes (at a char boundary): the
+    /// byte offset and the characters and UTF-16 units before it, so that a
+    /// column costs at most `CHECKPOINT` bytes of counting however long
+    /// the line (Keras writes a whole model on one line).
+    checkpoints: Vec<Checkpoint>,
 }
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Checkpoint {
+    byte: usize,
+    chars: usize,
+    utf16: usize,
+}
+
+const CHECKPOINT: usize = 4096;
 
 /// A 1-based line and column; the column counts Unicode characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,11 +50,50 @@ impl<'a> LineIndex<'a> {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
+        let ascii = text.is_ascii();
+        let mut checkpoints = Vec::new();
+        if !ascii {
+            let mut here = Checkpoint::default();
+            checkpoints.push(here);
+            while here.byte + CHECKPOINT < text.len() {
+                let next = clamp_boundary(text, here.byte + CHECKPOINT);
+                let chunk = &text[here.byte..next];
+                here = Checkpoint {
+                    byte: next,
+                    chars: here.chars + chunk.chars().count(),
+                    utf16: here.utf16 + chunk.encode_utf16().count(),
+                };
+                checkpoints.push(here);
+            }
+        }
         LineIndex {
             text,
             starts,
-            ascii: text.is_ascii(),
+            ascii,
+            checkpoints,
         }
+    }
+
+    /// Characters and UTF-16 units in the text before `offset` (a char
+    /// boundary).
+    fn counts_before(&self, offset: usize) -> (usize, usize) {
+        if self.ascii {
+            return (offset, offset);
+        }
+        let k = self.checkpoints.partition_point(|c| c.byte <= offset) - 1;
+        let c = self.checkpoints[k];
+        let rest = &self.text[c.byte..offset];
+        (
+            c.chars + rest.chars().count(),
+            c.utf16 + rest.encode_utf16().count(),
+        )
+    }
+
+    /// The 1-based column of `offset` in UTF-16 code units (SARIF's unit).
+    pub fn utf16_column(&self, offset: usize) -> usize {
+        let offset = clamp_boundary(self.text, offset);
+        let start = self.starts[self.line_of(offset)];
+        self.counts_before(offset).1 - self.counts_before(start).1 + 1
     }
 
     /// 0-based line of a byte offset.
@@ -49,11 +102,6 @@ impl<'a> LineIndex<'a> {
             Ok(i) => i,
             Err(i) => i - 1,
         }
-    }
-
-    /// Whether the text is all ASCII (a column is then a byte distance).
-    pub fn is_ascii(&self) -> bool {
-        self.ascii
     }
 
     /// Number of lines (a text ending in `\n` has an empty last line).
@@ -81,14 +129,9 @@ impl<'a> LineIndex<'a> {
     pub fn position(&self, offset: usize) -> Position {
         let offset = clamp_boundary(self.text, offset);
         let line = self.line_of(offset);
-        let before = &self.text[self.starts[line]..offset];
         // Keras writes a model on one line: counting characters from the
         // line start would make every position cost the file's length.
-        let column = if self.ascii {
-            before.len() + 1
-        } else {
-            before.chars().count() + 1
-        };
+        let column = self.counts_before(offset).0 - self.counts_before(self.starts[line]).0 + 1;
         Position {
             line: line + 1,
             column,
@@ -164,5 +207,34 @@ impl Summary {
             parts.join(", "),
             n(self.files_with_problems, "file")
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_on_long_non_ascii_lines_match_counting() {
+        let mut text = String::new();
+        for i in 0..3000 {
+            text.push_str(&format!("é日{i}😀,"));
+            if i % 997 == 0 {
+                text.push('\n');
+            }
+        }
+        let index = LineIndex::new(&text);
+        for offset in (0..text.len()).step_by(331).chain([text.len()]) {
+            let offset = clamp_boundary(&text, offset);
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let before = &text[line_start..offset];
+            let p = index.position(offset);
+            assert_eq!(p.column, before.chars().count() + 1, "at {offset}");
+            assert_eq!(p.line, text[..offset].matches('\n').count() + 1);
+            assert_eq!(
+                index.utf16_column(offset),
+                before.encode_utf16().count() + 1
+            );
+        }
     }
 }
