@@ -45,6 +45,10 @@ impl Default for ModelLimits {
     }
 }
 
+/// The highest `max-depth` that [`set`] accepts: parsing and walking a
+/// tree recurse once per level, on threads with 8 MiB stacks.
+pub const MAX_DEPTH_CEILING: usize = 2048;
+
 /// One configurable limit.
 pub struct LimitKey {
     /// The configuration key (`max-file-size`).
@@ -119,6 +123,11 @@ pub fn set(options: &mut Options, key: &str, value: &str) -> Result<(), String> 
         format!("`{key}` must be a positive integer{unit}, found `{value}`")
     })?;
     let size = usize::try_from(n).unwrap_or(usize::MAX);
+    if key == "max-depth" && size > MAX_DEPTH_CEILING {
+        return Err(format!(
+            "`max-depth` can be at most {MAX_DEPTH_CEILING} (deeper nesting could overflow the stack), found `{value}`"
+        ));
+    }
     match key {
         "max-file-size" => options.read_limits.max_file_size = n,
         "max-archive-entries" => options.read_limits.max_archive_entries = size,
@@ -310,7 +319,7 @@ mod tests {
     fn every_key_can_be_set_and_read_back() {
         for (i, k) in KEYS.iter().enumerate() {
             let mut o = Options::default();
-            let value = (i as u64 + 1) * 1000;
+            let value = (i as u64 + 1) * 100;
             set(&mut o, k.key, &value.to_string()).unwrap();
             assert_eq!(get(&o, k.key), Some(value), "{}", k.key);
         }
@@ -343,6 +352,10 @@ mod tests {
             "`max-depth` must be a positive integer, found `5MiB`"
         );
         assert!(set(&mut o, "max-file-size", "99999999999GiB").is_err());
+        assert_eq!(
+            set(&mut o, "max-depth", "4096").unwrap_err(),
+            "`max-depth` can be at most 2048 (deeper nesting could overflow the stack), found `4096`"
+        );
         // Failed settings change nothing.
         let d = Options::default();
         assert_eq!(
