@@ -21,6 +21,7 @@
 # Environment: BENCH_RUNS (timed runs per command, default 20),
 # BENCH_OUT (default docs/benchmarks.md), ACTLINT_CORPUS (default
 # ../shared/corpus), BENCH_SKIP_INSTALL=1 (use what is installed),
+# BENCH_REPORT_ONLY=1 (write the report again from the last run's results),
 # BENCH_CRITERION=0 (leave out the criterion throughput benchmarks, which
 # `cargo bench --bench throughput` runs on their own).
 #
@@ -34,7 +35,13 @@ set -euo pipefail
 main() {
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-COMMAND="scripts/bench-compare.sh${*:+ $*}"
+# The command as run, with the environment variables that change it.
+COMMAND=""
+local var
+for var in BENCH_RUNS BENCH_SKIP_INSTALL BENCH_CRITERION ACTLINT_CORPUS CARGO_TARGET_DIR; do
+    [ -n "${!var:-}" ] && COMMAND+="$var=${!var} "
+done
+COMMAND+="scripts/bench-compare.sh${*:+ $*}"
 RUNS=${BENCH_RUNS:-20}
 OUT=${BENCH_OUT:-$ROOT/docs/benchmarks.md}
 CORPUS=${ACTLINT_CORPUS:-$ROOT/../shared/corpus}
@@ -55,6 +62,8 @@ skip() {
     echo "error: no Keras corpus at $CORPUS (set ACTLINT_CORPUS)" >&2
     exit 2
 }
+# BENCH_REPORT_ONLY=1: write the report again from the last run's results.
+if [ "${BENCH_REPORT_ONLY:-}" != 1 ]; then
 rm -rf "$RESULTS" "$SKIPPED"
 mkdir -p "$WORK" "$RESULTS"
 : >"$SKIPPED"
@@ -306,7 +315,7 @@ versions() {
     [ "$HAVE_PYYAML" = 1 ] && row PyYAML "$("$VENV/bin/python" -c 'import yaml; print(yaml.__version__, "(libyaml)" if hasattr(yaml, "CSafeLoader") else "(pure Python)")')"
     [ "$HAVE_KERAS" = 1 ] && row keras "$("$VENV/bin/python" -c 'import keras; print(keras.__version__)' 2>/dev/null)"
     [ "$HAVE_KERAS" = 1 ] && row jax "$("$VENV/bin/python" -c 'import jax; print(jax.__version__)' 2>/dev/null)"
-    row "GNU time" "$(/usr/bin/time --version 2>&1 | head -n 1 | awk '{print $NF}')"
+    row "GNU time" "$(dpkg-query -W -f='${Version}' time 2>/dev/null || /usr/bin/time --version 2>&1 | head -n 1)"
     true
 }
 versions >"$RESULTS/versions.tsv"
@@ -319,6 +328,15 @@ versions >"$RESULTS/versions.tsv"
     row "load before" "$LOAD_BEFORE"
     row "load after" "$LOAD_AFTER"
 } >"$RESULTS/machine.tsv"
+printf '%s\n' "$COMMAND" "$RUNS" "$LARGEST" "$SMALL_JSON" "$TARGET_DIR" >"$RESULTS/run.txt"
+fi
+
+[ -f "$RESULTS/run.txt" ] || {
+    echo "error: no results in $RESULTS: run without BENCH_REPORT_ONLY first" >&2
+    exit 2
+}
+{ read -r COMMAND; read -r RUNS; read -r LARGEST; read -r SMALL_JSON; read -r TARGET_DIR; } <"$RESULTS/run.txt"
+SMALL_YAML=$ROOT/fixtures/forum/rainfall_lstm.yaml
 
 python3 - "$RESULTS" "$OUT" "$COMMAND" "$RUNS" "$LARGEST" "$SMALL_YAML" "$SMALL_JSON" "$WORK" "$ROOT" "$TARGET_DIR/criterion" <<'PY'
 import glob, json, os, sys
@@ -361,7 +379,9 @@ w(f"```sh\n{command}\n```")
 w("")
 w("on the machine described below; medians of the timed runs (hyperfine, no shell, "
   f"{runs} runs after warm-up unless a row says otherwise). Ratios are the peer's median over actlint's: "
-  "above 1, actlint is faster. `exit` is the command's exit status (actlint exits 1 when it reports "
+  "above 1, actlint is faster. `CPU` is the mean user + system time of a run, all threads together: "
+  "less sensitive than wall-clock time to other work on the machine, and the cost on a busy CI runner. "
+  "`exit` is the command's exit status (actlint exits 1 when it reports "
   "findings; every peer must exit 0, or it did less than its share).")
 w("")
 machine = dict(tsv("machine.tsv"))
@@ -382,8 +402,8 @@ def table(case, title, rows, base, note=None):
     if note:
         w(note)
         w("")
-    w("| command | median | min | max | runs | exit | vs actlint |")
-    w("|---|---:|---:|---:|---:|---:|---:|")
+    w("| command | median | min | max | CPU (user + sys) | runs | exit | vs actlint |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|")
     b = t(case, base)
     for name in rows:
         r = med.get((case, name))
@@ -391,7 +411,8 @@ def table(case, title, rows, base, note=None):
             continue
         ratio = "1×" if name == base or b is None else f"{r['median'] / b:.1f}×"
         status = open(os.path.join(results, f"{case}--{name}.status")).read().strip()
-        w(f"| {name} | {ms(r['median'])} | {ms(r['min'])} | {ms(r['max'])} | {len(r['times'])} | {status} | {ratio} |")
+        cpu = ms(r["user"] + r["system"])
+        w(f"| {name} | {ms(r['median'])} | {ms(r['min'])} | {ms(r['max'])} | {cpu} | {len(r['times'])} | {status} | {ratio} |")
     w("")
 
 table("1", "1. One small model (the pre-commit case)",
@@ -441,23 +462,23 @@ w("## 4. Scaling")
 w("")
 w("actlint (all cores) on directories built like case 2:")
 w("")
-w("| files | median | per file | vs 2,000 files |")
-w("|---:|---:|---:|---:|")
+w("| files | median | per file | CPU (user + sys) | vs 2,000 files |")
+w("|---:|---:|---:|---:|---:|")
 base = t("4", "actlint 2000 files")
 for n in (500, 1000, 2000, 4000):
     r = med.get(("4", f"actlint {n} files"))
     if r:
-        w(f"| {n:,} | {ms(r['median'])} | {r['median'] / n * 1e6:.0f} µs | {r['median'] / base:.2f}× |")
+        w(f"| {n:,} | {ms(r['median'])} | {r['median'] / n * 1e6:.0f} µs | {ms(r['user'] + r['system'])} | {r['median'] / base:.2f}× |")
 w("")
 w("Threads, on the 2,000 files:")
 w("")
-w("| command | median | speed-up |")
-w("|---|---:|---:|")
+w("| command | median | CPU (user + sys) | speed-up |")
+w("|---|---:|---:|---:|")
 one = t("4", "actlint --threads 1")
 for name in ("actlint --threads 1", "actlint --threads 2"):
     r = med.get(("4", name))
     if r:
-        w(f"| `{name}` | {ms(r['median'])} | {one / r['median']:.2f}× |")
+        w(f"| `{name}` | {ms(r['median'])} | {ms(r['user'] + r['system'])} | {one / r['median']:.2f}× |")
 w("")
 
 # Targets.
