@@ -91,21 +91,7 @@ pub fn build(root: &Node) -> Detected {
     };
 
     let mut b = Builder {
-        model: Model {
-            format: detect_format(root, entry, h5),
-            name: None,
-            task: None,
-            classes: None,
-            input_range: None,
-            graphs: Vec::new(),
-            layers: Vec::new(),
-            heads: Vec::new(),
-            compiled: false,
-            optimizer: None,
-            unresolved: Vec::new(),
-            problems: Vec::new(),
-            span: root.span,
-        },
+        model: Model::empty(detect_format(root, entry, h5), root.span),
         suggestion_budget: SUGGESTION_BUDGET,
     };
     if let Err(e) = b.graph(entry, None, 0) {

@@ -361,6 +361,25 @@ pub struct Model {
 }
 
 impl Model {
+    /// A model with no layers yet, for a front end to fill in.
+    pub fn empty(format: Format, span: Span) -> Model {
+        Model {
+            format,
+            name: None,
+            task: None,
+            classes: None,
+            input_range: None,
+            graphs: Vec::new(),
+            layers: Vec::new(),
+            heads: Vec::new(),
+            compiled: false,
+            optimizer: None,
+            unresolved: Vec::new(),
+            problems: Vec::new(),
+            span,
+        }
+    }
+
     pub fn layer(&self, id: LayerId) -> &Layer {
         &self.layers[id]
     }

@@ -17,19 +17,8 @@ pub fn looks_like_simple(root: &Node) -> bool {
 pub fn build(root: &Node) -> Detected {
     let mut b = Builder {
         model: Model {
-            format: Format::Simple,
             name: root.get("name").and_then(heads::spanned_str),
-            task: None,
-            classes: None,
-            input_range: None,
-            graphs: Vec::new(),
-            layers: Vec::new(),
-            heads: Vec::new(),
-            compiled: false,
-            optimizer: None,
-            unresolved: Vec::new(),
-            problems: Vec::new(),
-            span: root.span,
+            ..Model::empty(Format::Simple, root.span)
         },
     };
     let layers = root.get("layers").expect("checked by looks_like_simple");
