@@ -17,7 +17,7 @@ struct Document<'a> {
     version: u32,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     files: Vec<JsonFile<'a>>,
-    summary: JsonSummary,
+    summary: Summary,
 }
 
 #[derive(Serialize)]
@@ -26,16 +26,6 @@ struct JsonFile<'a> {
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct JsonSummary {
-    files: usize,
-    files_with_problems: usize,
-    skipped: usize,
-    errors: usize,
-    warnings: usize,
-    infos: usize,
 }
 
 #[derive(Serialize)]
@@ -178,14 +168,7 @@ pub fn render(reports: &[FileReport]) -> String {
         version: 1,
         diagnostics,
         files,
-        summary: JsonSummary {
-            files: s.files,
-            files_with_problems: s.files_with_problems,
-            skipped: s.skipped,
-            errors: s.errors,
-            warnings: s.warnings,
-            infos: s.infos,
-        },
+        summary: s,
     };
     let mut out = serde_json::to_string_pretty(&doc).expect("serializing plain data cannot fail");
     out.push('\n');

@@ -149,7 +149,7 @@ pub fn clamp_boundary(text: &str, offset: usize) -> usize {
 }
 
 /// Totals over a run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
     pub files: usize,
     pub files_with_problems: usize,

@@ -71,7 +71,7 @@ pub fn render_text(reports: &[FileReport]) -> String {
 struct Document {
     version: u32,
     statistics: Vec<JsonRow>,
-    summary: JsonSummary,
+    summary: Summary,
 }
 
 #[derive(Serialize)]
@@ -80,16 +80,6 @@ struct JsonRow {
     name: &'static str,
     severity: &'static str,
     count: usize,
-}
-
-#[derive(Serialize)]
-struct JsonSummary {
-    files: usize,
-    files_with_problems: usize,
-    skipped: usize,
-    errors: usize,
-    warnings: usize,
-    infos: usize,
 }
 
 /// The JSON document, pretty-printed, ending in a newline.
@@ -106,14 +96,7 @@ pub fn render_json(reports: &[FileReport]) -> String {
                 count: r.count,
             })
             .collect(),
-        summary: JsonSummary {
-            files: s.files,
-            files_with_problems: s.files_with_problems,
-            skipped: s.skipped,
-            errors: s.errors,
-            warnings: s.warnings,
-            infos: s.infos,
-        },
+        summary: s,
     };
     let mut out = serde_json::to_string_pretty(&doc).expect("serializing plain data cannot fail");
     out.push('\n');
