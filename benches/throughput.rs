@@ -113,7 +113,7 @@ fn to_yaml(node: &Node) -> String {
                 }
                 None => format!("{:?}", n.value),
             },
-            Value::String(s) => serde_json::to_string(s).expect("a string serializes"),
+            Value::String(s) => serde_json::to_string(s.as_str()).expect("a string serializes"),
             Value::Array(items) if items.is_empty() => "[]".to_string(),
             Value::Object(entries) if entries.is_empty() => "{}".to_string(),
             Value::Array(items) => {
@@ -153,7 +153,9 @@ fn to_yaml(node: &Node) -> String {
             Value::Object(entries) => {
                 for e in entries {
                     out.push_str(&pad);
-                    out.push_str(&serde_json::to_string(&e.key).expect("a string serializes"));
+                    out.push_str(
+                        &serde_json::to_string(e.key.as_str()).expect("a string serializes"),
+                    );
                     out.push(':');
                     value(&e.value, indent + 2, out);
                 }

@@ -534,18 +534,21 @@ pub fn metric_info(name: &str) -> Option<&'static MetricInfo> {
 /// a plausible typo (`rleu` -> `relu`, `Relu` -> `relu`).
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();
+    let plain = lower.replace('_', "");
+    let mut cand_lower = String::new();
     let mut best: Option<(&str, f64)> = None;
     for cand in candidates {
-        let score = if cand.eq_ignore_ascii_case(name)
-            || cand
-                .replace('_', "")
-                .eq_ignore_ascii_case(&name.replace('_', ""))
+        cand_lower.clear();
+        cand_lower.extend(cand.chars().map(|c| c.to_ascii_lowercase()));
+        let score = if cand_lower == lower
+            || cand_lower.len() >= plain.len()
+                && cand_lower.chars().filter(|&c| c != '_').eq(plain.chars())
         {
             2.0
         } else {
-            strsim::jaro_winkler(&lower, &cand.to_ascii_lowercase()).max(
+            strsim::jaro_winkler(&lower, &cand_lower).max(
                 // transpositions of short names (rleu/relu) score well here
-                1.0 - strsim::osa_distance(&lower, &cand.to_ascii_lowercase()) as f64
+                1.0 - strsim::osa_distance(&lower, &cand_lower) as f64
                     / lower.len().max(cand.len()).max(1) as f64,
             )
         };

@@ -143,6 +143,21 @@ pub fn lint_path(
         };
         return Ok(lint_decoded(display, Err(e), options));
     }
+    if meta.is_file() {
+        // Sized from the metadata: the file in one read, not a series of
+        // growing ones (a file that grew since is still read to its end,
+        // through the limit).
+        let limit = limits.max_file_size;
+        let mut bytes = Vec::with_capacity((meta.len().min(limit) as usize).saturating_add(1));
+        bytes.extend_from_slice(&head);
+        file.take(limit.saturating_add(1).saturating_sub(head.len() as u64))
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            let e = source::DecodeError::TooLarge { size: None, limit };
+            return Ok(lint_decoded(display, Err(e), options));
+        }
+        return Ok(lint_bytes(display, &bytes, options));
+    }
     lint_reader(display, head.as_slice().chain(file), options)
 }
 

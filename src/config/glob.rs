@@ -20,7 +20,19 @@ pub struct Pattern {
     /// As written in the configuration.
     pub text: String,
     pub origin: Origin,
-    matcher: GlobMatcher,
+    matcher: Matcher,
+}
+
+/// Most patterns are plain names (`.venv`, `legacy`) or plain paths
+/// (`models/old`): those are compared as text, which costs nothing to
+/// build. Only patterns with wildcards compile a glob.
+#[derive(Clone)]
+enum Matcher {
+    /// A name without wildcards, matched against every component.
+    Name(String),
+    /// A path without wildcards, anchored at the configuration's directory.
+    Path(String),
+    Glob(GlobMatcher),
 }
 
 impl fmt::Debug for Pattern {
@@ -42,17 +54,32 @@ impl Pattern {
         if glob.is_empty() {
             return Err("the pattern is empty".to_string());
         }
-        let anchored = if is_anchored {
-            glob.to_string()
-        } else {
-            format!("**/{glob}")
+        let literal = !glob.contains(['*', '?', '[', ']', '{', '}', '\\']);
+        let matcher = match (literal, is_anchored) {
+            (true, false) => Matcher::Name(glob.to_string()),
+            (true, true)
+                if !glob
+                    .split('/')
+                    .any(|c| c.is_empty() || c == "." || c == "..") =>
+            {
+                Matcher::Path(glob.to_string())
+            }
+            _ => {
+                let anchored = if is_anchored {
+                    glob.to_string()
+                } else {
+                    format!("**/{glob}")
+                };
+                Matcher::Glob(
+                    GlobBuilder::new(&anchored)
+                        .literal_separator(true)
+                        .backslash_escape(true)
+                        .build()
+                        .map_err(|e| e.kind().to_string())?
+                        .compile_matcher(),
+                )
+            }
         };
-        let matcher = GlobBuilder::new(&anchored)
-            .literal_separator(true)
-            .backslash_escape(true)
-            .build()
-            .map_err(|e| e.kind().to_string())?
-            .compile_matcher();
         Ok(Pattern {
             text: text.to_string(),
             origin,
@@ -63,9 +90,18 @@ impl Pattern {
     /// Whether the pattern matches `relative` (a `/`-separated path) or one
     /// of the directories it is in.
     pub fn matches(&self, relative: &str) -> bool {
+        let matcher = match &self.matcher {
+            Matcher::Name(name) => return relative.split('/').any(|c| c == name),
+            Matcher::Path(path) => {
+                return relative
+                    .strip_prefix(path.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            }
+            Matcher::Glob(m) => m,
+        };
         let mut candidate = relative;
         loop {
-            if self.matcher.is_match(candidate) {
+            if matcher.is_match(candidate) {
                 return true;
             }
             match candidate.rfind('/') {
@@ -138,6 +174,51 @@ mod tests {
         assert!(p("/legacy").matches("legacy/a.json"));
         assert!(!p("/legacy").matches("src/legacy/a.json"));
         assert!(!p("legacy").matches("legacy2/a.json"));
+    }
+
+    #[test]
+    fn plain_names_and_paths_match_like_globs() {
+        // Compared as text, with the same results as the glob they stand for.
+        for (pattern, path) in [
+            ("legacy", "legacy"),
+            ("legacy", "a/legacy/b.json"),
+            ("legacy", "legacy2/a.json"),
+            ("legacy", "a/xlegacy"),
+            (".venv", "x/.venv/lib/m.json"),
+            ("m.json", "deep/m.json"),
+            ("models/old", "models/old/a.json"),
+            ("models/old", "models/older/a.json"),
+            ("models/old", "x/models/old/a.json"),
+            ("/models/old.json", "models/old.json"),
+            ("models/old/", "models/old"),
+        ] {
+            let fast = p(pattern);
+            assert!(!matches!(fast.matcher, Matcher::Glob(_)), "{pattern}");
+            let trimmed = pattern.trim_matches('/');
+            // The glob the pattern would be without the shortcut.
+            let reference = GlobBuilder::new(&if pattern.trim_end_matches('/').contains('/') {
+                trimmed.to_string()
+            } else {
+                format!("**/{trimmed}")
+            })
+            .literal_separator(true)
+            .build()
+            .unwrap()
+            .compile_matcher();
+            let expected = {
+                let mut c = path;
+                loop {
+                    if reference.is_match(c) {
+                        break true;
+                    }
+                    match c.rfind('/') {
+                        Some(i) => c = &c[..i],
+                        None => break false,
+                    }
+                }
+            };
+            assert_eq!(fast.matches(path), expected, "{pattern} on {path}");
+        }
     }
 
     #[test]

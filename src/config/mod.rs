@@ -112,7 +112,17 @@ pub struct Resolver {
     explicit: Option<Arc<ConfigFile>>,
     /// Directory -> the configuration that governs it.
     dirs: HashMap<PathBuf, Option<Arc<ConfigFile>>>,
+    /// The rule settings of each configuration and set of matching
+    /// `per-file-ignores` entries: the same for most files of a run, so
+    /// resolved once. The entry holds its configuration, so the address in
+    /// the key cannot be reused by another one.
+    rule_cache: std::sync::Mutex<HashMap<RulesKey, CachedRules>>,
 }
+
+/// A configuration (by address; 0 for none) and the indices of its
+/// `per-file-ignores` entries without a pointer that match a file.
+type RulesKey = (usize, Vec<usize>);
+type CachedRules = (Option<Arc<ConfigFile>>, Arc<Vec<RuleSetting>>);
 
 /// How a rule is set up for one file.
 #[derive(Clone, Debug)]
@@ -131,7 +141,7 @@ pub struct Settings {
     /// The file (normalized, absolute).
     pub path: PathBuf,
     pub config: Option<Arc<ConfigFile>>,
-    pub rules: Vec<RuleSetting>,
+    pub rules: Arc<Vec<RuleSetting>>,
     /// `None` inside: `never`.
     pub fail_on: (Option<Severity>, Origin),
     pub depth: (usize, Origin),
@@ -246,6 +256,7 @@ impl Resolver {
             cli,
             explicit,
             dirs: HashMap::new(),
+            rule_cache: Default::default(),
         })
     }
 
@@ -354,69 +365,37 @@ impl Resolver {
             .find(|p| p.matches(&relative))
             .map(|p| (p.text.clone(), p.origin.clone()));
 
-        // Rule selection: the configuration, then the command line.
-        let mut layers = Vec::new();
-        if let Some(c) = c {
-            layers.push(Selection {
-                select: c
-                    .select
-                    .as_ref()
-                    .map(|s| (s.value.as_slice(), s.origin.clone())),
-                extend_select: &c.extend_select,
-                ignore: &c.ignore,
-            });
-        }
-        layers.push(Selection {
-            select: self
-                .cli
-                .select
-                .as_ref()
-                .map(|s| (s.as_slice(), Origin::Cli("--select"))),
-            extend_select: &self.cli.extend_select,
-            ignore: &self.cli.ignore,
-        });
-        let file_ignores: Vec<&file::PerFileIgnore> = c
+        let file_ignores: Vec<(usize, &file::PerFileIgnore)> = c
             .map(|c| {
                 c.per_file_ignores
                     .iter()
-                    .filter(|p| p.pattern.matches(&relative))
+                    .enumerate()
+                    .filter(|(_, p)| p.pattern.matches(&relative))
                     .collect()
             })
             .unwrap_or_default();
-
-        let mut metas: Vec<&'static RuleMeta> = selector::selectable().collect();
-        metas.sort_by_key(|m| m.code);
-        let mut rules = Vec::new();
-        for meta in metas {
-            let (mut enabled, mut why) = select(meta, &layers);
-            if enabled {
-                if let Some(p) = file_ignores
-                    .iter()
-                    .filter(|p| p.pointer.is_none())
-                    .find(|p| p.rules.iter().any(|s| s.value.matches(meta)))
-                {
-                    enabled = false;
-                    why = format!("`per-file-ignores` entry `{}` ({})", p.key, p.origin);
-                }
+        let key = (
+            c.map_or(0, |c| c as *const ConfigFile as usize),
+            file_ignores
+                .iter()
+                .filter(|(_, p)| p.pointer.is_none())
+                .map(|(i, _)| *i)
+                .collect(),
+        );
+        let cached = self
+            .rule_cache
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(&key).map(|(_, rules)| rules.clone()));
+        let rules = cached.unwrap_or_else(|| {
+            let rules = Arc::new(self.rule_settings(c, &file_ignores));
+            if let Ok(mut cache) = self.rule_cache.lock() {
+                cache.insert(key, (config.clone(), rules.clone()));
             }
-            let (severity, severity_origin) = c
-                .and_then(|c| {
-                    c.severity
-                        .iter()
-                        .filter(|(s, _)| s.value.matches(meta))
-                        .max_by_key(|(s, _)| s.value.specificity())
-                })
-                .map_or((meta.severity, Origin::Default), |(s, sev)| {
-                    (*sev, s.origin.clone())
-                });
-            rules.push(RuleSetting {
-                meta,
-                enabled,
-                why,
-                severity,
-                severity_origin,
-            });
-        }
+            rules
+        });
+        let file_ignores: Vec<&file::PerFileIgnore> =
+            file_ignores.into_iter().map(|(_, p)| p).collect();
 
         let pointer_ignores = file_ignores
             .iter()
@@ -489,6 +468,73 @@ impl Resolver {
             excluded_by,
             config,
         }
+    }
+
+    /// Which rules run, at which severity and why, under a configuration and
+    /// the `per-file-ignores` entries that match a file.
+    fn rule_settings(
+        &self,
+        c: Option<&ConfigFile>,
+        file_ignores: &[(usize, &file::PerFileIgnore)],
+    ) -> Vec<RuleSetting> {
+        // Rule selection: the configuration, then the command line.
+        let mut layers = Vec::new();
+        if let Some(c) = c {
+            layers.push(Selection {
+                select: c
+                    .select
+                    .as_ref()
+                    .map(|s| (s.value.as_slice(), s.origin.clone())),
+                extend_select: &c.extend_select,
+                ignore: &c.ignore,
+            });
+        }
+        layers.push(Selection {
+            select: self
+                .cli
+                .select
+                .as_ref()
+                .map(|s| (s.as_slice(), Origin::Cli("--select"))),
+            extend_select: &self.cli.extend_select,
+            ignore: &self.cli.ignore,
+        });
+
+        let mut metas: Vec<&'static RuleMeta> = selector::selectable().collect();
+        metas.sort_by_key(|m| m.code);
+        let mut rules = Vec::new();
+        for meta in metas {
+            let (mut enabled, mut why) = select(meta, &layers);
+            if enabled {
+                if let Some(p) = file_ignores
+                    .iter()
+                    .map(|(_, p)| p)
+                    .filter(|p| p.pointer.is_none())
+                    .find(|p| p.rules.iter().any(|s| s.value.matches(meta)))
+                {
+                    enabled = false;
+                    why = format!("`per-file-ignores` entry `{}` ({})", p.key, p.origin);
+                }
+            }
+            let (severity, severity_origin) = c
+                .and_then(|c| {
+                    c.severity
+                        .iter()
+                        .filter(|(s, _)| s.value.matches(meta))
+                        .max_by_key(|(s, _)| s.value.specificity())
+                })
+                .map_or((meta.severity, Origin::Default), |(s, sev)| {
+                    (*sev, s.origin.clone())
+                });
+            rules.push(RuleSetting {
+                meta,
+                enabled,
+                why,
+                severity,
+                severity_origin,
+            });
+        }
+
+        rules
     }
 
     /// `--show-settings`: the resolved settings of a file and where each

@@ -640,27 +640,28 @@ pub fn unambiguous_correction<'a>(
     same: &dyn Fn(&str, &str) -> bool,
 ) -> Option<&'a str> {
     let best = crate::catalog::closest(name, candidates.iter().copied())?;
-    let score = |c: &str| {
-        let lower = name.to_ascii_lowercase();
+    let lower = name.to_ascii_lowercase();
+    let plain = lower.replace('_', "");
+    // Score and edit distance of every candidate, computed once.
+    let measure = |c: &str| {
         let cl = c.to_ascii_lowercase();
-        if cl == lower || cl.replace('_', "") == lower.replace('_', "") {
+        let distance = strsim::osa_distance(&lower, &cl);
+        let score = if cl == lower || cl.replace('_', "") == plain {
             2.0
         } else {
-            strsim::jaro_winkler(&lower, &cl).max(
-                1.0 - strsim::osa_distance(&lower, &cl) as f64
-                    / lower.len().max(c.len()).max(1) as f64,
-            )
-        }
+            strsim::jaro_winkler(&lower, &cl)
+                .max(1.0 - distance as f64 / lower.len().max(c.len()).max(1) as f64)
+        };
+        (score, distance)
     };
-    let top = score(best);
-    let distance =
-        |c: &str| strsim::osa_distance(&name.to_ascii_lowercase(), &c.to_ascii_lowercase());
-    let edits = distance(best);
+    let measured: Vec<(f64, usize)> = candidates.iter().map(|c| measure(c)).collect();
+    let (top, edits) = measure(best);
     // A rival naming something else that is as few edits away, or scores
     // almost as well, makes it a guess (`xelu`: `elu`, `selu` or `gelu`?).
     if candidates
         .iter()
-        .any(|c| !same(c, best) && (score(c) > top - 0.02 || distance(c) <= edits))
+        .zip(&measured)
+        .any(|(c, &(score, distance))| !same(c, best) && (score > top - 0.02 || distance <= edits))
     {
         return None;
     }
@@ -668,9 +669,10 @@ pub fn unambiguous_correction<'a>(
         |s: &str| s.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !s.contains('_');
     let styled = candidates
         .iter()
-        .copied()
-        .filter(|c| same(c, best) && camel(c) == camel(name))
-        .max_by(|a, b| score(a).total_cmp(&score(b)));
+        .zip(&measured)
+        .filter(|(c, _)| same(c, best) && camel(c) == camel(name))
+        .max_by(|(_, a), (_, b)| a.0.total_cmp(&b.0))
+        .map(|(c, _)| *c);
     Some(styled.unwrap_or(best))
 }
 

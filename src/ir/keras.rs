@@ -552,7 +552,7 @@ impl Builder {
             }
             Value::Object(entries) => {
                 for e in entries {
-                    self.collect_endpoints(&e.value, key, Some(e.key.clone()), depth + 1, out);
+                    self.collect_endpoints(&e.value, key, Some(e.key.to_string()), depth + 1, out);
                 }
             }
             _ => self.problem(

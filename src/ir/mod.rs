@@ -527,7 +527,7 @@ pub mod read {
         match &node.value {
             Value::String(s) => Some(NamedObject {
                 custom: s.contains('>'),
-                name: s.clone(),
+                name: s.to_string(),
                 span: node.span,
                 config: None,
             }),

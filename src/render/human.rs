@@ -52,9 +52,15 @@ pub fn render(reports: &[FileReport], style: &Style) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Messages break at spaces only: the Unicode line-breaking algorithm
+    // (textwrap's default) is most of the cost of rendering thousands of
+    // findings, and our messages are plain words, code in backticks and
+    // paths.
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
-        .with_context_lines(1);
+        .with_context_lines(1)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
     for report in reports {
         // Built once per file: a file may have thousands of diagnostics.
@@ -177,6 +183,16 @@ fn escape_controls(s: &str) -> Cow<'_, str> {
 /// exactly where [`LineIndex`] splits them.
 fn display_text(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
+    // Control characters are C0 and DEL (one byte) and C1 (0xC2 0x80..0x9F).
+    // Most files hold none but newlines and tabs: a branch-free scan (which
+    // the compiler vectorizes) for bytes that may start one, and the exact
+    // check below only when it finds some (a `\r\n` file, a `¿`).
+    let maybe = bytes.iter().fold(0u8, |acc, &b| {
+        acc | u8::from(b < 0x20 && b != b'\t' && b != b'\n') | u8::from(b == 0x7f || b == 0xc2)
+    });
+    if maybe == 0 {
+        return Cow::Borrowed(text);
+    }
     let needs = |i: usize, c: char| {
         c.is_control() && c != '\t' && c != '\n' && !(c == '\r' && bytes.get(i + 1) == Some(&b'\n'))
     };

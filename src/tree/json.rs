@@ -2,7 +2,7 @@
 //! (including `NaN`, `Infinity` and `-Infinity`, which `json.dumps` writes)
 //! and records the byte span of every value and key.
 
-use super::{Entry, Limits, Node, Number, Span, SyntaxError, Value};
+use super::{Entry, Limits, Node, Number, Span, Str, SyntaxError, Value};
 
 pub fn parse(text: &str, limits: Limits) -> Result<Node, SyntaxError> {
     let mut p = Parser {
@@ -215,10 +215,21 @@ impl<'a> Parser<'a> {
         ))
     }
 
-    fn string(&mut self) -> Result<String, SyntaxError> {
+    fn string(&mut self) -> Result<Str, SyntaxError> {
         let start = self.pos;
         self.pos += 1; // opening quote
-        let mut out = String::new();
+                       // Most strings have no escapes: one scan, one copy.
+        if let Some(len) = self.src[self.pos..]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        {
+            if self.src[self.pos + len] == b'"' {
+                let out = Str::new(&self.text[self.pos..self.pos + len]);
+                self.pos += len + 1;
+                return Ok(out);
+            }
+        }
+        let mut out = Str::default();
         let mut run = self.pos;
         loop {
             let Some(&b) = self.src.get(self.pos) else {

@@ -40,19 +40,24 @@ pub struct Number {
     pub int: Option<i64>,
 }
 
+/// The text of a string value or key. Nearly all of them in a model config
+/// (`class_name`, `kernel_initializer`, `relu`, `float32`, layer names) are
+/// short: held inline, without an allocation of their own.
+pub type Str = compact_str::CompactString;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Null,
     Bool(bool),
     Number(Number),
-    String(String),
+    String(Str),
     Array(Vec<Node>),
     Object(Vec<Entry>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
-    pub key: String,
+    pub key: Str,
     pub key_span: Span,
     pub value: Node,
 }

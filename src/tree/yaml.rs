@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
-use super::{Entry, Limits, Node, Number, Span, SyntaxError, Value};
+use super::{Entry, Limits, Node, Number, Span, Str, SyntaxError, Value};
 
 /// Parses every document of a YAML stream.
 pub fn parse(text: &str, limits: Limits) -> Result<Vec<Node>, SyntaxError> {
@@ -102,7 +102,7 @@ enum Frame {
         start: usize,
         anchor: usize,
         entries: Vec<Entry>,
-        key: Option<(String, Span)>,
+        key: Option<(Str, Span)>,
     },
 }
 
@@ -166,7 +166,7 @@ impl Builder {
                 let value = if plain && !is_str_tag {
                     resolve_plain(&value)
                 } else {
-                    Value::String(value.into_owned())
+                    Value::String(value.as_ref().into())
                 };
                 let span = trim_scalar_span(text, span);
                 let node = Node::new(value, span);
@@ -275,13 +275,13 @@ impl Builder {
                 None => {
                     let k = match &node.value {
                         Value::String(s) => s.clone(),
-                        Value::Null => "null".to_string(),
-                        Value::Bool(b) => b.to_string(),
+                        Value::Null => "null".into(),
+                        Value::Bool(b) => b.to_string().into(),
                         Value::Number(n) => match n.int {
-                            Some(i) => i.to_string(),
-                            None => n.value.to_string(),
+                            Some(i) => i.to_string().into(),
+                            None => n.value.to_string().into(),
                         },
-                        Value::Array(_) | Value::Object(_) => "<complex key>".to_string(),
+                        Value::Array(_) | Value::Object(_) => "<complex key>".into(),
                     };
                     *key = Some((k, node.span));
                 }
@@ -398,7 +398,7 @@ fn resolve_plain(s: &str) -> Value {
             return float(f);
         }
     }
-    Value::String(s.to_string())
+    Value::String(s.into())
 }
 
 /// `( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`

@@ -55,7 +55,7 @@ impl Rule for UnknownInitializer {
                     continue;
                 }
                 if let Some(init) = read::initializer(&e.value) {
-                    found.push((e.key.clone(), init));
+                    found.push((e.key.to_string(), init));
                 }
             }
         }
