@@ -318,17 +318,36 @@ where
     if threads <= 1 || items.len() <= 1 {
         return items.iter().map(f).collect();
     }
-    match rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.min(items.len()))
+    match pool(threads) {
+        // `collect` keeps the items' order.
+        Some(pool) => pool.install(|| items.par_iter().map(&f).collect()),
+        // No threads to be had: work on this one.
+        None => items.iter().map(f).collect(),
+    }
+}
+
+/// A pool of `threads` threads, started once and kept for the process: a run
+/// resolves settings, lints and renders on the same threads. `None` when the
+/// threads cannot be started.
+fn pool(threads: usize) -> Option<&'static rayon::ThreadPool> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static POOLS: OnceLock<Mutex<HashMap<usize, &'static rayon::ThreadPool>>> = OnceLock::new();
+    let mut pools = POOLS.get_or_init(Default::default).lock().ok()?;
+    if let Some(pool) = pools.get(&threads) {
+        return Some(pool);
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
         .stack_size(STACK_SIZE)
         .thread_name(|i| format!("actlint-{i}"))
         .build()
-    {
-        // `collect` keeps the items' order.
-        Ok(pool) => pool.install(|| items.par_iter().map(&f).collect()),
-        // No threads to be had: work on this one.
-        Err(_) => items.iter().map(f).collect(),
-    }
+        .ok()?;
+    // One per thread count a process asks for (the command line asks for
+    // one; the language server for one per setting): leaked on purpose.
+    let pool: &'static rayon::ThreadPool = Box::leak(Box::new(pool));
+    pools.insert(threads, pool);
+    Some(pool)
 }
 
 /// The output of a renderer that writes each report on its own (human,
