@@ -1,7 +1,7 @@
 //! The pipeline for one file: bytes -> text -> spanned tree -> model IR ->
 //! rules -> sorted diagnostics.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::hints::{self, ModelHints};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -20,7 +20,8 @@ pub struct Options {
     pub model_limits: crate::limits::ModelLimits,
     pub rule_options: RuleOptions,
     /// Rules to run (by code); `None` runs every rule enabled by default.
-    pub select: Option<Vec<String>>,
+    /// A set: every model asks it once per rule.
+    pub select: Option<BTreeSet<&'static str>>,
     /// Severities that replace rules' defaults, by code (ACT000 excepted).
     pub severity: BTreeMap<&'static str, Severity>,
     /// Task, classes and input range for models that do not declare them
@@ -34,24 +35,30 @@ impl Options {
     /// These options with one more rule enabled (for rules that are off by
     /// default, such as ACT205).
     pub fn enabling(mut self, code: &str) -> Self {
-        let mut codes: Vec<String> = match self.select.take() {
+        // The rule's own code: a code no rule has enables nothing.
+        let Some(code) = rules::all_meta()
+            .into_iter()
+            .find(|m| m.code == code)
+            .map(|m| m.code)
+        else {
+            return self;
+        };
+        let mut codes = match self.select.take() {
             Some(codes) => codes,
             None => rules::all_meta()
                 .into_iter()
                 .filter(|m| m.default_enabled)
-                .map(|m| m.code.to_string())
+                .map(|m| m.code)
                 .collect(),
         };
-        if !codes.iter().any(|c| c == code) {
-            codes.push(code.to_string());
-        }
+        codes.insert(code);
         self.select = Some(codes);
         self
     }
 
     pub fn enabled(&self, meta: &RuleMeta) -> bool {
         match &self.select {
-            Some(codes) => codes.iter().any(|c| c == meta.code),
+            Some(codes) => codes.contains(meta.code),
             None => meta.default_enabled,
         }
     }

@@ -98,9 +98,9 @@ fn actlint(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     }
 }
 
-fn only(code: &str) -> Options {
+fn only(code: &'static str) -> Options {
     Options {
-        select: Some(vec![code.to_string()]),
+        select: Some([code].into()),
         ..Options::default()
     }
 }

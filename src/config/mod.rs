@@ -164,7 +164,7 @@ impl Settings {
                 self.rules
                     .iter()
                     .filter(|r| r.enabled)
-                    .map(|r| r.meta.code.to_string())
+                    .map(|r| r.meta.code)
                     .collect(),
             ),
             severity: self

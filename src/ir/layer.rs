@@ -49,17 +49,21 @@ pub fn new_layer(
 /// copies of it.
 fn own_arguments(config: &Node) -> Node {
     let value = match &config.value {
-        Value::Object(entries) => Value::Object(
-            entries
-                .iter()
-                .filter(|e| !(e.key == "layers" && e.value.as_array().is_some()))
-                .map(|e| Entry {
-                    key: e.key.clone(),
-                    key_span: e.key_span,
-                    value: own_arguments(&e.value),
-                })
-                .collect(),
-        ),
+        Value::Object(entries) => {
+            // Sized up front: the filter hides the length from `collect`.
+            let mut own = Vec::with_capacity(entries.len());
+            own.extend(
+                entries
+                    .iter()
+                    .filter(|e| !(e.key == "layers" && e.value.as_array().is_some()))
+                    .map(|e| Entry {
+                        key: e.key.clone(),
+                        key_span: e.key_span,
+                        value: own_arguments(&e.value),
+                    }),
+            );
+            Value::Object(own)
+        }
         Value::Array(items) => Value::Array(items.iter().map(own_arguments).collect()),
         other => other.clone(),
     };

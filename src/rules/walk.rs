@@ -375,11 +375,11 @@ pub(crate) mod tests {
     pub(crate) fn codes_with(
         path: &str,
         text: &str,
-        select: &[&str],
+        select: &[&'static str],
         depth: usize,
     ) -> Vec<&'static str> {
         let mut options = Options {
-            select: Some(select.iter().map(|s| s.to_string()).collect()),
+            select: Some(select.iter().copied().collect()),
             ..Options::default()
         };
         options.rule_options.vanishing_gradient_depth = depth;

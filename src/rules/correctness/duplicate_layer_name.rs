@@ -89,7 +89,7 @@ mod tests {
 
     fn lint(yaml: &str) -> Vec<Diagnostic> {
         let options = Options {
-            select: Some(vec!["ACT005".into()]),
+            select: Some(["ACT005"].into()),
             ..Options::default()
         };
         lint_bytes("model.yaml", yaml.as_bytes(), &options).diagnostics

@@ -99,7 +99,7 @@ mod tests {
 
     fn lint(yaml: &str) -> Vec<Diagnostic> {
         let options = Options {
-            select: Some(vec!["ACT001".into()]),
+            select: Some(["ACT001"].into()),
             ..Options::default()
         };
         lint_bytes("model.yaml", yaml.as_bytes(), &options).diagnostics

@@ -120,7 +120,7 @@ mod tests {
 
     fn lint(yaml: &str) -> Vec<Diagnostic> {
         let options = Options {
-            select: Some(vec!["ACT002".into()]),
+            select: Some(["ACT002"].into()),
             ..Options::default()
         };
         lint_bytes("model.yaml", yaml.as_bytes(), &options).diagnostics

@@ -93,7 +93,7 @@ mod tests {
 
     fn lint(path: &str, text: &str) -> Vec<Diagnostic> {
         let options = Options {
-            select: Some(vec!["ACT003".into()]),
+            select: Some(["ACT003"].into()),
             ..Options::default()
         };
         lint_bytes(path, text.as_bytes(), &options).diagnostics

@@ -84,7 +84,7 @@ mod tests {
     fn lint(header: &str, output: &str) -> (String, Vec<Diagnostic>) {
         let yaml = format!("{header}\nlayers:\n  - {output}\nloss: categorical_crossentropy\n");
         let options = Options {
-            select: Some(vec!["ACT102".into()]),
+            select: Some(["ACT102"].into()),
             ..Options::default()
         };
         let d = lint_bytes("model.yaml", yaml.as_bytes(), &options).diagnostics;

@@ -78,7 +78,7 @@ mod tests {
     fn lint(output: &str, loss: &str) -> (String, Vec<Diagnostic>) {
         let yaml = format!("layers:\n  - {output}\nloss: {loss}\n");
         let options = Options {
-            select: Some(vec!["ACT106".into()]),
+            select: Some(["ACT106"].into()),
             ..Options::default()
         };
         let d = lint_bytes("model.yaml", yaml.as_bytes(), &options).diagnostics;

@@ -96,7 +96,7 @@ mod tests {
     fn lint(header: &str, output: &str, loss: &str) -> Vec<Diagnostic> {
         let yaml = format!("{header}\nlayers:\n  - {output}\nloss: {loss}\n");
         let options = Options {
-            select: Some(vec!["ACT103".into()]),
+            select: Some(["ACT103"].into()),
             ..Options::default()
         };
         lint_bytes("model.yaml", yaml.as_bytes(), &options).diagnostics

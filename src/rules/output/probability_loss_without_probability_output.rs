@@ -111,7 +111,7 @@ mod tests {
     fn lint(output: &str, loss: &str) -> (String, Vec<Diagnostic>) {
         let yaml = format!("layers:\n  - {output}\nloss: {loss}\n");
         let options = Options {
-            select: Some(vec!["ACT104".into()]),
+            select: Some(["ACT104"].into()),
             ..Options::default()
         };
         let d = lint_bytes("model.yaml", yaml.as_bytes(), &options).diagnostics;

@@ -232,7 +232,7 @@ loss: mse
             "m.yaml",
             yaml.as_bytes(),
             &Options {
-                select: Some(vec!["ACT303".into()]),
+                select: Some(["ACT303"].into()),
                 ..Options::default()
             },
         );

@@ -136,7 +136,7 @@ mod tests {
             "layers:\n  - {{type: Dense, units: 8, activation: relu}}\n  - {layer}\n  - {{type: Dense, units: 1}}\nloss: mse\n"
         );
         let mut options = Options {
-            select: Some(vec!["ACT603".into()]),
+            select: Some(["ACT603"].into()),
             ..Options::default()
         };
         options.rule_options.max_dropout_rate = max;
