@@ -221,7 +221,7 @@ impl<'a> Parser<'a> {
                        // Most strings have no escapes: one scan, one copy.
         if let Some(len) = self.src[self.pos..]
             .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .position(|&b| STRING_STOP[usize::from(b)])
         {
             if self.src[self.pos + len] == b'"' {
                 let out = Str::new(&self.text[self.pos..self.pos + len]);
@@ -346,11 +346,16 @@ impl<'a> Parser<'a> {
             self.digits();
         }
         let raw = &self.text[start..self.pos];
-        let value: f64 = raw.parse().unwrap_or(f64::NAN);
         let int = if is_int {
             raw.parse::<i64>().ok()
         } else {
             None
+        };
+        // Integers (shapes, units, strides: most numbers in a model) up to
+        // 2^53 are exact as floats: no decimal-to-float conversion for them.
+        let value: f64 = match int {
+            Some(i) if i.unsigned_abs() <= 1 << 53 => i as f64,
+            _ => raw.parse().unwrap_or(f64::NAN),
         };
         Ok(Node::new(
             Value::Number(Number { value, int }),
@@ -364,6 +369,20 @@ impl<'a> Parser<'a> {
         }
     }
 }
+
+/// The bytes that end a run of plain characters in a string: the closing
+/// quote, an escape, and the control characters JSON forbids there.
+static STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
 
 fn number(value: f64) -> Value {
     Value::Number(Number { value, int: None })
