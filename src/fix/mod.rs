@@ -661,7 +661,7 @@ pub fn unambiguous_correction<'a>(
     if candidates
         .iter()
         .zip(&measured)
-        .any(|(c, &(score, distance))| !same(c, best) && (score > top - 0.02 || distance <= edits))
+        .any(|(c, &(score, distance))| (score > top - 0.02 || distance <= edits) && !same(c, best))
     {
         return None;
     }
@@ -670,7 +670,7 @@ pub fn unambiguous_correction<'a>(
     let styled = candidates
         .iter()
         .zip(&measured)
-        .filter(|(c, _)| same(c, best) && camel(c) == camel(name))
+        .filter(|(c, _)| camel(c) == camel(name) && same(c, best))
         .max_by(|(_, a), (_, b)| a.0.total_cmp(&b.0))
         .map(|(c, _)| *c);
     Some(styled.unwrap_or(best))
