@@ -287,14 +287,7 @@ pub fn run(cli: Cli) -> u8 {
     }
     let resolved = runner::map_ordered(&found, threads, |(target, config)| {
         let settings = resolver.settings_with(&target.path, config.clone());
-        let options = settings.excluded_by.is_none().then(|| {
-            let mut options = settings.options();
-            for (key, value) in &cli.limits {
-                // Checked when the command line was parsed.
-                let _ = crate::limits::set(&mut options, key, value);
-            }
-            options
-        });
+        let options = settings.excluded_by.is_none().then(|| settings.options());
         (settings, options)
     });
     let mut jobs = Vec::with_capacity(found.len());
@@ -447,6 +440,7 @@ fn overrides(cli: &Cli) -> config::Overrides {
         extend_select: cli.extend_select.clone(),
         ignore: cli.ignore.clone(),
         fail_on: cli.fail_on.map(FailOn::threshold),
+        limits: cli.limits.clone(),
     }
 }
 

@@ -576,6 +576,69 @@ fn rule_options_depth_and_max_rate() {
     );
 }
 
+#[test]
+fn limits_from_the_configuration_and_the_flag_on_top() {
+    let p = Project::new();
+    p.file("m.yaml", RELU_GLOROT);
+    assert_eq!(codes(&p.findings(&["m.yaml"]).1), ["ACT401"]);
+    p.file(
+        "actlint.toml",
+        "[limits]\nmax-layers = 1\nmax-file-size = \"1MiB\"\n",
+    );
+    let (code, found) = p.findings(&["m.yaml"]);
+    assert_eq!(
+        found,
+        ["m.yaml ACT000 error 1:1"],
+        "the model is over the limit"
+    );
+    assert_eq!(code, 1);
+    let out = p.run(&["--format", "json", "m.yaml"]);
+    assert!(out.stdout.contains("`max-layers`"), "{out:?}");
+    // `--limit` wins over the configuration.
+    assert_eq!(
+        codes(&p.findings(&["--limit", "max-layers=10", "m.yaml"]).1),
+        ["ACT401"]
+    );
+    let out = p.run(&["--show-settings", "m.yaml"]);
+    assert_eq!(
+        setting(&out, "limits.max-layers"),
+        "limits.max-layers 1 actlint.toml:2:14"
+    );
+    assert_eq!(
+        setting(&out, "limits.max-file-size"),
+        "limits.max-file-size 1048576 actlint.toml:3:17"
+    );
+    assert_eq!(
+        setting(&out, "limits.max-depth"),
+        "limits.max-depth 256 default"
+    );
+    let out = p.run(&["--show-settings", "m.yaml", "--limit", "max-layers=10"]);
+    assert_eq!(
+        setting(&out, "limits.max-layers"),
+        "limits.max-layers 10 --limit"
+    );
+
+    // Unknown keys and bad values are configuration errors, at their place.
+    p.file(
+        "actlint.toml",
+        "[limits]\nmax-layer = 10\nmax-depth = \"deep\"\nmax-nodes = true\n",
+    );
+    let out = p.run(&["--color", "never", "m.yaml"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("did you mean `max-layers`?"), "{out:?}");
+    assert!(out.stderr.contains("actlint.toml:2:1"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("`max-depth` must be a positive integer, found `deep`"),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr
+            .contains("`max-nodes` must be a positive integer, found a boolean"),
+        "{out:?}"
+    );
+}
+
 // ------------------------------------------------------------- model hints
 
 #[test]

@@ -21,7 +21,7 @@ use crate::ir::{InputRange, Task};
 use crate::render::LineIndex;
 
 /// The options of the top level (`[tool.actlint]` in `pyproject.toml`).
-pub const KEYS: [&str; 11] = [
+pub const KEYS: [&str; 12] = [
     "select",
     "extend-select",
     "ignore",
@@ -33,6 +33,7 @@ pub const KEYS: [&str; 11] = [
     "per-file-ignores",
     "rules",
     "models",
+    "limits",
 ];
 
 /// The keys of a `[[models]]` entry.
@@ -105,6 +106,8 @@ pub struct ConfigFile {
     /// ACT603 `max-rate`.
     pub max_rate: Option<Located<f64>>,
     pub models: Vec<ModelHintEntry>,
+    /// `[limits]`: (key, value as `--limit` takes it), checked.
+    pub limits: Vec<Located<(String, String)>>,
 }
 
 impl ConfigFile {
@@ -206,6 +209,7 @@ pub fn parse(
         depth: None,
         max_rate: None,
         models: Vec::new(),
+        limits: Vec::new(),
     };
     r.top_level(root_table, &mut config);
     if r.errors.is_empty() {
@@ -336,6 +340,7 @@ impl Reader {
                 "per-file-ignores" => self.per_file_ignores(value, config),
                 "rules" => self.rules(value, config),
                 "models" => self.models(value, config),
+                "limits" => self.limits(value, config),
                 _ => self.unknown_key(key, &KEYS, "the options"),
             }
         }
@@ -689,6 +694,54 @@ impl Reader {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// `[limits]`: the resource limits of `--limit`, by the same keys.
+    fn limits(&mut self, value: &Value<'_>, config: &mut ConfigFile) {
+        let header = table_name(self.kind, "limits");
+        let help =
+            format!("write `[{header}]` followed by lines like `max-file-size = \"128MiB\"`");
+        let Some(table) = self.table("limits", value, &help) else {
+            return;
+        };
+        let keys: Vec<&str> = crate::limits::KEYS.iter().map(|k| k.key).collect();
+        for (key, v) in table.iter() {
+            let name = key.get_ref().as_ref();
+            if !keys.contains(&name) {
+                self.unknown_key(key, &keys, "the limits");
+                continue;
+            }
+            let text = match v.get_ref() {
+                DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                    .ok()
+                    .map(|n| n.to_string()),
+                DeValue::String(s) => Some(s.to_string()),
+                _ => None,
+            };
+            let checked = text
+                .ok_or_else(|| {
+                    format!(
+                        "`{name}` must be a positive integer, found {}",
+                        kind_name(v.get_ref())
+                    )
+                })
+                .and_then(|t| {
+                    crate::limits::set(&mut crate::lint::Options::default(), name, &t).map(|()| t)
+                });
+            match checked {
+                Ok(t) => config.limits.push(Located {
+                    value: (name.to_string(), t),
+                    origin: self.origin(&v.span()),
+                    span: v.span(),
+                }),
+                Err(message) => self.error(
+                    v.span(),
+                    message,
+                    "invalid limit",
+                    Some("a positive integer; byte counts also take `KiB`, `MiB` or `GiB` in a string: `\"128MiB\"`"),
+                ),
             }
         }
     }

@@ -87,6 +87,8 @@ pub struct Overrides {
     pub ignore: Vec<String>,
     /// `--fail-on`; `Some(None)` is `never`.
     pub fail_on: Option<Option<Severity>>,
+    /// `--limit KEY=VALUE` (checked), applied over `[limits]`.
+    pub limits: Vec<(String, String)>,
 }
 
 /// One layer of rule selection: the configuration's, then the command line's.
@@ -150,12 +152,15 @@ pub struct Settings {
     pub pointer_ignores: Vec<PointerIgnore>,
     /// The pattern that excludes the file, if one does.
     pub excluded_by: Option<(String, Origin)>,
+    /// Resource limits set by `[limits]`, then by `--limit` (checked; a
+    /// later one wins), with where each comes from.
+    pub limits: Vec<(String, String, Origin)>,
 }
 
 impl Settings {
     /// The options to lint the file with.
     pub fn options(&self) -> Options {
-        Options {
+        let mut options = Options {
             rule_options: RuleOptions {
                 vanishing_gradient_depth: self.depth.0,
                 max_dropout_rate: self.max_rate.0,
@@ -176,7 +181,12 @@ impl Settings {
             hints: self.hints.clone(),
             pointer_ignores: self.pointer_ignores.clone(),
             ..Options::default()
+        };
+        // Checked when the configuration and the command line were read.
+        for (key, value, _) in &self.limits {
+            let _ = crate::limits::set(&mut options, key, value);
         }
+        options
     }
 
     /// The lowest severity that fails the run for this file (`None`: never).
@@ -466,6 +476,17 @@ impl Resolver {
             hints,
             pointer_ignores,
             excluded_by,
+            limits: c
+                .iter()
+                .flat_map(|c| &c.limits)
+                .map(|l| (l.value.0.clone(), l.value.1.clone(), l.origin.clone()))
+                .chain(
+                    self.overrides
+                        .limits
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone(), Origin::Cli("--limit"))),
+                )
+                .collect(),
             config,
         }
     }
@@ -625,6 +646,19 @@ impl Resolver {
                 Some((v, o)) => rows.push([key.into(), v, o.to_string()]),
                 None => rows.push([key.into(), "none".into(), "default".into()]),
             }
+        }
+        let options = settings.options();
+        for spec in crate::limits::KEYS {
+            let origin = settings
+                .limits
+                .iter()
+                .rfind(|(key, _, _)| key == spec.key)
+                .map_or_else(|| "default".to_string(), |(_, _, o)| o.to_string());
+            rows.push([
+                format!("limits.{}", spec.key),
+                crate::limits::get(&options, spec.key).map_or_else(String::new, |v| v.to_string()),
+                origin,
+            ]);
         }
         for p in &settings.pointer_ignores {
             rows.push([

@@ -95,6 +95,7 @@ impl ClientSettings {
             extend_select: self.extend_select.clone(),
             ignore: self.ignore.clone(),
             fail_on: None,
+            limits: Vec::new(),
         }
     }
 }
