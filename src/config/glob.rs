@@ -99,15 +99,20 @@ impl Pattern {
             }
             Matcher::Glob(m) => m,
         };
-        let mut candidate = relative;
-        loop {
-            if matcher.is_match(candidate) {
-                return true;
-            }
-            match candidate.rfind('/') {
-                Some(i) => candidate = &candidate[..i],
-                None => return false,
-            }
+        glob_matches(matcher, relative)
+    }
+}
+
+/// Whether a glob matches `relative` or one of the directories it is in.
+fn glob_matches(glob: &GlobMatcher, relative: &str) -> bool {
+    let mut candidate = relative;
+    loop {
+        if glob.is_match(candidate) {
+            return true;
+        }
+        match candidate.rfind('/') {
+            Some(i) => candidate = &candidate[..i],
+            None => return false,
         }
     }
 }
@@ -205,18 +210,7 @@ mod tests {
             .build()
             .unwrap()
             .compile_matcher();
-            let expected = {
-                let mut c = path;
-                loop {
-                    if reference.is_match(c) {
-                        break true;
-                    }
-                    match c.rfind('/') {
-                        Some(i) => c = &c[..i],
-                        None => break false,
-                    }
-                }
-            };
+            let expected = glob_matches(&reference, path);
             assert_eq!(fast.matches(path), expected, "{pattern} on {path}");
         }
     }
