@@ -33,6 +33,25 @@ pub fn graph_of(model: &Model, id: LayerId) -> GraphId {
     model.layers[model.outermost(id)].graph
 }
 
+/// What `find` reports on each layer, grouped by the model the layer is in
+/// (the top level and each nested model), in layer order: for rules that
+/// report once per model with a label on each layer.
+pub fn by_graph<'m, T>(
+    model: &'m Model,
+    find: impl Fn(&'m Model, &'m Layer) -> Option<T>,
+) -> std::collections::BTreeMap<GraphId, Vec<T>> {
+    let mut groups: std::collections::BTreeMap<GraphId, Vec<T>> = Default::default();
+    for layer in &model.layers {
+        if let Some(found) = find(model, layer) {
+            groups
+                .entry(graph_of(model, layer.id))
+                .or_default()
+                .push(found);
+        }
+    }
+    groups
+}
+
 /// `Activation(...)`, `ReLU`, `LeakyReLU`, `PReLU`, `ELU`, `Softmax`, ...
 pub fn is_activation_layer(layer: &Layer) -> bool {
     layer.class() == "Activation" || catalog::activation_layer(layer.class()).is_some()

@@ -1,11 +1,9 @@
 //! ACT401 `relu-without-he-init`: ReLU-family layers without He initialisation or normalisation.
 
-use std::collections::BTreeMap;
-
 use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{self, FixPlan};
-use crate::ir::{GraphId, InitializerRef, Layer, LayerId, Model};
+use crate::ir::{InitializerRef, Layer, LayerId, Model};
 use crate::rules::walk::{self, Effective};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -110,16 +108,7 @@ impl Rule for ReluWithoutHeInit {
     fn check_model(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         // One diagnostic per model: the top level and each nested model.
-        let mut by_graph: BTreeMap<GraphId, Vec<Offender<'_>>> = BTreeMap::new();
-        for layer in &model.layers {
-            if let Some(o) = offender(model, layer) {
-                by_graph
-                    .entry(walk::graph_of(model, layer.id))
-                    .or_default()
-                    .push(o);
-            }
-        }
-        for (_, mut offenders) in by_graph {
+        for (_, mut offenders) in walk::by_graph(model, offender) {
             offenders.sort_by_key(|o| (o.layer.span.start, o.layer.id));
             let ids: Vec<LayerId> = offenders.iter().map(|o| o.layer.id).collect();
             let mut schemes: Vec<&str> = offenders.iter().map(|o| o.scheme).collect();

@@ -1,10 +1,8 @@
 //! ACT403 `selu-without-lecun-normal`: selu without lecun_normal initialization or with plain Dropout.
 
-use std::collections::BTreeMap;
-
 use crate::catalog::{ActFamily, InitFamily};
 use crate::diagnostic::Diagnostic;
-use crate::ir::{GraphId, InitializerRef, Layer, LayerId, Model};
+use crate::ir::{InitializerRef, Layer, LayerId, Model};
 use crate::rules::walk::{self, Effective};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::tree::Span;
@@ -122,16 +120,7 @@ impl Rule for SeluWithoutLecunNormal {
     fn check_model(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         // Initialisation: one diagnostic per model (top level and each nested model).
-        let mut by_graph: BTreeMap<GraphId, Vec<Offender<'_>>> = BTreeMap::new();
-        for layer in &model.layers {
-            if let Some(o) = offender(model, layer) {
-                by_graph
-                    .entry(walk::graph_of(model, layer.id))
-                    .or_default()
-                    .push(o);
-            }
-        }
-        for (_, mut offenders) in by_graph {
+        for (_, mut offenders) in walk::by_graph(model, offender) {
             offenders.sort_by_key(|o| (o.layer.span.start, o.layer.id));
             let ids: Vec<LayerId> = offenders.iter().map(|o| o.layer.id).collect();
             let n = offenders.len();

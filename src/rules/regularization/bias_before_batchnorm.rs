@@ -1,10 +1,8 @@
 //! ACT602 `bias-before-batchnorm`: a bias that the following BatchNormalization cancels.
 
-use std::collections::BTreeMap;
-
 use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
-use crate::ir::{GraphId, Layer, LayerId, Model};
+use crate::ir::{Layer, LayerId, Model};
 use crate::rules::walk::{self, Step};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::tree::Span;
@@ -119,16 +117,7 @@ impl Rule for BiasBeforeBatchnorm {
         let model = cx.model;
         // One diagnostic per model (the top level and each nested model): a
         // ResNet has dozens of these, all with the same fix.
-        let mut by_graph: BTreeMap<GraphId, Vec<Offender>> = BTreeMap::new();
-        for layer in &model.layers {
-            if let Some(o) = offender(model, layer) {
-                by_graph
-                    .entry(walk::graph_of(model, layer.id))
-                    .or_default()
-                    .push(o);
-            }
-        }
-        for (_, mut offenders) in by_graph {
+        for (_, mut offenders) in walk::by_graph(model, offender) {
             offenders.sort_by_key(|o| (model.layer(o.layer).span.start, o.layer));
             let ids: Vec<LayerId> = offenders.iter().map(|o| o.layer).collect();
             let label = |o: &Offender| -> (Span, String) {
