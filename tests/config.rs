@@ -222,6 +222,73 @@ fn the_closest_configuration_wins_without_merging() {
 }
 
 #[test]
+fn extend_builds_on_another_configuration() {
+    let p = Project::new();
+    p.file(
+        "base.toml",
+        "ignore = [\"ACT401\"]\nextend-exclude = [\"sub/skipped.yaml\"]\n\n[severity]\nACT204 = \"warning\"\n",
+    )
+    .file("sub/actlint.toml", "extend = \"../base.toml\"\n")
+    .file("sub/m.yaml", RELU_GLOROT)
+    .file("sub/skipped.yaml", RELU_GLOROT)
+    .file("sub/t.yaml", TANH_STACK);
+    // The base's `ignore`, its exclude (relative to the base's directory)
+    // and its severities apply to the files under the extending one.
+    let (code, found) = p.findings(&["sub"]);
+    assert_eq!(
+        found,
+        [
+            "sub/t.yaml ACT204 warning 2:41",
+            "sub/t.yaml ACT204 warning 3:41",
+            "sub/t.yaml ACT204 warning 4:41"
+        ]
+    );
+    assert_eq!(code, 1);
+    let out = p.run(&["--show-settings", "sub/m.yaml"]);
+    assert_eq!(
+        setting(&out, "configuration"),
+        "configuration sub/actlint.toml (extends base.toml)"
+    );
+    // Selections apply in layers, the base's first: the extending file
+    // can select again what the base ignores.
+    p.file(
+        "sub/actlint.toml",
+        "extend = \"../base.toml\"\nextend-select = [\"ACT401\"]\n\n[severity]\nACT204 = \"info\"\n",
+    );
+    let found = p.findings(&["sub"]).1;
+    assert_eq!(
+        found,
+        [
+            "sub/m.yaml ACT401 warning 4:17",
+            "sub/t.yaml ACT204 info 2:41",
+            "sub/t.yaml ACT204 info 3:41",
+            "sub/t.yaml ACT204 info 4:41"
+        ]
+    );
+
+    // A missing file and a cycle are configuration errors at `extend`.
+    p.file("sub/actlint.toml", "extend = \"../nope.toml\"\n");
+    let out = p.run(&["--color", "never", "sub/m.yaml"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("cannot read `../nope.toml`, which `extend` names: no such file"),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("sub/actlint.toml:1:10"), "{out:?}");
+    p.file("sub/actlint.toml", "extend = \"../base.toml\"\n")
+        .file("base.toml", "extend = \"sub/actlint.toml\"\n");
+    let out = p.run(&["--color", "never", "sub/m.yaml"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains(
+            "`extend` makes a cycle: `sub/actlint.toml` extends `base.toml` extends `sub/actlint.toml`"
+        ),
+        "{out:?}"
+    );
+}
+
+#[test]
 fn precedence_in_one_directory_dot_actlint_then_actlint_then_pyproject() {
     let p = Project::new();
     p.file("m.yaml", TANH_STACK)

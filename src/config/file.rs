@@ -21,7 +21,8 @@ use crate::ir::{InputRange, Task};
 use crate::render::LineIndex;
 
 /// The options of the top level (`[tool.actlint]` in `pyproject.toml`).
-pub const KEYS: [&str; 12] = [
+pub const KEYS: [&str; 13] = [
+    "extend",
     "select",
     "extend-select",
     "ignore",
@@ -108,6 +109,89 @@ pub struct ConfigFile {
     pub models: Vec<ModelHintEntry>,
     /// `[limits]`: (key, value as `--limit` takes it), checked.
     pub limits: Vec<Located<(String, String)>>,
+    /// `extend`: the configuration this one builds on.
+    pub extend: Option<Extend>,
+    /// The rule selections of the configurations extended, the base first:
+    /// they apply before this file's own, as the command line's apply after.
+    pub inherited: Vec<SelectionLayer>,
+    /// The files extended, as shown, the base first.
+    pub extends: Vec<Arc<str>>,
+}
+
+/// `extend = "..."`: where it points and where it is written.
+#[derive(Clone, Debug)]
+pub struct Extend {
+    /// Absolute (relative paths are relative to the file's directory, `~/`
+    /// to the home directory).
+    pub path: PathBuf,
+    /// As written.
+    pub written: String,
+    /// The value's place, in `text`.
+    pub span: Range<usize>,
+    pub text: Arc<str>,
+}
+
+/// One configuration's `select`, `extend-select` and `ignore`.
+#[derive(Clone, Debug, Default)]
+pub struct SelectionLayer {
+    pub select: Option<Located<Vec<Located<Selector>>>>,
+    pub extend_select: Vec<Located<Selector>>,
+    pub ignore: Vec<Located<Selector>>,
+}
+
+impl ConfigFile {
+    /// This configuration on top of `base` (already merged with its own
+    /// bases), as ruff's `extend` does: rule selections apply in layers, the
+    /// base's first; a setting given here replaces the base's; lists that
+    /// add (`extend-exclude`, `per-file-ignores`, `[[models]]`, `[severity]`,
+    /// `[limits]`) keep the base's entries first. The base's globs stay
+    /// relative to the base's directory.
+    pub fn on_top_of(mut self, base: ConfigFile) -> ConfigFile {
+        let base_root: Arc<Path> = Arc::from(base.root.as_path());
+        let rooted = |patterns: Vec<Pattern>| -> Vec<Pattern> {
+            patterns.into_iter().map(|p| p.rooted(&base_root)).collect()
+        };
+        let mut inherited = base.inherited;
+        inherited.push(SelectionLayer {
+            select: base.select,
+            extend_select: base.extend_select,
+            ignore: base.ignore,
+        });
+        self.inherited = inherited;
+        let mut extends = base.extends;
+        extends.push(base.display);
+        self.extends = extends;
+        self.severity = base.severity.into_iter().chain(self.severity).collect();
+        self.fail_on = self.fail_on.or(base.fail_on);
+        self.output_format = self.output_format.or(base.output_format);
+        self.exclude = self.exclude.or(base.exclude.map(rooted));
+        self.extend_exclude = rooted(base.extend_exclude)
+            .into_iter()
+            .chain(self.extend_exclude)
+            .collect();
+        self.per_file_ignores = base
+            .per_file_ignores
+            .into_iter()
+            .map(|mut p| {
+                p.pattern = p.pattern.rooted(&base_root);
+                p
+            })
+            .chain(self.per_file_ignores)
+            .collect();
+        self.depth = self.depth.or(base.depth);
+        self.max_rate = self.max_rate.or(base.max_rate);
+        self.models = base
+            .models
+            .into_iter()
+            .map(|mut m| {
+                m.files = rooted(m.files);
+                m
+            })
+            .chain(self.models)
+            .collect();
+        self.limits = base.limits.into_iter().chain(self.limits).collect();
+        self
+    }
 }
 
 impl ConfigFile {
@@ -210,6 +294,9 @@ pub fn parse(
         max_rate: None,
         models: Vec::new(),
         limits: Vec::new(),
+        extend: None,
+        inherited: Vec::new(),
+        extends: Vec::new(),
     };
     r.top_level(root_table, &mut config);
     if r.errors.is_empty() {
@@ -324,6 +411,41 @@ impl Reader {
                         });
                     }
                 }
+                "extend" => match value.get_ref().as_str() {
+                    Some(written) if !written.trim().is_empty() => {
+                        let expanded = match written.strip_prefix("~/") {
+                            Some(rest) => {
+                                std::env::var_os("HOME").map(|home| PathBuf::from(home).join(rest))
+                            }
+                            None => Some(PathBuf::from(written)),
+                        };
+                        match expanded {
+                            Some(p) => {
+                                config.extend = Some(Extend {
+                                    path: super::glob::normalize(&p, &config.root),
+                                    written: written.to_string(),
+                                    span: value.span(),
+                                    text: self.text.clone(),
+                                })
+                            }
+                            None => self.error(
+                                value.span(),
+                                "`extend` starts with `~/` but HOME is not set".to_string(),
+                                "no home directory",
+                                Some("write the path relative to this file, or absolute"),
+                            ),
+                        }
+                    }
+                    _ => self.error(
+                        value.span(),
+                        format!(
+                            "`extend` must be the path of a configuration file, found {}",
+                            kind_name(value.get_ref())
+                        ),
+                        "expected a path",
+                        Some("`extend = \"../actlint.toml\"` or `extend = \"../pyproject.toml\"`"),
+                    ),
+                },
                 "output-format" => {
                     if let Some(s) = self.choice(name, value, &OUTPUT_FORMATS) {
                         config.output_format = Some(Located {

@@ -10,6 +10,7 @@
 
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobMatcher};
 
@@ -20,6 +21,10 @@ pub struct Pattern {
     /// As written in the configuration.
     pub text: String,
     pub origin: Origin,
+    /// The directory the pattern is relative to, when it is not the
+    /// configuration's own: a pattern inherited through `extend` stays
+    /// relative to the file that wrote it.
+    pub root: Option<Arc<Path>>,
     matcher: Matcher,
 }
 
@@ -83,8 +88,26 @@ impl Pattern {
         Ok(Pattern {
             text: text.to_string(),
             origin,
+            root: None,
             matcher,
         })
+    }
+
+    /// The pattern, relative to `root` unless it already has a root of its own.
+    pub fn rooted(mut self, root: &Arc<Path>) -> Pattern {
+        if self.root.is_none() {
+            self.root = Some(root.clone());
+        }
+        self
+    }
+
+    /// Whether the pattern matches the file at `path` (normalized, absolute),
+    /// given its path `relative` to the configuration's directory.
+    pub fn matches_file(&self, path: &Path, relative: &str) -> bool {
+        match &self.root {
+            Some(root) => self.matches(&self::relative(path, root)),
+            None => self.matches(relative),
+        }
     }
 
     /// Whether the pattern matches `relative` (a `/`-separated path) or one

@@ -241,7 +241,7 @@ impl Resolver {
                         format!("cannot read `{}`: {}", path.display(), io_message(&e)),
                     )]
                 })?;
-                match file::parse(&abs, display, &text) {
+                match load(&abs, display, &text, &|p| shown(&cwd, p), &mut Vec::new()) {
                     Ok(Some(c)) => Some(Arc::new(c)),
                     Ok(None) => {
                         return Err(vec![ConfigError::plain(
@@ -313,7 +313,7 @@ impl Resolver {
                     format!("cannot read the configuration: {}", io_message(&e)),
                 )]
             })?;
-            if let Some(c) = file::parse(&path, display, &text)? {
+            if let Some(c) = load(&path, display, &text, &|p| self.display(p), &mut Vec::new())? {
                 return Ok(Some(c));
             }
         }
@@ -323,10 +323,7 @@ impl Resolver {
     /// How a configuration file is named in messages: relative to the
     /// current directory when it is below it.
     fn display(&self, path: &Path) -> Arc<str> {
-        match path.strip_prefix(&self.cwd) {
-            Ok(rel) => Arc::from(rel.to_string_lossy().replace('\\', "/")),
-            Err(_) => Arc::from(path.display().to_string()),
-        }
+        shown(&self.cwd, path)
     }
 
     /// The configuration of the current directory: where run-wide options
@@ -372,7 +369,7 @@ impl Resolver {
         let excluded_by = exclude
             .iter()
             .chain(extend)
-            .find(|p| p.matches(&relative))
+            .find(|p| p.matches_file(&path, &relative))
             .map(|p| (p.text.clone(), p.origin.clone()));
 
         let file_ignores: Vec<(usize, &file::PerFileIgnore)> = c
@@ -380,7 +377,7 @@ impl Resolver {
                 c.per_file_ignores
                     .iter()
                     .enumerate()
-                    .filter(|(_, p)| p.pattern.matches(&relative))
+                    .filter(|(_, p)| p.pattern.matches_file(&path, &relative))
                     .collect()
             })
             .unwrap_or_default();
@@ -430,7 +427,7 @@ impl Resolver {
 
         let mut hints = ModelHints::default();
         for m in c.map_or(&[][..], |c| &c.models) {
-            if !m.files.iter().any(|p| p.matches(&relative)) {
+            if !m.files.iter().any(|p| p.matches_file(&path, &relative)) {
                 continue;
             }
             if let Some(t) = &m.task {
@@ -498,8 +495,19 @@ impl Resolver {
         c: Option<&ConfigFile>,
         file_ignores: &[(usize, &file::PerFileIgnore)],
     ) -> Vec<RuleSetting> {
-        // Rule selection: the configuration, then the command line.
+        // Rule selection: the configurations extended, the configuration,
+        // then the command line.
         let mut layers = Vec::new();
+        for layer in c.iter().flat_map(|c| &c.inherited) {
+            layers.push(Selection {
+                select: layer
+                    .select
+                    .as_ref()
+                    .map(|s| (s.value.as_slice(), s.origin.clone())),
+                extend_select: &layer.extend_select,
+                ignore: &layer.ignore,
+            });
+        }
         if let Some(c) = c {
             layers.push(Selection {
                 select: c
@@ -568,6 +576,10 @@ impl Resolver {
         let config = match (&settings.config, self.overrides.isolated) {
             (_, true) => "none (--isolated)".to_string(),
             (Some(c), _) if self.overrides.config.is_some() => format!("{} (--config)", c.display),
+            (Some(c), _) if !c.extends.is_empty() => {
+                let bases: Vec<&str> = c.extends.iter().rev().map(|b| &**b).collect();
+                format!("{} (extends {})", c.display, bases.join(", then "))
+            }
             (Some(c), _) => c.display.to_string(),
             (None, _) => "none (defaults)".to_string(),
         };
@@ -694,6 +706,92 @@ impl Resolver {
             .collect();
         table(&mut out, &rule_rows, "  ");
         Ok(out)
+    }
+}
+
+/// How a configuration file is named in messages: relative to `cwd` when it
+/// is below it.
+fn shown(cwd: &Path, path: &Path) -> Arc<str> {
+    match path.strip_prefix(cwd) {
+        Ok(rel) => Arc::from(rel.to_string_lossy().replace('\\', "/")),
+        Err(_) => Arc::from(path.display().to_string()),
+    }
+}
+
+/// At most this many files in one chain of `extend`.
+const MAX_EXTEND_CHAIN: usize = 32;
+
+/// Reads a configuration file, and the files it extends (`extend`), into one
+/// configuration. `chain` holds the files that extend this one, to report a
+/// cycle instead of following it.
+fn load(
+    path: &Path,
+    display: Arc<str>,
+    text: &str,
+    show: &dyn Fn(&Path) -> Arc<str>,
+    chain: &mut Vec<PathBuf>,
+) -> Result<Option<ConfigFile>, Vec<ConfigError>> {
+    let Some(config) = file::parse(path, display, text)? else {
+        return Ok(None);
+    };
+    let Some(extend) = config.extend.clone() else {
+        return Ok(Some(config));
+    };
+    let at = |message: String, label: &str, help: Option<&str>| {
+        vec![ConfigError {
+            origin: config.display.clone(),
+            text: Some(extend.text.clone()),
+            span: Some(extend.span.clone()),
+            message,
+            label: Some(label.to_string()),
+            help: help.map(str::to_string),
+        }]
+    };
+    chain.push(path.to_path_buf());
+    if chain.contains(&extend.path) {
+        let cycle: Vec<String> = chain
+            .iter()
+            .chain([&extend.path])
+            .map(|p| format!("`{}`", show(p)))
+            .collect();
+        return Err(at(
+            format!("`extend` makes a cycle: {}", cycle.join(" extends ")),
+            "extended again",
+            Some("remove `extend` from one of them"),
+        ));
+    }
+    if chain.len() >= MAX_EXTEND_CHAIN {
+        return Err(at(
+            format!("more than {MAX_EXTEND_CHAIN} configuration files extend one another"),
+            "one too many",
+            None,
+        ));
+    }
+    let base_text =
+        match std::fs::read_to_string(&extend.path) {
+            Ok(t) => t,
+            Err(e) => return Err(at(
+                format!(
+                    "cannot read `{}`, which `extend` names: {}",
+                    extend.written,
+                    io_message(&e)
+                ),
+                "cannot read this file",
+                Some("a relative path is relative to the directory of the file that says `extend`"),
+            )),
+        };
+    let base = load(&extend.path, show(&extend.path), &base_text, show, chain)?;
+    chain.pop();
+    match base {
+        Some(base) => Ok(Some(config.on_top_of(base))),
+        None => Err(at(
+            format!(
+                "`{}` has no `[tool.actlint]` table to extend",
+                extend.written
+            ),
+            "nothing to extend",
+            None,
+        )),
     }
 }
 
