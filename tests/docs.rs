@@ -4,12 +4,14 @@
 //!
 //! Each test checks every doc and reports every problem at once.
 
-use std::fmt::Write as _;
+mod common;
+
+use common::describe;
+
 use std::path::{Path, PathBuf};
 
 use actlint::fix::FixKind;
 use actlint::lint::{lint_bytes, FileReport, Options};
-use actlint::render::LineIndex;
 use actlint::rules::{all_meta, RuleMeta};
 
 const SECTIONS: [&str; 5] = [
@@ -107,26 +109,6 @@ fn header_line(meta: &RuleMeta) -> String {
         meta.severity.as_str(),
         if meta.default_enabled { "yes" } else { "no" }
     )
-}
-
-/// The diagnostics of a report, one per line: `CODE line:column message`.
-fn describe(report: &FileReport) -> String {
-    let index = report.source.as_ref().map(|s| LineIndex::new(&s.text));
-    let mut out = String::new();
-    for d in &report.diagnostics {
-        let at = match (&d.primary, &index) {
-            (Some(label), Some(ix)) => {
-                let p = ix.position(label.span.start);
-                format!("{}:{}", p.line, p.column)
-            }
-            _ => "-".to_string(),
-        };
-        let _ = writeln!(out, "      {} {} at {at}: {}", d.code, d.name, d.message);
-    }
-    if out.is_empty() {
-        out.push_str("      (none)\n");
-    }
-    out
 }
 
 /// The yaml/json blocks of one section, linted.
@@ -285,7 +267,7 @@ fn bad_examples_trigger_their_rule_and_nothing_else() {
                 problems.push(format!(
                     "{where_}: expected at least one {} and no other code; got:\n{}",
                     meta.code,
-                    describe(&report)
+                    describe(&report, "      ")
                 ));
             }
         }
@@ -302,7 +284,7 @@ fn good_examples_are_clean() {
             if !report.diagnostics.is_empty() {
                 problems.push(format!(
                     "{where_}: expected no diagnostics; got:\n{}",
-                    describe(&report)
+                    describe(&report, "      ")
                 ));
             }
             if let actlint::lint::Status::Skipped { reason } = &report.status {

@@ -7,12 +7,15 @@
 //! The walking tests hold whether the walker follows symbolic links (and
 //! reports loops) or does not follow them at all.
 
+mod common;
+
+use common::TempDir;
+
 use std::fs;
 use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use actlint::lint::{lint_path, Options};
@@ -24,57 +27,6 @@ const SOFTMAX: &str = "fixtures/misc/softmax_single_unit.yaml";
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "actlint-robustness-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        // Walkable by an unprivileged user (see `unprivileged`).
-        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
-        TempDir(dir)
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-    fn copy(&self, fixture: &str, name: &str) -> PathBuf {
-        let to = self.0.join(name);
-        if let Some(parent) = to.parent() {
-            fs::create_dir_all(parent).unwrap();
-        }
-        fs::copy(root().join(fixture), &to).unwrap();
-        to
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        make_writable(&self.0);
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-fn make_writable(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o755));
-    for e in entries.flatten() {
-        let Ok(t) = e.file_type() else { continue };
-        if t.is_dir() {
-            make_writable(&e.path());
-        } else if t.is_file() {
-            let _ = fs::set_permissions(e.path(), fs::Permissions::from_mode(0o644));
-        }
-    }
 }
 
 struct Output {
@@ -178,9 +130,9 @@ fn a_panicking_rule_is_reported_for_its_file_and_the_rest_is_linted() {
         return;
     }
     let dir = TempDir::new("panic");
-    dir.copy(GOOD, "boom.yaml");
-    dir.copy(SOFTMAX, "softmax.yaml");
-    dir.copy(GOOD, "good.yaml");
+    dir.copy(&root().join(GOOD), "boom.yaml");
+    dir.copy(&root().join(SOFTMAX), "softmax.yaml");
+    dir.copy(&root().join(GOOD), "good.yaml");
     let mut cmd = actlint_in(dir.path());
     cmd.env(actlint::isolate::PANIC_TEST_VAR, "ACT401:boom")
         .args(["--format", "json", "boom.yaml", "softmax.yaml", "good.yaml"]);
@@ -247,7 +199,7 @@ fn a_file_over_the_size_limit_is_reported_without_being_read() {
     let big = fs::File::create(dir.path().join("big.json")).unwrap();
     big.set_len(65 << 20).unwrap();
     drop(big);
-    dir.copy(SOFTMAX, "softmax.yaml");
+    dir.copy(&root().join(SOFTMAX), "softmax.yaml");
     let mut cmd = actlint_in(dir.path());
     cmd.args(["--format", "json", "big.json", "softmax.yaml"]);
     let out = run(cmd, b"");
@@ -339,7 +291,7 @@ fn limits_can_be_changed_on_the_command_line() {
 #[test]
 fn a_file_that_vanished_is_an_io_error_not_a_finding() {
     let dir = TempDir::new("vanished");
-    let path = dir.copy(GOOD, "gone.yaml");
+    let path = dir.copy(&root().join(GOOD), "gone.yaml");
     fs::remove_file(&path).unwrap();
     let e = lint_path(&path, "gone.yaml", &Options::default()).unwrap_err();
     assert_eq!(e.kind(), std::io::ErrorKind::NotFound);
@@ -386,7 +338,7 @@ fn walk_and_check(dir: &TempDir, good: &str, names: &[&str]) -> Output {
 #[test]
 fn symlink_loops_are_not_followed_forever() {
     let dir = TempDir::new("loops");
-    dir.copy(GOOD, "models/good.yaml");
+    dir.copy(&root().join(GOOD), "models/good.yaml");
     // A link to an ancestor, a link to itself, two links to each other.
     std::os::unix::fs::symlink("..", dir.path().join("models/up")).unwrap();
     std::os::unix::fs::symlink("self.json", dir.path().join("self.json")).unwrap();
@@ -411,7 +363,7 @@ fn symlink_loops_are_not_followed_forever() {
 #[test]
 fn dangling_links_are_reported_or_skipped() {
     let dir = TempDir::new("dangling");
-    dir.copy(GOOD, "good.yaml");
+    dir.copy(&root().join(GOOD), "good.yaml");
     std::os::unix::fs::symlink("nowhere.json", dir.path().join("dangling.json")).unwrap();
     walk_and_check(&dir, "good.yaml", &["dangling.json"]);
     let mut cmd = actlint_in(dir.path());
@@ -427,7 +379,7 @@ fn dangling_links_are_reported_or_skipped() {
 #[test]
 fn special_files_do_not_hang_a_walk() {
     let dir = TempDir::new("special");
-    dir.copy(GOOD, "good.yaml");
+    dir.copy(&root().join(GOOD), "good.yaml");
     let fifo = dir.path().join("pipe.json");
     let made = Command::new("mkfifo")
         .arg(&fifo)
@@ -467,11 +419,11 @@ fn unprivileged(dir: &Path, args: &[&str]) -> Output {
 #[test]
 fn unreadable_files_and_directories_are_reported_and_skipped() {
     let dir = TempDir::new("unreadable");
-    dir.copy(GOOD, "good.yaml");
-    let secret = dir.copy(GOOD, "secret.yaml");
+    dir.copy(&root().join(GOOD), "good.yaml");
+    let secret = dir.copy(&root().join(GOOD), "secret.yaml");
     fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
     let locked = dir.path().join("locked");
-    dir.copy(GOOD, "locked/inner.yaml");
+    dir.copy(&root().join(GOOD), "locked/inner.yaml");
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
     // Found by a walk, and named on the command line.
     let out = unprivileged(dir.path(), &["--format", "json", "."]);

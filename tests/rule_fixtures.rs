@@ -6,13 +6,15 @@
 //! `bad.keras.json` and `good.keras.json` (real Keras 3 `to_json()` output);
 //! more `bad.*` / `good.*` files (e.g. `bad.json`) are checked the same way.
 
-use std::fmt::Write as _;
+mod common;
+
+use common::describe;
+
 use std::path::Path;
 
 use actlint::config::{Overrides, Resolver};
 use actlint::lint::{lint_bytes, FileReport, Status};
 use actlint::render::human::{self, Style};
-use actlint::render::LineIndex;
 use actlint::rules::all_meta;
 
 const FIXTURE_FILES: [&str; 4] = ["bad.yaml", "bad.keras.json", "good.yaml", "good.keras.json"];
@@ -57,25 +59,6 @@ fn lint_fixture(code: &str, file: &str) -> FileReport {
         Err(_) => panic!("configuration for {rel} is valid"),
     };
     lint_bytes(&rel, &bytes, &options.enabling(code))
-}
-
-fn describe(report: &FileReport) -> String {
-    let index = report.source.as_ref().map(|s| LineIndex::new(&s.text));
-    let mut out = String::new();
-    for d in &report.diagnostics {
-        let at = match (&d.primary, &index) {
-            (Some(label), Some(ix)) => {
-                let p = ix.position(label.span.start);
-                format!("{}:{}", p.line, p.column)
-            }
-            _ => "-".to_string(),
-        };
-        let _ = writeln!(out, "    {} {} at {at}: {}", d.code, d.name, d.message);
-    }
-    if out.is_empty() {
-        out.push_str("    (none)\n");
-    }
-    out
 }
 
 fn fail_all(what: &str, problems: Vec<String>) {
@@ -130,7 +113,7 @@ fn bad_fixtures_trigger_their_rule() {
         if !report.diagnostics.iter().any(|d| d.code == code) {
             problems.push(format!(
                 "fixtures/rules/{code}/{file}: expected at least one {code}; got:\n{}",
-                describe(&report)
+                describe(&report, "    ")
             ));
         }
     }
@@ -148,7 +131,7 @@ fn good_fixtures_are_clean() {
         if !report.diagnostics.is_empty() {
             problems.push(format!(
                 "fixtures/rules/{code}/{file}: expected no diagnostics; got:\n{}",
-                describe(&report)
+                describe(&report, "    ")
             ));
         }
         if let Status::Skipped { reason } = &report.status {
