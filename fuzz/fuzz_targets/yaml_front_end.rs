@@ -2,8 +2,11 @@
 //! the tree lies inside the text, on character boundaries.
 #![no_main]
 
-use actlint::tree::{yaml, Limits, Node, Value};
+use actlint::tree::{yaml, Limits};
 use libfuzzer_sys::fuzz_target;
+
+mod spans;
+use spans::{assert_in_text, check_spans};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -19,28 +22,3 @@ fuzz_target!(|data: &[u8]| {
         Err(e) => assert_in_text(text, e.span.start, e.span.end),
     }
 });
-
-fn check_spans(text: &str, root: &Node) {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        assert_in_text(text, node.span.start, node.span.end);
-        match &node.value {
-            Value::Array(items) => stack.extend(items),
-            Value::Object(entries) => {
-                for e in entries {
-                    assert_in_text(text, e.key_span.start, e.key_span.end);
-                    stack.push(&e.value);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-fn assert_in_text(text: &str, start: usize, end: usize) {
-    assert!(
-        start <= end && end <= text.len(),
-        "span {start}..{end} outside the text"
-    );
-    assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
-}
