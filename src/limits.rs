@@ -187,9 +187,7 @@ pub fn check_layer_entries(doc: &Node, limits: &ModelLimits) -> Option<Diagnosti
         match &node.value {
             Value::Object(entries) => {
                 for e in entries {
-                    if let (true, Some(items)) =
-                        (Node::key_is(&e.key, b"layers"), e.value.as_array())
-                    {
+                    if let (true, Some(items)) = (e.key == "layers", e.value.as_array()) {
                         total += items.len();
                         if total > limits.max_layers {
                             return Some(
@@ -273,26 +271,12 @@ pub fn duplicate_keys(doc: &Node, syntax: Syntax) -> Vec<Diagnostic> {
             Value::Object(entries) => {
                 let small = entries.len() <= 16;
                 last.clear();
-                // For small mappings, a 64-bit set of key fingerprints: a
-                // key whose fingerprint is new has no earlier equal, and
-                // the scan runs only for the rest (rarely a duplicate).
-                let mut seen = 0u64;
                 for (i, e) in entries.iter().enumerate() {
-                    if Node::key_is(&e.key, b"<complex key>") {
+                    if e.key == "<complex key>" {
                         continue;
                     }
                     let prev = if small {
-                        let k = e.key.as_bytes();
-                        let print = k.len()
-                            ^ usize::from(k.first().copied().unwrap_or(0)) << 2
-                            ^ usize::from(k.last().copied().unwrap_or(0)) << 1;
-                        let bit = 1u64 << (print % 64);
-                        if seen & bit == 0 {
-                            seen |= bit;
-                            None
-                        } else {
-                            entries[..i].iter().rposition(|p| p.key == e.key)
-                        }
+                        entries[..i].iter().rposition(|p| p.key == e.key)
                     } else {
                         last.insert(&e.key, i)
                     };

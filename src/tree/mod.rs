@@ -73,14 +73,6 @@ impl Node {
         Node { value, span }
     }
 
-    /// Whether `key` is `literal`: a comparison of fixed length, which the
-    /// compiler turns into a few loads instead of a `memcmp` call (walks over
-    /// every key of a document make millions of these).
-    #[inline]
-    pub fn key_is<const N: usize>(key: &str, literal: &[u8; N]) -> bool {
-        <&[u8; N]>::try_from(key.as_bytes()).is_ok_and(|k| k == literal)
-    }
-
     /// The value under `key` in a mapping. Like Python's `json.loads`, the last
     /// of duplicated keys wins.
     pub fn get(&self, key: &str) -> Option<&Node> {
