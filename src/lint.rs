@@ -150,22 +150,10 @@ pub fn lint_path(
         };
         return Ok(lint_decoded(display, Err(e), options));
     }
-    if meta.is_file() {
-        // Sized from the metadata: the file in one read, not a series of
-        // growing ones (a file that grew since is still read to its end,
-        // through the limit).
-        let limit = limits.max_file_size;
-        let mut bytes = Vec::with_capacity((meta.len().min(limit) as usize).saturating_add(1));
-        bytes.extend_from_slice(&head);
-        file.take(limit.saturating_add(1).saturating_sub(head.len() as u64))
-            .read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > limit {
-            let e = source::DecodeError::TooLarge { size: None, limit };
-            return Ok(lint_decoded(display, Err(e), options));
-        }
-        return Ok(lint_bytes(display, &bytes, options));
-    }
-    lint_reader(display, head.as_slice().chain(file), options)
+    // A regular file is read into a buffer of its size: in one read, not a
+    // series of growing ones.
+    let size = if meta.is_file() { meta.len() } else { 0 };
+    read_and_lint(display, head.as_slice().chain(file), size, options)
 }
 
 /// Lints what a reader yields (standard input), read through the file size
@@ -175,8 +163,19 @@ pub fn lint_reader(
     reader: impl std::io::Read,
     options: &Options,
 ) -> std::io::Result<FileReport> {
+    read_and_lint(display, reader, 0, options)
+}
+
+/// Reads through the file size limit (`size`: the expected length, 0 when
+/// unknown) and lints what was read.
+fn read_and_lint(
+    display: &str,
+    reader: impl std::io::Read,
+    size: u64,
+    options: &Options,
+) -> std::io::Result<FileReport> {
     let limit = options.read_limits.max_file_size;
-    let bytes = source::read_capped(reader, limit)?;
+    let bytes = source::read_capped(reader, limit, size)?;
     if bytes.len() as u64 > limit {
         let e = source::DecodeError::TooLarge { size: None, limit };
         return Ok(lint_decoded(display, Err(e), options));

@@ -168,9 +168,11 @@ pub fn decode(path: &str, bytes: &[u8], limits: ReadLimits) -> Result<Source, De
 }
 
 /// Reads at most `limit + 1` bytes: more than `limit` means "too large",
-/// without reading (or allocating) the rest.
-pub fn read_capped(reader: impl Read, limit: u64) -> std::io::Result<Vec<u8>> {
-    let mut data = Vec::new();
+/// without reading (or allocating) the rest. `size` is the expected length
+/// (0 when unknown): the buffer starts that large, so that the reader is
+/// asked once rather than for a series of growing chunks.
+pub fn read_capped(reader: impl Read, limit: u64, size: u64) -> std::io::Result<Vec<u8>> {
+    let mut data = Vec::with_capacity(usize::try_from(size.min(limit)).map_or(0, |n| n + 1));
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut data)?;
@@ -282,7 +284,7 @@ pub fn decode_archive<R: Read + Seek>(
         e => DecodeError::Archive(format!("cannot read `config.json` from the archive: {e}")),
     })?;
     // Read through a cap: the sizes in zip headers can lie.
-    let data = read_capped(member, limits.max_archive_member_size).map_err(|e| {
+    let data = read_capped(member, limits.max_archive_member_size, 0).map_err(|e| {
         DecodeError::Archive(format!("cannot read `config.json` from the archive: {e}"))
     })?;
     if data.len() as u64 > limits.max_archive_member_size {

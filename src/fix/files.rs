@@ -133,7 +133,7 @@ pub fn fix_target(
     };
     let limits = options.read_limits;
     let (bytes, meta) = if target.stdin {
-        let bytes = source::read_capped(std::io::stdin().lock(), limits.max_file_size)
+        let bytes = source::read_capped(std::io::stdin().lock(), limits.max_file_size, 0)
             .map_err(|e| problem(target, format!("cannot read standard input: {e}")))?;
         (bytes, None)
     } else {
