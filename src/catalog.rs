@@ -530,33 +530,60 @@ pub fn metric_info(name: &str) -> Option<&'static MetricInfo> {
     METRICS.iter().find(|m| m.names.contains(&name))
 }
 
+/// How close candidate names are to a misspelt one, all compared without
+/// case.
+pub struct Typo {
+    lower: String,
+    /// Without underscores: `he_normal` is `HeNormal`.
+    plain: String,
+}
+
+impl Typo {
+    pub fn new(name: &str) -> Typo {
+        let lower = name.to_ascii_lowercase();
+        let plain = lower.replace('_', "");
+        Typo { lower, plain }
+    }
+
+    /// A score (2 for the same name up to case and underscores, else the
+    /// better of Jaro-Winkler and the normalized edit distance, which scores
+    /// transpositions of short names such as `rleu`/`relu` well) and the
+    /// edit distance.
+    pub fn measure(&self, candidate: &str) -> (f64, usize) {
+        let cand = candidate.to_ascii_lowercase();
+        let distance = strsim::osa_distance(&self.lower, &cand);
+        let same = cand == self.lower
+            || cand.len() >= self.plain.len()
+                && cand.chars().filter(|&c| c != '_').eq(self.plain.chars());
+        let score = if same {
+            2.0
+        } else {
+            strsim::jaro_winkler(&self.lower, &cand)
+                .max(1.0 - distance as f64 / self.lower.len().max(cand.len()).max(1) as f64)
+        };
+        (score, distance)
+    }
+}
+
+/// The index of the best-scoring candidate (the first of equals) when it is
+/// close enough to be a plausible typo.
+pub fn best_match(measured: &[(f64, usize)]) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (i, &(score, _)) in measured.iter().enumerate() {
+        if best.is_none_or(|(_, s)| score > s) {
+            best = Some((i, score));
+        }
+    }
+    best.filter(|(_, s)| *s >= 0.8).map(|(i, _)| i)
+}
+
 /// The closest known name to a misspelt one, when it is close enough to be
 /// a plausible typo (`rleu` -> `relu`, `Relu` -> `relu`).
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let lower = name.to_ascii_lowercase();
-    let plain = lower.replace('_', "");
-    let mut cand_lower = String::new();
-    let mut best: Option<(&str, f64)> = None;
-    for cand in candidates {
-        cand_lower.clear();
-        cand_lower.extend(cand.chars().map(|c| c.to_ascii_lowercase()));
-        let score = if cand_lower == lower
-            || cand_lower.len() >= plain.len()
-                && cand_lower.chars().filter(|&c| c != '_').eq(plain.chars())
-        {
-            2.0
-        } else {
-            strsim::jaro_winkler(&lower, &cand_lower).max(
-                // transpositions of short names (rleu/relu) score well here
-                1.0 - strsim::osa_distance(&lower, &cand_lower) as f64
-                    / lower.len().max(cand.len()).max(1) as f64,
-            )
-        };
-        if best.is_none_or(|(_, s)| score > s) {
-            best = Some((cand, score));
-        }
-    }
-    best.filter(|(_, s)| *s >= 0.8).map(|(c, _)| c)
+    let typo = Typo::new(name);
+    let candidates: Vec<&str> = candidates.collect();
+    let measured: Vec<(f64, usize)> = candidates.iter().map(|c| typo.measure(c)).collect();
+    best_match(&measured).map(|i| candidates[i])
 }
 
 /// Layers with a kernel that a following activation acts on: the "weight

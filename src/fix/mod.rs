@@ -639,23 +639,11 @@ pub fn unambiguous_correction<'a>(
     candidates: &[&'a str],
     same: &dyn Fn(&str, &str) -> bool,
 ) -> Option<&'a str> {
-    let best = crate::catalog::closest(name, candidates.iter().copied())?;
-    let lower = name.to_ascii_lowercase();
-    let plain = lower.replace('_', "");
-    // Score and edit distance of every candidate, computed once.
-    let measure = |c: &str| {
-        let cl = c.to_ascii_lowercase();
-        let distance = strsim::osa_distance(&lower, &cl);
-        let score = if cl == lower || cl.replace('_', "") == plain {
-            2.0
-        } else {
-            strsim::jaro_winkler(&lower, &cl)
-                .max(1.0 - distance as f64 / lower.len().max(c.len()).max(1) as f64)
-        };
-        (score, distance)
-    };
-    let measured: Vec<(f64, usize)> = candidates.iter().map(|c| measure(c)).collect();
-    let (top, edits) = measure(best);
+    let typo = crate::catalog::Typo::new(name);
+    let measured: Vec<(f64, usize)> = candidates.iter().map(|c| typo.measure(c)).collect();
+    let best_index = crate::catalog::best_match(&measured)?;
+    let best = candidates[best_index];
+    let (top, edits) = measured[best_index];
     // A rival naming something else that is as few edits away, or scores
     // almost as well, makes it a guess (`xelu`: `elu`, `selu` or `gelu`?).
     if candidates
