@@ -98,6 +98,23 @@ struct Selection<'a> {
     ignore: &'a [Located<Selector>],
 }
 
+impl<'a> Selection<'a> {
+    /// A configuration file's layer.
+    fn of(
+        select: &'a Option<Located<Vec<Located<Selector>>>>,
+        extend_select: &'a [Located<Selector>],
+        ignore: &'a [Located<Selector>],
+    ) -> Self {
+        Selection {
+            select: select
+                .as_ref()
+                .map(|s| (s.value.as_slice(), s.origin.clone())),
+            extend_select,
+            ignore,
+        }
+    }
+}
+
 /// The command line's selectors, checked.
 #[derive(Default)]
 struct CliSelection {
@@ -497,26 +514,13 @@ impl Resolver {
     ) -> Vec<RuleSetting> {
         // Rule selection: the configurations extended, the configuration,
         // then the command line.
-        let mut layers = Vec::new();
-        for layer in c.iter().flat_map(|c| &c.inherited) {
-            layers.push(Selection {
-                select: layer
-                    .select
-                    .as_ref()
-                    .map(|s| (s.value.as_slice(), s.origin.clone())),
-                extend_select: &layer.extend_select,
-                ignore: &layer.ignore,
-            });
-        }
+        let mut layers: Vec<Selection<'_>> = c
+            .iter()
+            .flat_map(|c| &c.inherited)
+            .map(|l| Selection::of(&l.select, &l.extend_select, &l.ignore))
+            .collect();
         if let Some(c) = c {
-            layers.push(Selection {
-                select: c
-                    .select
-                    .as_ref()
-                    .map(|s| (s.value.as_slice(), s.origin.clone())),
-                extend_select: &c.extend_select,
-                ignore: &c.ignore,
-            });
+            layers.push(Selection::of(&c.select, &c.extend_select, &c.ignore));
         }
         layers.push(Selection {
             select: self
