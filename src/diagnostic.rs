@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::tree::Span;
+use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {

@@ -7,9 +7,10 @@ use crate::config::hints::{self, ModelHints};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::ir::{self, Detected};
 use crate::rules::{self, parse_error, RuleMeta, RuleOptions};
+use crate::source::Span;
 use crate::source::{self, ReadLimits, Source, Syntax};
 use crate::suppress::{self, PointerIgnore};
-use crate::tree::{self, Limits, Node, Span};
+use crate::tree::{self, Limits, Node};
 
 /// Settings for linting one file.
 #[derive(Clone, Debug, Default)]

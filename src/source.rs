@@ -1,5 +1,7 @@
-//! Reading a file's bytes into text: UTF-8 (with or without BOM) checks,
-//! format sniffing, and `config.json` out of `.keras` archives.
+//! Source text and positions in it: reading a file's bytes into text
+//! (UTF-8 with or without BOM, format sniffing, `config.json` out of `.keras`
+//! archives), the byte [`Span`] every later stage speaks, and the one
+//! [`LineIndex`] that turns byte offsets into lines and columns.
 //!
 //! Everything read here is bounded by [`ReadLimits`]: a text file larger
 //! than the file size limit is not parsed, an archive that lists too many
@@ -321,6 +323,218 @@ fn declared_entries<R: Read + Seek>(reader: &mut R) -> Option<u64> {
     })
 }
 
+/// A byte range `[start, end)` into a source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+    pub const fn empty(at: usize) -> Self {
+        Span { start: at, end: at }
+    }
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// Line starts of a text, for turning byte offsets into positions and back.
+///
+/// Lines end at `\n`, `\r\n` or a lone `\r`, as the Language Server Protocol
+/// says, so the command line and the editor agree on every file. Columns
+/// come in three units: bytes, characters (what people count, used by the
+/// text formats) and UTF-16 code units (SARIF's and the protocol's unit).
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    /// All ASCII: columns are byte distances.
+    ascii: bool,
+    /// For other text, every `CHECKPOINT` bytes (at a char boundary): the
+    /// byte offset and the characters and UTF-16 units before it, so that a
+    /// column costs at most `CHECKPOINT` bytes of counting however long
+    /// the line (Keras writes a whole model on one line).
+    checkpoints: Vec<Checkpoint>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Checkpoint {
+    byte: usize,
+    chars: usize,
+    utf16: usize,
+}
+
+const CHECKPOINT: usize = 4096;
+
+/// A 1-based line and column; the column counts Unicode characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        if memchr::memchr(b'\r', bytes).is_none() {
+            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        } else {
+            for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+                // The `\r` of a `\r\n` ends nothing: its `\n` does.
+                if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                    starts.push(i + 1);
+                }
+            }
+        }
+        let ascii = text.is_ascii();
+        let mut checkpoints = Vec::new();
+        if !ascii {
+            let mut here = Checkpoint::default();
+            checkpoints.push(here);
+            while here.byte + CHECKPOINT < text.len() {
+                let next = clamp_boundary(text, here.byte + CHECKPOINT);
+                let chunk = &text[here.byte..next];
+                here = Checkpoint {
+                    byte: next,
+                    chars: here.chars + chunk.chars().count(),
+                    utf16: here.utf16 + chunk.encode_utf16().count(),
+                };
+                checkpoints.push(here);
+            }
+        }
+        LineIndex {
+            text,
+            starts,
+            ascii,
+            checkpoints,
+        }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// Characters and UTF-16 units in the text before `offset` (a char
+    /// boundary).
+    fn counts_before(&self, offset: usize) -> (usize, usize) {
+        if self.ascii {
+            return (offset, offset);
+        }
+        let k = self.checkpoints.partition_point(|c| c.byte <= offset) - 1;
+        let c = self.checkpoints[k];
+        let rest = &self.text[c.byte..offset];
+        (
+            c.chars + rest.chars().count(),
+            c.utf16 + rest.encode_utf16().count(),
+        )
+    }
+
+    /// 0-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Number of lines (a text ending in a line break has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Where a 0-based line starts; a line past the last is the last.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line.min(self.starts.len() - 1)]
+    }
+
+    /// End of a line's content: before its `\n`, `\r\n` or `\r`.
+    pub fn line_end(&self, line: usize) -> usize {
+        let Some(&next) = self.starts.get(line + 1) else {
+            return self.text.len();
+        };
+        let bytes = self.text.as_bytes();
+        let start = self.line_start(line);
+        let mut end = next - 1;
+        if bytes[end] == b'\n' && end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        end
+    }
+
+    /// The 1-based line and character column of a byte offset. An offset
+    /// past the end is the end; one inside a character counts as its start.
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = clamp_boundary(self.text, offset);
+        let line = self.line_of(offset);
+        // Keras writes a model on one line: counting characters from the
+        // line start would make every position cost the file's length.
+        let column = self.counts_before(offset).0 - self.counts_before(self.starts[line]).0 + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// The 1-based column of `offset` in UTF-16 code units (SARIF's unit).
+    pub fn utf16_column(&self, offset: usize) -> usize {
+        let offset = clamp_boundary(self.text, offset);
+        let start = self.starts[self.line_of(offset)];
+        self.counts_before(offset).1 - self.counts_before(start).1 + 1
+    }
+
+    /// The 0-based line and UTF-16 character of a byte offset, as the
+    /// Language Server Protocol counts them. The `\n` of a `\r\n` is the end
+    /// of its line too.
+    pub fn utf16_position(&self, offset: usize) -> (usize, usize) {
+        let offset = clamp_boundary(self.text, offset);
+        let line = self.line_of(offset);
+        let offset = offset.min(self.line_end(line));
+        let character = self.counts_before(offset).1 - self.counts_before(self.starts[line]).1;
+        (line, character)
+    }
+
+    /// The byte offset of a 0-based line and UTF-16 character. A character
+    /// past the end of its line is the line's end, a line past the last one
+    /// is the end of the text, and a position inside a surrogate pair counts
+    /// as the start of its character.
+    pub fn utf16_offset(&self, line: usize, character: usize) -> usize {
+        if line >= self.starts.len() {
+            return self.text.len();
+        }
+        let start = self.line_start(line);
+        let end = self.line_end(line);
+        let mut units = 0usize;
+        for (i, c) in self.text[start..end].char_indices() {
+            let next = units + c.len_utf16();
+            if next > character {
+                return start + i;
+            }
+            units = next;
+        }
+        end
+    }
+}
+
+/// The nearest char boundary at or before `offset`, within the text.
+pub fn clamp_boundary(text: &str, offset: usize) -> usize {
+    let mut o = offset.min(text.len());
+    while !text.is_char_boundary(o) {
+        o -= 1;
+    }
+    o
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -442,5 +656,102 @@ mod tests {
         assert_eq!(bytes(2048), "2048 bytes (2 KiB)");
         assert_eq!(bytes(64 << 20), "67108864 bytes (64 MiB)");
         assert_eq!(bytes(3 * 1024 * 1024 / 2), "1572864 bytes (1.5 MiB)");
+    }
+
+    #[test]
+    fn columns_on_long_non_ascii_lines_match_counting() {
+        let mut text = String::new();
+        for i in 0..3000 {
+            text.push_str(&format!("é日{i}😀,"));
+            if i % 997 == 0 {
+                text.push('\n');
+            }
+        }
+        let index = LineIndex::new(&text);
+        for offset in (0..text.len()).step_by(331).chain([text.len()]) {
+            let offset = clamp_boundary(&text, offset);
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let before = &text[line_start..offset];
+            let p = index.position(offset);
+            assert_eq!(p.column, before.chars().count() + 1, "at {offset}");
+            assert_eq!(p.line, text[..offset].matches('\n').count() + 1);
+            assert_eq!(
+                index.utf16_column(offset),
+                before.encode_utf16().count() + 1
+            );
+        }
+    }
+
+    #[test]
+    fn ascii_offsets_are_columns() {
+        let ix = LineIndex::new("ab\ncd\n");
+        assert_eq!(ix.utf16_position(0), (0, 0));
+        assert_eq!(ix.utf16_position(4), (1, 1));
+        assert_eq!(ix.utf16_position(6), (2, 0));
+        assert_eq!(ix.utf16_offset(1, 1), 4);
+        assert_eq!(ix.position(4), Position { line: 2, column: 2 });
+    }
+
+    #[test]
+    fn non_ascii_text_before_the_span_counts_in_utf16_units() {
+        // `é` is 2 bytes and 1 UTF-16 unit; `🙂` is 4 bytes and 2 units.
+        let text = "# café 🙂\nactivation: relu # ünïcode\n";
+        let ix = LineIndex::new(text);
+        let relu = text.find("relu").unwrap();
+        assert_eq!(ix.utf16_position(relu), (1, 12));
+        let after_emoji = text.find('\n').unwrap();
+        // "# café " is 7 units, the emoji 2.
+        assert_eq!(ix.utf16_position(after_emoji), (0, 9));
+        let same_line = "x: \"😀😀\" # ok\ny: relu";
+        let ix = LineIndex::new(same_line);
+        let hash = same_line.find('#').unwrap();
+        // `x: "` is 4 units, each emoji 2, then `" `.
+        assert_eq!(ix.utf16_position(hash), (0, 10));
+        // And back.
+        assert_eq!(ix.utf16_offset(0, 10), hash);
+        let relu = same_line.find("relu").unwrap();
+        let (line, character) = ix.utf16_position(relu);
+        assert_eq!(ix.utf16_offset(line, character), relu);
+    }
+
+    #[test]
+    fn every_character_boundary_round_trips() {
+        let text = "a\u{e9}\u{1F642}b\r\nz\u{3b1}\rq\n\u{10348}";
+        let ix = LineIndex::new(text);
+        for (i, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            if text[..i].ends_with('\r') && text[i..].starts_with('\n') {
+                // Between `\r` and `\n` is not a position.
+                continue;
+            }
+            let (line, character) = ix.utf16_position(i);
+            assert_eq!(ix.utf16_offset(line, character), i, "offset {i}");
+        }
+    }
+
+    #[test]
+    fn line_breaks_are_lf_crlf_and_cr() {
+        let ix = LineIndex::new("a\r\nb\rc\nd");
+        assert_eq!(ix.utf16_position(3), (1, 0));
+        assert_eq!(ix.utf16_position(5), (2, 0));
+        assert_eq!(ix.utf16_position(7), (3, 0));
+        assert_eq!(ix.position(5), Position { line: 3, column: 1 });
+        assert_eq!(ix.line_count(), 4);
+        assert_eq!(ix.line_end(0), 1);
+        assert_eq!(ix.line_end(1), 4);
+        assert_eq!(ix.line_end(3), 8);
+    }
+
+    #[test]
+    fn out_of_range_positions_are_clamped() {
+        let ix = LineIndex::new("ab\ncd");
+        assert_eq!(ix.utf16_offset(0, 99), 2);
+        assert_eq!(ix.utf16_offset(7, 0), 5);
+        assert_eq!(ix.utf16_position(99), (1, 2));
+        // Inside a surrogate pair: the start of the character.
+        let ix = LineIndex::new("\u{1F642}x");
+        assert_eq!(ix.utf16_offset(0, 1), 0);
+        assert_eq!(ix.utf16_offset(0, 2), 4);
+        // Inside a multi-byte character: its start.
+        assert_eq!(ix.utf16_position(2), (0, 0));
     }
 }

@@ -22,10 +22,11 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::render::LineIndex;
 use crate::rules::correctness::unused_suppression;
 use crate::rules::{self, RuleMeta};
-use crate::tree::{Node, Span, Value};
+use crate::source::LineIndex;
+use crate::source::Span;
+use crate::tree::{Node, Value};
 
 /// A `per-file-ignores` entry with a JSON pointer, for one file.
 #[derive(Clone, Debug, PartialEq)]
@@ -595,7 +596,7 @@ mod tests {
     fn lint(yaml: &str) -> Vec<String> {
         let r = lint_bytes("m.yaml", yaml.as_bytes(), &Options::default());
         let text = &r.source.as_ref().unwrap().text;
-        let index = crate::render::LineIndex::new(text);
+        let index = crate::source::LineIndex::new(text);
         r.diagnostics
             .iter()
             .map(|d| {

@@ -16,8 +16,9 @@ use std::process::{Command, Stdio};
 use actlint::diagnostic::Applicability;
 use actlint::fix;
 use actlint::lint::{lint_bytes, FileReport, Options};
+use actlint::source::Span;
 use actlint::source::Syntax;
-use actlint::tree::{self, Node, Span, Value};
+use actlint::tree::{self, Node, Value};
 use proptest::prelude::*;
 
 /// The rules with a fix, in code order.

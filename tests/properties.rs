@@ -535,7 +535,7 @@ fn check_report(path: &str, text: &str, report: &FileReport) {
 
 /// The text under each value's span is that value.
 fn check_value_spans(path: &str, text: &str, models: &[Model]) {
-    let under = |span: actlint::tree::Span| spelled(&text[span.start..span.end]);
+    let under = |span: actlint::source::Span| spelled(&text[span.start..span.end]);
     for model in models {
         for layer in &model.layers {
             // An activation layer's activation (`Softmax`, `ReLU`) is

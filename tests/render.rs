@@ -6,7 +6,7 @@
 use actlint::diagnostic::{Diagnostic, Severity};
 use actlint::lint::{lint_bytes, FileReport, Options};
 use actlint::render::human::{render, Style};
-use actlint::tree::Span;
+use actlint::source::Span;
 use serde_json::Value;
 
 /// No line of the output may be longer than this (in characters).

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use actlint::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use actlint::lint::{lint_bytes, Options};
-use actlint::tree::Span;
+use actlint::source::Span;
 use serde_json::{json, Value};
 
 fn root() -> &'static Path {

@@ -18,7 +18,7 @@ use super::selector::{self, Selector};
 use super::Origin;
 use crate::diagnostic::Severity;
 use crate::ir::{InputRange, Task};
-use crate::render::LineIndex;
+use crate::source::LineIndex;
 
 /// The options of the top level (`[tool.actlint]` in `pyproject.toml`).
 pub const KEYS: [&str; 13] = [

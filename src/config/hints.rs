@@ -5,7 +5,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{InputRange, Model, Spanned, Task};
-use crate::tree::Span;
+use crate::source::Span;
 
 /// A hinted value and where it was configured (`actlint.toml:14:8`).
 #[derive(Clone, Debug, PartialEq)]

@@ -139,7 +139,7 @@ pub fn run(path: &str, text: &str, bom: bool, options: &Options, unsafe_fixes: b
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tree::Span;
+    use crate::source::Span;
 
     fn fix(edits: &[(usize, usize, &str)]) -> Fix {
         Fix {

@@ -22,8 +22,9 @@ pub mod files;
 
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::ir::{Format, Layer};
+use crate::source::Span;
 use crate::source::Syntax;
-use crate::tree::{Node, Span, Value};
+use crate::tree::{Node, Value};
 
 pub use apply::{apply, run, Fixed};
 

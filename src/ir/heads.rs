@@ -240,7 +240,7 @@ fn unknown_output(
     names: Vec<String>,
     what: &str,
     key: &str,
-    span: crate::tree::Span,
+    span: crate::source::Span,
 ) -> Unresolved {
     let suggestion = catalog::closest(key, names.iter().map(String::as_str));
     Unresolved {
@@ -306,7 +306,7 @@ fn assign_metrics(model: &mut Model, metrics: Option<&Node>) {
 }
 
 /// The span to point at for a head as a whole: its activation, else its producer's class.
-pub fn head_span(model: &Model, head: &Head) -> crate::tree::Span {
+pub fn head_span(model: &Model, head: &Head) -> crate::source::Span {
     if let Some(a) = &head.activation {
         return a.activation.span;
     }

@@ -23,7 +23,8 @@ use super::{
     Spanned, Unresolved,
 };
 use crate::catalog;
-use crate::tree::{Node, Span, Value};
+use crate::source::Span;
+use crate::tree::{Node, Value};
 
 /// Models nested deeper than this are not built (the tree depth limit keeps
 /// real recursion far below it; this bounds it independently).

@@ -4,7 +4,8 @@
 use super::read;
 use super::{BuildError, Layer, Spanned};
 use crate::catalog;
-use crate::tree::{Entry, Node, Span, Value};
+use crate::source::Span;
+use crate::tree::{Entry, Node, Value};
 
 /// A layer with only its identity filled in; `fill` reads the rest.
 pub fn new_layer(

@@ -13,7 +13,8 @@ pub mod layer;
 pub mod simple;
 
 use crate::catalog::{self, ActFamily, ActivationInfo, InitFamily, InitializerInfo, LossInfo};
-use crate::tree::{Node, Span};
+use crate::source::Span;
+use crate::tree::Node;
 
 pub type LayerId = usize;
 pub type GraphId = usize;

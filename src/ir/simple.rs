@@ -7,7 +7,8 @@ use super::{
     Spanned, Task,
 };
 use crate::catalog;
-use crate::tree::{Node, Span, Value};
+use crate::source::Span;
+use crate::tree::{Node, Value};
 
 /// A mapping with a `layers` key and no Keras `class_name`/`config` pair.
 pub fn looks_like_simple(root: &Node) -> bool {

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use super::{clamp_boundary, LineIndex, Position};
 use crate::diagnostic::Diagnostic;
 use crate::lint::FileReport;
-use crate::tree::Span;
+use crate::source::Span;
+use crate::source::{clamp_boundary, LineIndex, Position};
 
 /// How the paths of reports (as given on the command line) become paths
 /// relative to the repository root, which is what code-scanning services

@@ -15,9 +15,9 @@
 use std::fmt::Write as _;
 
 use super::ci::one_line;
-use super::LineIndex;
 use crate::diagnostic::Diagnostic;
 use crate::lint::FileReport;
+use crate::source::LineIndex;
 
 /// One line per diagnostic, each ending in `\n`.
 pub fn render(reports: &[FileReport]) -> String {
@@ -59,7 +59,7 @@ mod tests {
     use super::*;
     use crate::diagnostic::Severity;
     use crate::lint::{lint_bytes, Options};
-    use crate::tree::Span;
+    use crate::source::Span;
 
     fn report(path: &str, text: &str, diagnostics: Vec<Diagnostic>) -> FileReport {
         let mut r = lint_bytes(path, text.as_bytes(), &Options::default());

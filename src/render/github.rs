@@ -167,7 +167,7 @@ fn plain_line(out: &mut String, path: &str, locator: Option<&Locator<'_>>, d: &D
 mod tests {
     use super::*;
     use crate::lint::{lint_bytes, Options};
-    use crate::tree::Span;
+    use crate::source::Span;
 
     const MODEL: &str = "layers:\n  - {type: Dense, units: 1, activation: softmax}\n";
 

@@ -86,7 +86,7 @@ mod tests {
     use super::*;
     use crate::diagnostic::Diagnostic;
     use crate::lint::{lint_bytes, Options};
-    use crate::tree::Span;
+    use crate::source::Span;
     use serde_json::{json, Value};
 
     #[test]

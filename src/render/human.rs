@@ -19,10 +19,11 @@ use miette::{
     MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{clamp_boundary, LineIndex, Summary};
+use super::Summary;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::FileReport;
-use crate::tree::Span;
+use crate::source::Span;
+use crate::source::{clamp_boundary, LineIndex};
 
 /// Lines longer than this (in bytes) are shown through a window.
 const LONG_LINE: usize = 240;

@@ -8,9 +8,10 @@
 
 use serde::Serialize;
 
-use super::{LineIndex, Summary};
+use super::Summary;
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::lint::{FileReport, Status};
+use crate::source::LineIndex;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -80,8 +81,9 @@ fn diagnostic<'a>(
     index: Option<&LineIndex<'_>>,
     d: &'a Diagnostic,
 ) -> JsonDiagnostic<'a> {
-    let pos =
-        |span: crate::tree::Span| index.map(|ix| (ix.position(span.start), ix.position(span.end)));
+    let pos = |span: crate::source::Span| {
+        index.map(|ix| (ix.position(span.start), ix.position(span.end)))
+    };
     let primary = d.primary.as_ref().and_then(|l| pos(l.span));
     let mut labels = Vec::new();
     if let Some(ix) = index {

@@ -453,7 +453,7 @@ fn fixes<'a>(
 mod tests {
     use super::*;
     use crate::lint::{lint_bytes, Options};
-    use crate::tree::Span;
+    use crate::source::Span;
     use serde_json::Value;
 
     fn sarif(reports: &[FileReport]) -> Value {

@@ -9,10 +9,12 @@ use lsp_types::{
 };
 
 use super::documents::{Document, Kind};
-use super::position::LineIndex;
 use super::Linted;
+use super::LspPositions;
 use crate::diagnostic::{Applicability, Diagnostic};
-use crate::tree::{self, Node, Span, Value};
+use crate::source::LineIndex;
+use crate::source::Span;
+use crate::tree::{self, Node, Value};
 
 /// Rules that a comment cannot suppress: parse errors are never suppressed,
 /// and unused suppressions are fixed by editing the suppression.
@@ -227,7 +229,7 @@ mod tests {
     fn whole(text: &str) -> Range {
         Range::new(
             Position::new(0, 0),
-            LineIndex::new(text).position(text.len()),
+            LineIndex::new(text).lsp_position(text.len()),
         )
     }
 

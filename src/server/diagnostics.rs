@@ -11,9 +11,10 @@ use lsp_types::{
 };
 use serde_json::{json, Value};
 
-use super::position::LineIndex;
+use super::LspPositions;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules;
+use crate::source::LineIndex;
 
 /// The source name clients show next to each diagnostic.
 pub const SOURCE: &str = "actlint";
@@ -39,13 +40,16 @@ pub fn to_lsp(
     ix: &LineIndex<'_>,
     shift: usize,
 ) -> lsp_types::Diagnostic {
-    let range = |span: crate::tree::Span| {
-        ix.range(crate::tree::Span::new(span.start + shift, span.end + shift))
+    let range = |span: crate::source::Span| {
+        ix.range(crate::source::Span::new(
+            span.start + shift,
+            span.end + shift,
+        ))
     };
-    let primary = d
-        .primary
-        .as_ref()
-        .map_or_else(|| ix.range(crate::tree::Span::empty(0)), |l| range(l.span));
+    let primary = d.primary.as_ref().map_or_else(
+        || ix.range(crate::source::Span::empty(0)),
+        |l| range(l.span),
+    );
     let related: Vec<DiagnosticRelatedInformation> = d
         .secondary
         .iter()
@@ -125,7 +129,7 @@ pub fn doc_paragraph(doc: &str, heading: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tree::Span;
+    use crate::source::Span;
     use lsp_types::{Position, Range};
 
     #[test]

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use lsp_types::{TextDocumentContentChangeEvent, Url};
 
-use super::position::LineIndex;
+use super::LspPositions;
+use crate::source::LineIndex;
 
 /// What kind of text a document is, as far as linting goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

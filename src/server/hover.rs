@@ -12,13 +12,15 @@ use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
 use super::diagnostics::doc_paragraph;
 use super::documents::Document;
-use super::position::LineIndex;
 use super::Linted;
+use super::LspPositions;
 use crate::catalog::{self, ActFamily, InitFamily, LossFamily};
 use crate::ir::{read, ActivationRef, InitializerRef, LossRef};
 use crate::rules;
+use crate::source::LineIndex;
+use crate::source::Span;
 use crate::source::{self, ReadLimits, Syntax};
-use crate::tree::{self, Node, Span, Value};
+use crate::tree::{self, Node, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Slot {

@@ -23,7 +23,6 @@ pub mod actions;
 pub mod diagnostics;
 pub mod documents;
 pub mod hover;
-pub mod position;
 pub mod settings;
 
 use std::collections::HashMap;
@@ -50,11 +49,37 @@ use serde_json::Value;
 use crate::config::{self, Resolver};
 use crate::diagnostic::Diagnostic;
 use crate::lint::{self, Options, Status};
+use crate::source::{LineIndex, Span};
 use documents::{Document, Documents, Kind};
-use position::LineIndex;
 
 /// How long after the last change a document is linted.
 pub const DEBOUNCE: Duration = Duration::from_millis(200);
+
+/// LSP positions (a 0-based line and a character offset in UTF-16 code
+/// units, the encoding every client supports) over the one
+/// [`LineIndex`]: `é` is one unit, `🙂` two.
+pub trait LspPositions {
+    /// The position of a byte offset.
+    fn lsp_position(&self, offset: usize) -> lsp_types::Position;
+    fn range(&self, span: Span) -> lsp_types::Range;
+    /// The byte offset of a position (clamped to its line and the text).
+    fn offset(&self, position: lsp_types::Position) -> usize;
+}
+
+impl LspPositions for LineIndex<'_> {
+    fn lsp_position(&self, offset: usize) -> lsp_types::Position {
+        let (line, character) = self.utf16_position(offset);
+        lsp_types::Position::new(line as u32, character as u32)
+    }
+
+    fn range(&self, span: Span) -> lsp_types::Range {
+        lsp_types::Range::new(self.lsp_position(span.start), self.lsp_position(span.end))
+    }
+
+    fn offset(&self, position: lsp_types::Position) -> usize {
+        self.utf16_offset(position.line as usize, position.character as usize)
+    }
+}
 
 type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
 

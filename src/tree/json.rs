@@ -2,7 +2,8 @@
 //! (including `NaN`, `Infinity` and `-Infinity`, which `json.dumps` writes)
 //! and records the byte span of every value and key.
 
-use super::{Entry, Limits, Node, Number, Span, Str, SyntaxError, Value};
+use super::{Entry, Limits, Node, Number, Str, SyntaxError, Value};
+use crate::source::Span;
 
 pub fn parse(text: &str, limits: Limits) -> Result<Node, SyntaxError> {
     let mut p = Parser {

@@ -7,31 +7,7 @@
 pub mod json;
 pub mod yaml;
 
-/// A byte range `[start, end)` into a source text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub const fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-    pub const fn empty(at: usize) -> Self {
-        Span { start: at, end: at }
-    }
-    pub fn len(&self) -> usize {
-        self.end.saturating_sub(self.start)
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    /// The smallest span covering both.
-    pub fn cover(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
-    }
-}
+use crate::source::Span;
 
 /// A number as written: its float value, and its integer value when it is one.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
-use super::{Entry, Limits, Node, Number, Span, Str, SyntaxError, Value};
+use super::{Entry, Limits, Node, Number, Str, SyntaxError, Value};
+use crate::source::Span;
 
 /// Parses every document of a YAML stream.
 pub fn parse(text: &str, limits: Limits) -> Result<Vec<Node>, SyntaxError> {

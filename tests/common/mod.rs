@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use actlint::lint::FileReport;
-use actlint::render::LineIndex;
+use actlint::source::LineIndex;
 
 /// A fresh directory under the system temp dir, walkable by any user (the
 /// robustness tests run the binary unprivileged), removed on drop even when

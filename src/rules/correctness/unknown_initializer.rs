@@ -5,7 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{self, Change, FixPlan};
 use crate::ir::{read, InitializerRef, Layer};
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::tree::Span;
+use crate::source::Span;
 
 crate::declare_rule! {
     /// Initializer name Keras does not know.

@@ -4,7 +4,7 @@ use crate::catalog;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{self, Change, FixPlan};
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::tree::Span;
+use crate::source::Span;
 
 crate::declare_rule! {
     /// Loss name Keras does not know.

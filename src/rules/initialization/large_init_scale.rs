@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::ir::{InitializerRef, Layer};
 use crate::rules::walk;
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::tree::Span;
+use crate::source::Span;
 
 crate::declare_rule! {
     /// RandomNormal/TruncatedNormal stddev or RandomUniform bound of 1 or more on a kernel.

@@ -59,7 +59,7 @@ fn offender<'m>(model: &'m Model, layer: &'m Layer) -> Option<Offender<'m>> {
 
 /// The label on one offending layer: its initializer when written, else its
 /// activation (the default initializer has no text of its own).
-fn label(model: &Model, o: &Offender<'_>) -> (crate::tree::Span, String) {
+fn label(model: &Model, o: &Offender<'_>) -> (crate::source::Span, String) {
     let act = walk::activation_name(model, &o.eff);
     let key = walk::kernel_initializer_key(o.layer.class());
     // Keras writes JSON on one line: name the layer where it has a name.

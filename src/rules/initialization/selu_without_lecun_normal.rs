@@ -5,7 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::ir::{InitializerRef, Layer, LayerId, Model};
 use crate::rules::walk::{self, Effective};
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::tree::Span;
+use crate::source::Span;
 
 crate::declare_rule! {
     /// Selu without lecun_normal initialization or with plain Dropout.

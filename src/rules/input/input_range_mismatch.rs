@@ -7,7 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::ir::{InputRange, Layer, LayerId, Model};
 use crate::rules::walk;
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::tree::Span;
+use crate::source::Span;
 
 crate::declare_rule! {
     /// The declared input range or a Rescaling layer does not suit the first activations.

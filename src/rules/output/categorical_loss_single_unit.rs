@@ -4,7 +4,7 @@ use crate::catalog::LossFamily;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Head, LossRef};
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::tree::Span;
+use crate::source::Span;
 
 crate::declare_rule! {
     /// Categorical crossentropy on a 1-unit head.

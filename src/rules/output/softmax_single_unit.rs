@@ -91,7 +91,7 @@ impl Rule for SoftmaxSingleUnit {
 /// `softmax` -> `sigmoid` where the softmax is written as the layer's
 /// `activation` (not a `Softmax` layer): unsafe, as the output changes from
 /// a constant 1.0 to a probability.
-fn to_sigmoid(layer: &Layer, act: crate::tree::Span) -> Option<FixPlan> {
+fn to_sigmoid(layer: &Layer, act: crate::source::Span) -> Option<FixPlan> {
     let change = fix::replace_param(layer, "activation", "sigmoid")?;
     matches!(change, Change::ReplaceString { span, .. } if span == act)
         .then(|| FixPlan::unsafe_("replace `softmax` with `sigmoid`", vec![change]))

@@ -6,7 +6,7 @@ use crate::rules::recurrent::non_saturating_recurrent_activation::unbounded_acti
 use crate::rules::recurrent::recurrent_gate_activation::bad_gate_activation;
 use crate::rules::walk;
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::tree::Span;
+use crate::source::Span;
 
 crate::declare_rule! {
     /// LSTM/GRU settings that disable the fused cuDNN kernel.

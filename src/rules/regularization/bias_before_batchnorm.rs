@@ -5,7 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::ir::{Layer, LayerId, Model};
 use crate::rules::walk::{self, Step};
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::tree::Span;
+use crate::source::Span;
 
 crate::declare_rule! {
     /// Dense/Conv with a bias directly followed by BatchNormalization.

@@ -4,7 +4,8 @@ use crate::diagnostic::Diagnostic;
 use crate::ir::Layer;
 use crate::rules::walk;
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::tree::{Node, Span};
+use crate::source::Span;
+use crate::tree::Node;
 
 crate::declare_rule! {
     /// A Lambda layer: serialized Python that is unsafe to load and opaque to rules.
