@@ -94,8 +94,8 @@ pub struct Diagnostic {
     pub layer: Option<String>,
     pub fix: Option<Fix>,
     /// A fix as the rule states it, before it is resolved against the text
-    /// into `fix` (see [`crate::fix`]); `None` once resolved.
-    pub fix_plan: Option<crate::fix::FixPlan>,
+    /// into `fix` (see [`crate::tree::edit`]); `None` once resolved.
+    pub fix_plan: Option<FixPlan>,
 }
 
 impl Diagnostic {
@@ -146,7 +146,7 @@ impl Diagnostic {
 
     /// Attaches a fix stated against the tree; the linter resolves it
     /// against the text (keeping quotes and layout) after the rules ran.
-    pub fn fix_plan(mut self, plan: Option<crate::fix::FixPlan>) -> Self {
+    pub fn fix_plan(mut self, plan: Option<FixPlan>) -> Self {
         self.fix_plan = plan;
         self
     }
@@ -156,6 +156,95 @@ impl Diagnostic {
         match &self.primary {
             Some(l) => (l.span.start, l.span.end, self.code),
             None => (0, 0, self.code),
+        }
+    }
+}
+
+/// Whether a rule offers fixes, for `actlint rules` and the rule docs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FixKind {
+    /// The rule never edits the file; its help says what to do.
+    #[default]
+    None,
+    /// The fix keeps what the model computes (or is clearly what was meant):
+    /// applied by `--fix`.
+    Safe,
+    /// The fix changes what the model computes: applied only with
+    /// `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl FixKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixKind::None => "none",
+            FixKind::Safe => "safe",
+            FixKind::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// A new value to write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NewValue {
+    /// A string: written plain in YAML where that reads back as the same
+    /// string, quoted otherwise; a JSON string in JSON.
+    String(String),
+    /// JSON text (an object, a number, `null`), which YAML flow style reads
+    /// the same way.
+    Json(String),
+}
+
+/// One change a fix makes, stated against the tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Replace a string scalar, keeping its quoting style.
+    ReplaceString { span: Span, value: String },
+    /// Replace a boolean scalar, keeping its case (`True` -> `False`).
+    ReplaceBool { span: Span, value: bool },
+    /// Replace a number scalar with another number (its text).
+    ReplaceNumber { span: Span, text: String },
+    /// Replace a whole value (a scalar or a collection).
+    ReplaceValue { span: Span, value: NewValue },
+    /// Insert `key: value` as the last entry of a mapping.
+    InsertEntry {
+        /// The mapping node.
+        map: Span,
+        /// The key and value spans of the mapping's last entry, `None` when
+        /// the mapping is empty.
+        last: Option<(Span, Span)>,
+        key: String,
+        value: NewValue,
+    },
+    /// Remove an item of a sequence, with the separator around it.
+    RemoveItem {
+        item: Span,
+        prev: Option<Span>,
+        next: Option<Span>,
+    },
+}
+
+/// A fix as a rule states it; [`resolve`] makes a [`Fix`] of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FixPlan {
+    pub message: String,
+    pub applicability: Applicability,
+    pub changes: Vec<Change>,
+}
+
+impl FixPlan {
+    pub fn safe(message: impl Into<String>, changes: Vec<Change>) -> Self {
+        FixPlan {
+            message: message.into(),
+            applicability: Applicability::Safe,
+            changes,
+        }
+    }
+    pub fn unsafe_(message: impl Into<String>, changes: Vec<Change>) -> Self {
+        FixPlan {
+            message: message.into(),
+            applicability: Applicability::Unsafe,
+            changes,
         }
     }
 }

@@ -328,7 +328,7 @@ fn lint_source(path: &str, source: &Source, options: &Options) -> (Vec<Diagnosti
                 }
                 let hinted = hints::apply(&mut model, &options.hints);
                 let mut found = rules::run(&model, &options.rule_options, &|m| options.enabled(m));
-                crate::fix::resolve_all(&source.text, source.syntax, &mut found);
+                crate::tree::edit::resolve_all(&source.text, source.syntax, &mut found);
                 if let Some(applied) = &hinted {
                     hints::relabel(&mut found, applied);
                 }

@@ -10,7 +10,7 @@ use common::describe;
 
 use std::path::{Path, PathBuf};
 
-use actlint::fix::FixKind;
+use actlint::diagnostic::FixKind;
 use actlint::lint::{lint_bytes, FileReport, Options};
 use actlint::rules::{all_meta, RuleMeta};
 

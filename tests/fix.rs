@@ -120,7 +120,11 @@ fn inline_changes(old: &str, new: &str) -> String {
 fn every_fix_on_the_bad_fixtures() {
     for code in FIXED {
         let meta = actlint::rules::find(code).unwrap();
-        assert_ne!(meta.fix, fix::FixKind::None, "{code} declares a fix");
+        assert_ne!(
+            meta.fix,
+            actlint::diagnostic::FixKind::None,
+            "{code} declares a fix"
+        );
         for (fixture, name) in [("bad.yaml", "model.yaml"), ("bad.keras.json", "model.json")] {
             let dir = TempDir::new(code);
             let source = root().join("fixtures/rules").join(code).join(fixture);

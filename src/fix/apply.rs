@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::lint::{self, FileReport, Options};
 
-use super::overlaps;
+use crate::tree::edit::overlaps;
 
 /// How many times [`run`] lints and fixes at most: a fix can make another
 /// one possible (the backward layer of a `Bidirectional` stops mirroring

@@ -6,6 +6,7 @@ use crate::ir::{Head, Layer, Model};
 
 pub mod correctness;
 pub mod docs;
+pub mod edits;
 pub mod hidden;
 pub mod initialization;
 pub mod input;
@@ -69,7 +70,7 @@ pub struct RuleMeta {
     /// The rule's documentation (`rules/<CODE>-<name>.md`).
     pub doc: &'static str,
     /// Whether the rule's findings come with a fix, and how safe it is.
-    pub fix: crate::fix::FixKind,
+    pub fix: crate::diagnostic::FixKind,
 }
 
 impl RuleMeta {
@@ -148,8 +149,8 @@ macro_rules! declare_rule {
     };
     (@enabled) => { true };
     (@enabled $e:literal) => { $e };
-    (@fix) => { $crate::fix::FixKind::None };
-    (@fix $f:ident) => { $crate::fix::FixKind::$f };
+    (@fix) => { $crate::diagnostic::FixKind::None };
+    (@fix $f:ident) => { $crate::diagnostic::FixKind::$f };
 }
 
 /// ACT000 is reported by the loader, not by a rule walk; it is declared

@@ -4,6 +4,7 @@
 //! diagnostic can point at exactly the value that is wrong. Keys carry their
 //! own span too.
 
+pub mod edit;
 pub mod json;
 pub mod yaml;
 

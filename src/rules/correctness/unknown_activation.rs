@@ -2,8 +2,9 @@
 
 use crate::catalog;
 use crate::diagnostic::Diagnostic;
-use crate::fix::{self, Change, FixPlan};
+use crate::diagnostic::{Change, FixPlan};
 use crate::ir::{ActivationRef, Layer};
+use crate::rules::edits;
 use crate::rules::{Context, Rule, RuleMeta};
 
 crate::declare_rule! {
@@ -59,7 +60,7 @@ impl Rule for UnknownActivation {
                 "recurrent_activation"
             };
             let fix = correction(&act.name).and_then(|to| {
-                let change = fix::replace_param(layer, key, to)?;
+                let change = edits::replace_param(layer, key, to)?;
                 let fits = matches!(change, Change::ReplaceString { span, .. } if span == act.span);
                 fits.then(|| {
                     FixPlan::safe(format!("replace `{}` with `{to}`", act.name), vec![change])
@@ -83,7 +84,7 @@ impl Rule for UnknownActivation {
 /// The activation a misspelt name stands for, when only one is plausible.
 fn correction(name: &str) -> Option<&'static str> {
     let names: Vec<&'static str> = catalog::ACTIVATIONS.iter().map(|a| a.name).collect();
-    fix::unambiguous_correction(name, &names, &|a, b| a == b)
+    edits::unambiguous_correction(name, &names, &|a, b| a == b)
 }
 
 /// Written in the config, not known to Keras and not a registered custom object.

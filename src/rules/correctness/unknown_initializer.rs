@@ -2,8 +2,9 @@
 
 use crate::catalog;
 use crate::diagnostic::Diagnostic;
-use crate::fix::{self, Change, FixPlan};
+use crate::diagnostic::{Change, FixPlan};
 use crate::ir::{read, InitializerRef, Layer};
+use crate::rules::edits;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
 
@@ -110,7 +111,7 @@ fn correction(name: &str) -> Option<&'static str> {
             catalog::initializer(b).map_or(std::ptr::null(), |i| i as *const _),
         )
     };
-    fix::unambiguous_correction(name, &names, &same)
+    edits::unambiguous_correction(name, &names, &same)
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 
 use crate::catalog;
 use crate::diagnostic::Diagnostic;
-use crate::fix::{self, Change, FixPlan};
+use crate::diagnostic::{Change, FixPlan};
+use crate::rules::edits;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
 
@@ -83,7 +84,7 @@ fn correction(name: &str) -> Option<&'static str> {
             catalog::loss_info(b).map_or(std::ptr::null(), |i| i as *const _),
         )
     };
-    fix::unambiguous_correction(name, &names, &same)
+    edits::unambiguous_correction(name, &names, &same)
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@
 
 use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
-use crate::fix::{self, Change, FixPlan};
+use crate::diagnostic::{Change, FixPlan};
 use crate::ir::{GraphKind, Layer, LayerId, Model};
+use crate::rules::edits;
 use crate::rules::walk::{self, Step};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -203,7 +204,7 @@ fn removal(model: &Model, first: &Layer, second: LayerId, name: &str) -> Option<
     if !first.is_weight_layer() {
         return None;
     }
-    let change = fix::replace_param(first, "activation", "linear")?;
+    let change = edits::replace_param(first, "activation", "linear")?;
     Some(FixPlan::safe(
         format!("make {} linear", model.describe_layer(first.id)),
         vec![change],

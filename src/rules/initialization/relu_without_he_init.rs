@@ -2,8 +2,9 @@
 
 use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
-use crate::fix::{self, FixPlan};
+use crate::diagnostic::FixPlan;
 use crate::ir::{InitializerRef, Layer, LayerId, Model};
+use crate::rules::edits;
 use crate::rules::walk::{self, Effective};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -87,7 +88,7 @@ fn to_he(model: &Model, offenders: &[Offender<'_>]) -> Option<FixPlan> {
         .iter()
         .map(|o| {
             let key = walk::kernel_initializer_key(o.layer.class());
-            fix::set_initializer(model.format, o.layer, key, fix::HE_NORMAL)
+            edits::set_initializer(model.format, o.layer, key, edits::HE_NORMAL)
         })
         .collect::<Option<Vec<_>>>()?;
     let n = changes.len();

@@ -2,8 +2,9 @@
 
 use crate::catalog::InitFamily;
 use crate::diagnostic::Diagnostic;
-use crate::fix::{self, FixPlan};
+use crate::diagnostic::FixPlan;
 use crate::ir::{InitializerRef, Layer};
+use crate::rules::edits;
 use crate::rules::walk;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -83,7 +84,7 @@ impl Rule for SaturatingActivationWithHeInit {
             ))
             .layer(layer.name())
             .fix_plan(
-                fix::set_initializer(model.format, layer, key, fix::GLOROT_UNIFORM)
+                edits::set_initializer(model.format, layer, key, edits::GLOROT_UNIFORM)
                     .map(|c| FixPlan::unsafe_(format!("use `{key}: glorot_uniform`"), vec![c])),
             ),
         );

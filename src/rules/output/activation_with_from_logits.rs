@@ -2,7 +2,7 @@
 
 use crate::catalog::LossFamily;
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Change, FixPlan};
+use crate::diagnostic::{Change, FixPlan};
 use crate::ir::Head;
 use crate::rules::{Context, Rule, RuleMeta};
 

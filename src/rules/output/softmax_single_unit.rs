@@ -2,8 +2,9 @@
 
 use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
-use crate::fix::{self, Change, FixPlan};
+use crate::diagnostic::{Change, FixPlan};
 use crate::ir::Layer;
+use crate::rules::edits;
 use crate::rules::{Context, Rule, RuleMeta};
 
 crate::declare_rule! {
@@ -92,7 +93,7 @@ impl Rule for SoftmaxSingleUnit {
 /// `activation` (not a `Softmax` layer): unsafe, as the output changes from
 /// a constant 1.0 to a probability.
 fn to_sigmoid(layer: &Layer, act: crate::source::Span) -> Option<FixPlan> {
-    let change = fix::replace_param(layer, "activation", "sigmoid")?;
+    let change = edits::replace_param(layer, "activation", "sigmoid")?;
     matches!(change, Change::ReplaceString { span, .. } if span == act)
         .then(|| FixPlan::unsafe_("replace `softmax` with `sigmoid`", vec![change]))
 }

@@ -2,8 +2,9 @@
 
 use crate::catalog::{ActFamily, InitFamily};
 use crate::diagnostic::Diagnostic;
-use crate::fix::{self, Change, FixPlan};
+use crate::diagnostic::{Change, FixPlan};
 use crate::ir::{ActivationRef, Layer};
+use crate::rules::edits;
 use crate::rules::walk;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -82,7 +83,7 @@ impl Rule for NonSaturatingRecurrentActivation {
             ))
             .layer(layer.name())
             .fix_plan(
-                fix::replace_param(layer, "activation", "tanh")
+                edits::replace_param(layer, "activation", "tanh")
                     .filter(|c| matches!(c, Change::ReplaceString { span, .. } if *span == act.span))
                     .map(|c| FixPlan::unsafe_(format!("replace `{}` with `tanh`", act.name), vec![c])),
             ),

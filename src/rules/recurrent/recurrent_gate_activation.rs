@@ -2,8 +2,9 @@
 
 use crate::catalog::{self, ActFamily};
 use crate::diagnostic::Diagnostic;
-use crate::fix::{self, Change, FixPlan};
+use crate::diagnostic::{Change, FixPlan};
 use crate::ir::{ActivationRef, Layer};
+use crate::rules::edits;
 use crate::rules::walk;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -71,7 +72,7 @@ impl Rule for RecurrentGateActivation {
             .help("use `recurrent_activation: sigmoid` (the Keras default; `hard_sigmoid` also works)")
             .layer(layer.name())
             .fix_plan(
-                fix::replace_param(layer, "recurrent_activation", "sigmoid")
+                edits::replace_param(layer, "recurrent_activation", "sigmoid")
                     .filter(|c| matches!(c, Change::ReplaceString { span, .. } if *span == act.span))
                     .map(|c| FixPlan::unsafe_(format!("replace `{}` with `sigmoid`", act.name), vec![c])),
             ),

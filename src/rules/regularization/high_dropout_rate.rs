@@ -1,7 +1,7 @@
 //! ACT603 `high-dropout-rate`: Dropout rate above 0.5.
 
+use crate::diagnostic::{Change, FixPlan};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{Change, FixPlan};
 use crate::ir::Layer;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;

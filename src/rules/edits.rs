@@ -1,0 +1,221 @@
+//! Keras-specific fix builders for rules: [`Change`]s made from the IR
+//! (a layer's string parameter, its initializer in the model's format) and
+//! the did-you-mean correction of a misspelt name.
+
+use crate::diagnostic::{Change, NewValue};
+use crate::ir::{Format, Layer};
+use crate::source::Span;
+use crate::tree::{Node, Value};
+
+/// The span of a string value written under `key` in a layer's config, when
+/// replacing that string changes the value: a plain string, or Keras 3's
+/// serialized function `{class_name: "function", config: "relu"}`.
+pub fn string_param_span(layer: &Layer, key: &str) -> Option<Span> {
+    let node = layer.config.as_ref()?.get(key)?;
+    string_value_span(node)
+}
+
+/// The span of a string, or of the name in Keras 3's serialized function.
+pub fn string_value_span(node: &Node) -> Option<Span> {
+    match &node.value {
+        Value::String(_) => Some(node.span),
+        Value::Object(_) if node.get("class_name").and_then(Node::as_str) == Some("function") => {
+            let config = node.get("config")?;
+            config.as_str().map(|_| config.span)
+        }
+        _ => None,
+    }
+}
+
+/// A change that sets a string value under `key` of a layer.
+pub fn replace_param(layer: &Layer, key: &str, value: &str) -> Option<Change> {
+    Some(Change::ReplaceString {
+        span: string_param_span(layer, key)?,
+        value: value.to_string(),
+    })
+}
+
+/// An initializer to switch a kernel to.
+#[derive(Clone, Copy, Debug)]
+pub struct InitializerName {
+    /// `he_normal`.
+    pub snake: &'static str,
+    /// `HeNormal`.
+    pub class: &'static str,
+}
+
+pub const HE_NORMAL: InitializerName = InitializerName {
+    snake: "he_normal",
+    class: "HeNormal",
+};
+pub const GLOROT_UNIFORM: InitializerName = InitializerName {
+    snake: "glorot_uniform",
+    class: "GlorotUniform",
+};
+
+/// Config keys of the seeded variance-scaling initializers (`GlorotUniform`,
+/// `HeNormal`, `LecunNormal`, ...): an object with only these keys can
+/// change class and keep its config.
+fn seeded_only(config: Option<&Node>) -> bool {
+    match config {
+        None => true,
+        Some(c) if c.is_null() => true,
+        Some(c) => c.as_object().is_some_and(|entries| {
+            entries
+                .iter()
+                .all(|e| matches!(e.key.as_str(), "seed" | "input_axes" | "output_axes"))
+        }),
+    }
+}
+
+/// An initializer as the model's format writes it: a name in the simple
+/// format, a serialized object in Keras 2 and Keras 3.
+fn serialized(format: Format, to: InitializerName) -> NewValue {
+    match format {
+        Format::Simple => NewValue::String(to.snake.to_string()),
+        Format::Keras2 => NewValue::Json(format!(
+            r#"{{"class_name": "{}", "config": {{"seed": null}}}}"#,
+            to.class
+        )),
+        Format::Keras3 => NewValue::Json(format!(
+            r#"{{"module": "keras.initializers", "class_name": "{}", "config": {{"seed": null}}, "registered_name": null}}"#,
+            to.class
+        )),
+    }
+}
+
+/// The change that sets a layer's initializer under `key` to `to`: the
+/// string replaced (`glorot_uniform` -> `he_normal`, `GlorotUniform` ->
+/// `HeNormal`), an object's class name replaced when its config fits the
+/// new class, the whole object replaced otherwise, or the key inserted
+/// where the Keras default applied.
+pub fn set_initializer(
+    format: Format,
+    layer: &Layer,
+    key: &str,
+    to: InitializerName,
+) -> Option<Change> {
+    let config = layer.config.as_ref()?;
+    config.as_object()?;
+    let named = |written: &str| {
+        let camel = written
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_uppercase())
+            && !written.contains('_');
+        if camel {
+            to.class
+        } else {
+            to.snake
+        }
+    };
+    match config.get(key) {
+        Some(node) => match &node.value {
+            Value::String(s) => Some(Change::ReplaceString {
+                span: node.span,
+                value: named(s).to_string(),
+            }),
+            Value::Object(_) => {
+                let class = node.get("class_name").or_else(|| node.get("type"))?;
+                let name = class.as_str()?;
+                let inner = if node.get("class_name").is_some() {
+                    node.get("config")
+                } else {
+                    // The simple format's `{type: X, seed: 1}`: the rest is the config.
+                    None
+                };
+                let simple_extra = node.get("type").is_some()
+                    && node
+                        .as_object()?
+                        .iter()
+                        .any(|e| !matches!(e.key.as_str(), "type" | "seed"));
+                if seeded_only(inner) && !simple_extra {
+                    Some(Change::ReplaceString {
+                        span: class.span,
+                        value: named(name).to_string(),
+                    })
+                } else {
+                    Some(Change::ReplaceValue {
+                        span: node.span,
+                        value: serialized(format, to),
+                    })
+                }
+            }
+            _ => None,
+        },
+        None => {
+            let last = config
+                .as_object()?
+                .last()
+                .map(|e| (e.key_span, e.value.span));
+            let value = serialized(format, to);
+            Some(Change::InsertEntry {
+                map: config.span,
+                last,
+                key: key.to_string(),
+                value,
+            })
+        }
+    }
+}
+
+/// The correction for a misspelt name when there is exactly one plausible
+/// one: the closest candidate, provided no candidate naming something else
+/// scores as well. `same` says whether two candidates name the same thing
+/// (`he_normal` and `HeNormal`); the returned name has the written name's
+/// style (snake_case or CamelCase) where the catalog has both.
+pub fn unambiguous_correction<'a>(
+    name: &str,
+    candidates: &[&'a str],
+    same: &dyn Fn(&str, &str) -> bool,
+) -> Option<&'a str> {
+    let typo = crate::catalog::Typo::new(name);
+    let measured: Vec<(f64, usize)> = candidates.iter().map(|c| typo.measure(c)).collect();
+    let best_index = crate::catalog::best_match(&measured)?;
+    let best = candidates[best_index];
+    let (top, edits) = measured[best_index];
+    // A rival naming something else that is as few edits away, or scores
+    // almost as well, makes it a guess (`xelu`: `elu`, `selu` or `gelu`?).
+    if candidates
+        .iter()
+        .zip(&measured)
+        .any(|(c, &(score, distance))| (score > top - 0.02 || distance <= edits) && !same(c, best))
+    {
+        return None;
+    }
+    let camel =
+        |s: &str| s.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !s.contains('_');
+    let styled = candidates
+        .iter()
+        .zip(&measured)
+        .filter(|(c, _)| camel(c) == camel(name) && same(c, best))
+        .max_by(|(_, a), (_, b)| a.0.total_cmp(&b.0))
+        .map(|(c, _)| *c);
+    Some(styled.unwrap_or(best))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corrections_must_be_unambiguous() {
+        let names = ["relu", "selu", "elu", "sigmoid", "he_normal", "HeNormal"];
+        let same = |a: &str, b: &str| {
+            a == b
+                || (a.eq_ignore_ascii_case("he_normal") || a == "HeNormal")
+                    && (b.eq_ignore_ascii_case("he_normal") || b == "HeNormal")
+        };
+        assert_eq!(unambiguous_correction("rleu", &names, &same), Some("relu"));
+        assert_eq!(
+            unambiguous_correction("HeNormall", &names, &same),
+            Some("HeNormal")
+        );
+        assert_eq!(
+            unambiguous_correction("he_normall", &names, &same),
+            Some("he_normal")
+        );
+        // `xelu` is as close to `selu` as to `elu`.
+        assert_eq!(unambiguous_correction("xelu", &names, &same), None);
+    }
+}

@@ -1,0 +1,531 @@
+//! The YAML/JSON text editor: a [`FixPlan`]'s [`Change`]s, stated against
+//! the tree, become byte [`Edit`]s against the text.
+//!
+//! Rules see only the IR, never the text, so they state a fix as a plan:
+//! "replace this string value with `sigmoid`", "insert
+//! `kernel_initializer: he_normal` into this mapping". Right after the rules
+//! ran, [`resolve`] turns each plan into edits: it keeps the quoting of the
+//! value it replaces (a YAML `"softmax"` stays double-quoted, a JSON string
+//! stays a JSON string), and an inserted key follows the mapping's style
+//! (YAML block indentation, YAML flow or JSON, one line or pretty-printed).
+//! A plan that cannot be resolved safely (a YAML block scalar, an alias,
+//! text that is not what the IR says) gives no fix at all.
+
+use crate::diagnostic::{Change, Diagnostic, Edit, Fix, FixPlan, NewValue};
+use crate::source::{Span, Syntax};
+
+/// Resolves every diagnostic's plan against the text it was found in
+/// (called by the linter right after the rules ran).
+pub fn resolve_all(text: &str, syntax: Syntax, diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics {
+        if let Some(plan) = d.fix_plan.take() {
+            d.fix = resolve(text, syntax, &plan);
+        }
+    }
+}
+
+/// The byte edits of a plan, sorted; `None` when a change cannot be made
+/// safely in this text or the changes overlap.
+pub fn resolve(text: &str, syntax: Syntax, plan: &FixPlan) -> Option<Fix> {
+    let mut edits = Vec::with_capacity(plan.changes.len());
+    for change in &plan.changes {
+        edits.push(resolve_change(text, syntax, change)?);
+    }
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    if edits.windows(2).any(|w| overlaps(w[0].span, w[1].span)) || edits.is_empty() {
+        return None;
+    }
+    Some(Fix {
+        message: plan.message.clone(),
+        applicability: plan.applicability,
+        edits,
+    })
+}
+
+/// Whether two edits touch the same bytes (two insertions at one place
+/// count: their order would be arbitrary).
+pub fn overlaps(a: Span, b: Span) -> bool {
+    (a.start < b.end && b.start < a.end) || a.start == b.start
+}
+
+fn slice(text: &str, span: Span) -> Option<&str> {
+    text.get(span.start..span.end)
+}
+
+fn resolve_change(text: &str, syntax: Syntax, change: &Change) -> Option<Edit> {
+    let edit = |span: Span, replacement: String| Some(Edit { span, replacement });
+    match change {
+        Change::ReplaceString { span, value } => {
+            let span = &quoted_span(text, *span)?;
+            let old = slice(text, *span)?;
+            let replacement = match old.as_bytes().first()? {
+                b'"' if old.len() >= 2 && old.ends_with('"') => json_string(value),
+                b'\'' if old.len() >= 2 && old.ends_with('\'') && syntax == Syntax::Yaml => {
+                    format!("'{}'", value.replace('\'', "''"))
+                }
+                // Block scalars, anchors, tags and aliases: leave them alone.
+                b'|' | b'>' | b'&' | b'!' | b'*' | b'"' | b'\'' => return None,
+                _ if syntax == Syntax::Yaml && !old.contains('\n') => scalar(syntax, value),
+                _ => return None,
+            };
+            edit(*span, replacement)
+        }
+        Change::ReplaceBool { span, value } => {
+            let old = slice(text, *span)?;
+            let new = if *value { "true" } else { "false" };
+            let replacement = match old {
+                "true" | "false" => new.to_string(),
+                "True" | "False" if syntax == Syntax::Yaml => {
+                    let mut s = new.to_string();
+                    s[..1].make_ascii_uppercase();
+                    s
+                }
+                "TRUE" | "FALSE" if syntax == Syntax::Yaml => new.to_ascii_uppercase(),
+                _ => return None,
+            };
+            edit(*span, replacement)
+        }
+        Change::ReplaceNumber { span, text: new } => {
+            let old = slice(text, *span)?;
+            let numeric = |s: &str| {
+                !s.is_empty()
+                    && s.bytes().all(|b| {
+                        b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')
+                    })
+            };
+            if !numeric(old) || !numeric(new) {
+                return None;
+            }
+            edit(*span, new.clone())
+        }
+        Change::ReplaceValue { span, value } => {
+            let old = slice(text, *span)?;
+            if old.is_empty() || matches!(old.as_bytes()[0], b'&' | b'!' | b'*' | b'|' | b'>') {
+                return None;
+            }
+            edit(*span, value_text(syntax, value))
+        }
+        Change::InsertEntry {
+            map,
+            last,
+            key,
+            value,
+        } => insert_entry(text, syntax, *map, *last, key, value),
+        Change::RemoveItem { item, prev, next } => remove_item(text, *item, *prev, *next),
+    }
+}
+
+/// A scalar's span, ending at the closing quote of a quoted scalar: the
+/// YAML parser's span of a quoted scalar can run on over the spaces and a
+/// comment after it. `None` when something other than those follows.
+fn quoted_span(text: &str, span: Span) -> Option<Span> {
+    let old = slice(text, span)?;
+    let bytes = old.as_bytes();
+    let close = match bytes.first() {
+        Some(b'"') => {
+            let mut i = 1;
+            loop {
+                match bytes.get(i)? {
+                    b'\\' => i += 2,
+                    b'"' => break i,
+                    _ => i += 1,
+                }
+            }
+        }
+        Some(b'\'') => {
+            let mut i = 1;
+            loop {
+                match bytes.get(i)? {
+                    b'\'' if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                    b'\'' => break i,
+                    _ => i += 1,
+                }
+            }
+        }
+        _ => return Some(span),
+    };
+    let rest = old[close + 1..].trim_start_matches([' ', '\t']);
+    (rest.is_empty() || rest.starts_with('#'))
+        .then_some(Span::new(span.start, span.start + close + 1))
+}
+
+/// A JSON string literal (also a YAML double-quoted scalar).
+fn json_string(value: &str) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| format!("\"{value}\""))
+}
+
+/// A string as a scalar of this syntax: plain in YAML when it reads back as
+/// the same string.
+fn scalar(syntax: Syntax, value: &str) -> String {
+    if syntax == Syntax::Yaml && plain_safe(value) {
+        value.to_string()
+    } else {
+        json_string(value)
+    }
+}
+
+/// Whether a YAML plain scalar with this text is the string itself: an
+/// identifier-like name that the core schema does not read as null, a
+/// boolean or a number.
+fn plain_safe(value: &str) -> bool {
+    let mut bytes = value.bytes();
+    let first_ok = bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
+    first_ok
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'>'))
+        && !matches!(
+            value,
+            "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+        )
+}
+
+fn value_text(syntax: Syntax, value: &NewValue) -> String {
+    match value {
+        NewValue::String(s) => scalar(syntax, s),
+        NewValue::Json(j) => j.clone(),
+    }
+}
+
+/// The line break the text uses after `at` (`\r\n` or `\n`).
+fn line_break(text: &str) -> &'static str {
+    if text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+fn insert_entry(
+    text: &str,
+    syntax: Syntax,
+    map: Span,
+    last: Option<(Span, Span)>,
+    key: &str,
+    value: &NewValue,
+) -> Option<Edit> {
+    let body = slice(text, map)?;
+    let value = value_text(syntax, value);
+    let key_text = match syntax {
+        Syntax::Json => json_string(key),
+        Syntax::Yaml if plain_safe(key) => key.to_string(),
+        Syntax::Yaml => json_string(key),
+    };
+    let insert = |at: usize, replacement: String| {
+        Some(Edit {
+            span: Span::empty(at),
+            replacement,
+        })
+    };
+    if let Some(inner) = body.strip_prefix('{') {
+        let Some((last_key, last_value)) = last else {
+            // `{}`: the entry goes right after the brace.
+            if !inner.trim_start().starts_with('}') {
+                return None;
+            }
+            return insert(map.start + 1, format!("{key_text}: {value}"));
+        };
+        if last_key.start <= map.start
+            || last_value.end >= map.end
+            || last_key.end > last_value.start
+        {
+            return None;
+        }
+        // The separator between key and value, as the last entry writes it.
+        let sep = text.get(last_key.end..last_value.start)?;
+        let sep = if sep.trim() == ":" && !sep.contains('\n') {
+            sep
+        } else {
+            ": "
+        };
+        // The space before the last key, back to its `,` or `{`: one line
+        // (`, `) or pretty-printed (newline and indentation).
+        let before = &text[map.start + 1..last_key.start];
+        let lead_start = before.rfind([',', '{']).map_or(0, |i| i + 1);
+        let lead = &before[lead_start..];
+        if !lead.trim().is_empty() {
+            return None;
+        }
+        return insert(last_value.end, format!(",{lead}{key_text}{sep}{value}"));
+    }
+    // A YAML block mapping: a new line at the last key's indentation, after
+    // the line the last value ends on (so a trailing comment stays put).
+    if syntax != Syntax::Yaml {
+        return None;
+    }
+    let (last_key, last_value) = last?;
+    let line_start = text[..last_key.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = last_key.start - line_start;
+    let prefix = &text[line_start..last_key.start];
+    // Only spaces, or the `- ` of a sequence item that starts the mapping.
+    if !prefix.bytes().all(|b| matches!(b, b' ' | b'-')) {
+        return None;
+    }
+    let end = last_value.end.max(last_key.end);
+    let (at, lead) = match text[end..].find('\n') {
+        Some(i) => {
+            let nl = end + i;
+            if nl > end && text.as_bytes()[nl - 1] == b'\r' {
+                (nl - 1, "\r\n")
+            } else {
+                (nl, "\n")
+            }
+        }
+        None => (text.len(), line_break(text)),
+    };
+    insert(
+        at,
+        format!("{lead}{}{key_text}: {value}", " ".repeat(indent)),
+    )
+}
+
+/// The position of the `-` that introduces a block sequence item starting
+/// at `start`, and the start of its line; `None` for flow and JSON items.
+fn block_dash(text: &str, start: usize) -> Option<(usize, usize)> {
+    let before = text[..start].trim_end_matches([' ', '\t', '\n', '\r']);
+    if !before.ends_with('-') {
+        return None;
+    }
+    let dash = before.len() - 1;
+    let line_start = text[..dash].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..dash]
+        .bytes()
+        .all(|b| b == b' ')
+        .then_some((dash, line_start))
+}
+
+/// Whether the text between two items is only white space, comments and a
+/// single `sep`.
+fn only_separator(between: &str, sep: Option<char>) -> bool {
+    let mut seen = 0;
+    for line in between.split('\n') {
+        let code = match line.find('#') {
+            Some(i) => &line[..i],
+            None => line,
+        };
+        for c in code.chars() {
+            if Some(c) == sep {
+                seen += 1;
+            } else if !c.is_whitespace() {
+                return false;
+            }
+        }
+    }
+    seen == usize::from(sep.is_some())
+}
+
+fn remove_item(text: &str, item: Span, prev: Option<Span>, next: Option<Span>) -> Option<Edit> {
+    slice(text, item)?;
+    let remove = |start: usize, end: usize| {
+        Some(Edit {
+            span: Span::new(start, end),
+            replacement: String::new(),
+        })
+    };
+    if let Some((_, line_start)) = block_dash(text, item.start) {
+        let end = match next {
+            Some(next) => {
+                let (_, next_line) = block_dash(text, next.start)?;
+                if next_line < item.end || !only_separator(&text[item.end..next_line], None) {
+                    return None;
+                }
+                next_line
+            }
+            None => {
+                let prev = prev?;
+                block_dash(text, prev.start)?;
+                // To the end of the item's last line, its line break included.
+                match text[item.end..].find('\n') {
+                    Some(i)
+                        if text[item.end..item.end + i].trim_start().is_empty()
+                            || text[item.end..item.end + i].trim_start().starts_with('#') =>
+                    {
+                        item.end + i + 1
+                    }
+                    Some(_) => return None,
+                    None => text.len(),
+                }
+            }
+        };
+        return remove(line_start, end);
+    }
+    // Flow sequences and JSON arrays: the item and one comma.
+    if let Some(next) = next {
+        if next.start < item.end || !only_separator(text.get(item.end..next.start)?, Some(',')) {
+            return None;
+        }
+        return remove(item.start, next.start);
+    }
+    let prev = prev?;
+    if item.start < prev.end || !only_separator(text.get(prev.end..item.start)?, Some(',')) {
+        return None;
+    }
+    remove(prev.end, item.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(text: &str, syntax: Syntax, change: Change) -> Option<String> {
+        let plan = FixPlan::safe("t", vec![change]);
+        let f = resolve(text, syntax, &plan)?;
+        // Back to front, so that earlier offsets stay valid.
+        let mut out = text.to_string();
+        for e in f.edits.iter().rev() {
+            out.replace_range(e.span.start..e.span.end, &e.replacement);
+        }
+        Some(out)
+    }
+
+    fn span_of(text: &str, needle: &str) -> Span {
+        let s = text.find(needle).unwrap();
+        Span::new(s, s + needle.len())
+    }
+
+    #[test]
+    fn strings_keep_their_quotes() {
+        for (text, old, want) in [
+            ("a: softmax\n", "softmax", "a: sigmoid\n"),
+            ("a: \"softmax\"\n", "\"softmax\"", "a: \"sigmoid\"\n"),
+            ("a: 'softmax'\n", "'softmax'", "a: 'sigmoid'\n"),
+        ] {
+            let c = Change::ReplaceString {
+                span: span_of(text, old),
+                value: "sigmoid".into(),
+            };
+            assert_eq!(fix(text, Syntax::Yaml, c).as_deref(), Some(want));
+        }
+        let text = r#"{"a": "softmax"}"#;
+        let c = Change::ReplaceString {
+            span: span_of(text, "\"softmax\""),
+            value: "sigmoid".into(),
+        };
+        assert_eq!(
+            fix(text, Syntax::Json, c).as_deref(),
+            Some(r#"{"a": "sigmoid"}"#)
+        );
+        // A block scalar is left alone.
+        let text = "a: |\n  softmax\n";
+        let c = Change::ReplaceString {
+            span: Span::new(3, text.len() - 1),
+            value: "sigmoid".into(),
+        };
+        assert_eq!(fix(text, Syntax::Yaml, c), None);
+    }
+
+    #[test]
+    fn booleans_keep_their_case() {
+        let text = "from_logits: True\n";
+        let c = Change::ReplaceBool {
+            span: span_of(text, "True"),
+            value: false,
+        };
+        assert_eq!(
+            fix(text, Syntax::Yaml, c).as_deref(),
+            Some("from_logits: False\n")
+        );
+    }
+
+    #[test]
+    fn inserted_entries_follow_the_mapping_style() {
+        let ins =
+            |text: &str, syntax: Syntax, last_key: &str, last_value: &str, value: NewValue| {
+                let map = match text.find('{') {
+                    Some(s)
+                        if text.trim_start().starts_with('{')
+                            || text.contains(": {")
+                            || text.contains("- {") =>
+                    {
+                        Span::new(s, text.rfind('}').unwrap() + 1)
+                    }
+                    _ => Span::new(text.find("type").unwrap(), span_of(text, last_value).end),
+                };
+                let c = Change::InsertEntry {
+                    map,
+                    last: Some((span_of(text, last_key), span_of(text, last_value))),
+                    key: "kernel_initializer".into(),
+                    value,
+                };
+                fix(text, syntax, c)
+            };
+        let he = || NewValue::String("he_normal".into());
+        assert_eq!(
+            ins(
+                "layers:\n  - type: Dense\n    units: 4  # four\nloss: mse\n",
+                Syntax::Yaml,
+                "units",
+                "4",
+                he()
+            )
+            .as_deref(),
+            Some("layers:\n  - type: Dense\n    units: 4  # four\n    kernel_initializer: he_normal\nloss: mse\n")
+        );
+        assert_eq!(
+            ins(
+                "layers:\n  - {type: Dense, units: 4}\n",
+                Syntax::Yaml,
+                "units",
+                "4",
+                he()
+            )
+            .as_deref(),
+            Some("layers:\n  - {type: Dense, units: 4, kernel_initializer: he_normal}\n")
+        );
+        assert_eq!(
+            ins(
+                r#"{"type": "Dense", "units": 4}"#,
+                Syntax::Json,
+                "\"units\"",
+                "4",
+                he()
+            )
+            .as_deref(),
+            Some(r#"{"type": "Dense", "units": 4, "kernel_initializer": "he_normal"}"#)
+        );
+        assert_eq!(
+            ins("{\n  \"type\": \"Dense\",\n  \"units\": 4\n}", Syntax::Json, "\"units\"", "4", he()).as_deref(),
+            Some("{\n  \"type\": \"Dense\",\n  \"units\": 4,\n  \"kernel_initializer\": \"he_normal\"\n}")
+        );
+    }
+
+    #[test]
+    fn removed_items_take_their_separator() {
+        let rm = |text: &str, syntax: Syntax, items: &[&str], i: usize| {
+            let spans: Vec<Span> = items.iter().map(|s| span_of(text, s)).collect();
+            let c = Change::RemoveItem {
+                item: spans[i],
+                prev: i.checked_sub(1).map(|p| spans[p]),
+                next: spans.get(i + 1).copied(),
+            };
+            fix(text, syntax, c)
+        };
+        let block =
+            "layers:\n  - type: A\n    x: 1\n  # note\n  - type: B\n  - type: C\nloss: mse\n";
+        let items = ["type: A\n    x: 1", "type: B", "type: C"];
+        assert_eq!(
+            rm(block, Syntax::Yaml, &items, 1).as_deref(),
+            Some("layers:\n  - type: A\n    x: 1\n  # note\n  - type: C\nloss: mse\n")
+        );
+        assert_eq!(
+            rm(block, Syntax::Yaml, &items, 2).as_deref(),
+            Some("layers:\n  - type: A\n    x: 1\n  # note\n  - type: B\nloss: mse\n")
+        );
+        let flow = r#"[{"a": 1}, {"b": 2}, {"c": 3}]"#;
+        let items = [r#"{"a": 1}"#, r#"{"b": 2}"#, r#"{"c": 3}"#];
+        assert_eq!(
+            rm(flow, Syntax::Json, &items, 1).as_deref(),
+            Some(r#"[{"a": 1}, {"c": 3}]"#)
+        );
+        assert_eq!(
+            rm(flow, Syntax::Json, &items, 2).as_deref(),
+            Some(r#"[{"a": 1}, {"b": 2}]"#)
+        );
+        assert_eq!(
+            rm(flow, Syntax::Json, &items, 0).as_deref(),
+            Some(r#"[{"b": 2}, {"c": 3}]"#)
+        );
+    }
+}
