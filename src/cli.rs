@@ -11,7 +11,7 @@ use crate::config::{self, Resolver};
 use crate::diagnostic::Severity;
 use crate::lint::{FileReport, Status};
 use crate::render;
-use crate::runner;
+use crate::run::{discover, pool};
 
 /// Exit codes, as ruff and actionlint use them.
 pub const EXIT_CLEAN: u8 = 0;
@@ -265,17 +265,17 @@ pub fn run(cli: Cli) -> u8 {
         Err(code) => return code,
     };
     // Collect every path first, resolve each file's settings, then lint in
-    // parallel (see `crate::runner`).
-    let walk = runner::WalkOptions {
+    // parallel (see `crate::run`).
+    let walk = discover::WalkOptions {
         exclude: excluded_directories(&cli),
-        ..runner::WalkOptions::default()
+        ..discover::WalkOptions::default()
     };
-    let collected = runner::collect(&cli.paths, cli.stdin_filename.as_deref(), &walk);
+    let collected = discover::collect(&cli.paths, cli.stdin_filename.as_deref(), &walk);
     let mut io_problems = collected.problems;
     // The fail-on threshold of each file (its configuration's, or --fail-on).
     let mut thresholds: HashMap<String, Option<Severity>> = HashMap::new();
     let mut excluded = String::new();
-    let threads = runner::thread_count(cli.threads);
+    let threads = pool::thread_count(cli.threads);
     // Find each file's configuration (cached per directory), then resolve
     // the settings of all files in parallel.
     let mut found = Vec::with_capacity(collected.targets.len());
@@ -285,7 +285,7 @@ pub fn run(cli: Cli) -> u8 {
             Err(errors) => return config_errors(&cli, &errors),
         }
     }
-    let resolved = runner::map_ordered(&found, threads, |(target, config)| {
+    let resolved = pool::map_ordered(&found, threads, |(target, config)| {
         let settings = resolver.settings_with(&target.path, config.clone());
         let options = settings.excluded_by.is_none().then(|| settings.options());
         (settings, options)
@@ -304,13 +304,13 @@ pub fn run(cli: Cli) -> u8 {
         thresholds.insert(target.display.clone(), settings.fail_threshold());
         jobs.push((target, options));
     }
-    let session = crate::fix::files::Session::new(crate::fix::files::Mode::from_flags(
+    let session = crate::run::write::Session::new(crate::run::write::Mode::from_flags(
         cli.fix,
         cli.unsafe_fixes,
         cli.diff,
         cli.fix_only,
     ));
-    let linted = runner::lint_all(&jobs, threads, |(target, options)| {
+    let linted = pool::lint_all(&jobs, threads, |(target, options)| {
         session.lint(target, options)
     });
     io_problems.extend(linted.problems);
@@ -326,7 +326,7 @@ pub fn run(cli: Cli) -> u8 {
             eprintln!("error: baseline not written");
             return EXIT_ERROR;
         }
-        return match crate::baseline::write(path, &reports, &cwd) {
+        return match crate::run::baseline::write(path, &reports, &cwd) {
             Ok(message) => {
                 println!("{message}");
                 EXIT_CLEAN
@@ -339,7 +339,7 @@ pub fn run(cli: Cli) -> u8 {
     }
     let mut baseline_notes = String::new();
     if let Some(path) = &cli.baseline {
-        match crate::baseline::read(path, &cwd) {
+        match crate::run::baseline::read(path, &cwd) {
             Ok(b) => baseline_notes = b.apply(&mut reports, &cwd).notes(&b),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -448,7 +448,7 @@ fn overrides(cli: &Cli) -> config::Overrides {
 /// excludes (`exclude`, `extend-exclude`) is not entered, so that
 /// `node_modules/` or a virtualenv costs nothing. Files are checked one by
 /// one after the walk (with `-v` saying which were excluded).
-fn excluded_directories(cli: &Cli) -> Option<std::sync::Arc<runner::ExcludeFn>> {
+fn excluded_directories(cli: &Cli) -> Option<std::sync::Arc<discover::ExcludeFn>> {
     // A resolver of its own: the walk's hook must be `Send + Sync`.
     let resolver = std::sync::Mutex::new(Resolver::new(overrides(cli)).ok()?);
     Some(std::sync::Arc::new(move |path: &Path, is_dir: bool| {
@@ -499,7 +499,7 @@ fn resolve_format(cli: &Cli, resolver: &mut Resolver) -> Result<Format, u8> {
 /// The output for a run in `format` (`--statistics` and `--quiet` applied).
 fn render_reports(cli: &Cli, format: Format, reports: &[FileReport], color: bool) -> String {
     let summary = !cli.quiet;
-    let threads = runner::thread_count(cli.threads);
+    let threads = pool::thread_count(cli.threads);
     let mut out = String::new();
     if cli.statistics {
         if format == Format::Json {
@@ -524,11 +524,11 @@ fn render_reports(cli: &Cli, format: Format, reports: &[FileReport], color: bool
                     color,
                     width: terminal_width(),
                 };
-                out.push_str(&runner::render_in_parallel(reports, threads, |r| {
+                out.push_str(&pool::render_in_parallel(reports, threads, |r| {
                     render::human::render(r, &style)
                 }));
             } else {
-                out.push_str(&runner::render_in_parallel(
+                out.push_str(&pool::render_in_parallel(
                     reports,
                     threads,
                     render::concise::render,
@@ -536,7 +536,7 @@ fn render_reports(cli: &Cli, format: Format, reports: &[FileReport], color: bool
             }
             if summary {
                 // What `--fix` can do, then the summary line, which stays last.
-                if let Some(note) = crate::fix::files::fixable_note(reports, cli.unsafe_fixes) {
+                if let Some(note) = crate::run::write::fixable_note(reports, cli.unsafe_fixes) {
                     out.push_str(&note);
                     out.push('\n');
                 }

@@ -5,7 +5,6 @@
 //! nodes) -> [`ir`] (the model: layers, graphs, output heads) -> [`rules`] ->
 //! [`diagnostic`] -> [`render`].
 
-pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -17,7 +16,7 @@ pub mod limits;
 pub mod lint;
 pub mod render;
 pub mod rules;
-pub mod runner;
+pub mod run;
 pub mod server;
 pub mod source;
 pub mod suppress;

@@ -310,13 +310,14 @@ fn a_file_changed_since_it_was_read_is_not_overwritten() {
     let meta = std::fs::metadata(&path).unwrap();
     // Someone saves the file between our read and our write.
     std::fs::write(&path, "a: 2\n").unwrap();
-    let err = fix::files::write_atomic(&path, read.as_bytes(), b"a: 3\n", &meta).unwrap_err();
+    let err =
+        actlint::run::write::write_atomic(&path, read.as_bytes(), b"a: 3\n", &meta).unwrap_err();
     assert!(err.contains("changed while it was being fixed"), "{err}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "a: 2\n");
     assert_eq!(dir.entries(), ["m.yaml"], "the temporary file is removed");
     // Unchanged, it is replaced, and keeps its permissions.
     let meta = std::fs::metadata(&path).unwrap();
-    fix::files::write_atomic(&path, b"a: 2\n", b"a: 3\n", &meta).unwrap();
+    actlint::run::write::write_atomic(&path, b"a: 2\n", b"a: 3\n", &meta).unwrap();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "a: 3\n");
     assert_eq!(
         std::fs::metadata(&path).unwrap().permissions(),

@@ -3,10 +3,10 @@
 //!
 //! [`apply`] applies fixes to a text; [`run`] loops lint-and-fix over a
 //! text until nothing more applies; [`diff`] shows what a fix would change.
-//! [`files`] reads, fixes and atomically writes files for the command line.
+//! Reading, fixing and writing files for the command line is
+//! [`crate::run::write`].
 
 pub mod apply;
 pub mod diff;
-pub mod files;
 
 pub use apply::{apply, run, Fixed};

@@ -1,7 +1,7 @@
 //! Fixing files for the command line: `--fix`, `--unsafe-fixes`, `--diff`
 //! and `--fix-only`.
 //!
-//! A file is read once, fixed in memory (see [`super::run`]), and written
+//! A file is read once, fixed in memory (see [`crate::fix::run`]), and written
 //! back atomically: the new text goes to a temporary file in the same
 //! directory, which takes the file's permissions and then replaces it by a
 //! rename. Right before the rename the file is read again: if it changed
@@ -16,9 +16,10 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use super::discover::{IoProblem, Target};
+use super::pool;
 use crate::diagnostic::Applicability;
 use crate::lint::{FileReport, Options};
-use crate::runner::{self, IoProblem, Target};
 use crate::source;
 
 /// What the fix flags ask for.
@@ -85,7 +86,7 @@ impl Session {
     /// remains in the file afterwards.
     pub fn lint(&self, target: &Target, options: &Options) -> Result<FileReport, IoProblem> {
         if !self.mode.fixing() {
-            return runner::lint_target(target, options);
+            return pool::lint_target(target, options);
         }
         let (report, fix) = fix_target(target, options, &self.mode)?;
         if let Ok(mut done) = self.done.lock() {
@@ -117,7 +118,7 @@ fn count_fixable(report: &FileReport, unsafe_fixes: bool) -> usize {
     report
         .diagnostics
         .iter()
-        .filter(|d| super::apply::wanted(d, unsafe_fixes))
+        .filter(|d| crate::fix::apply::wanted(d, unsafe_fixes))
         .count()
 }
 
@@ -147,7 +148,7 @@ pub fn fix_target(
             || source::is_archive(&target.display, &head)
             || meta.len() > limits.max_file_size
         {
-            let report = runner::lint_target(target, options)?;
+            let report = pool::lint_target(target, options)?;
             if count_fixable(&report, mode.unsafe_fixes) > 0 {
                 fix.problem = Some(
                     "fixes are not applicable to `.keras` archives: fix the model in Python and save it again"
@@ -178,7 +179,7 @@ pub fn fix_target(
             return Ok((report, fix));
         }
     };
-    let fixed = super::run(
+    let fixed = crate::fix::run(
         &target.display,
         &src.text,
         src.bom,
@@ -192,7 +193,7 @@ pub fn fix_target(
     new_bytes.extend_from_slice(fixed.text.as_bytes());
     let changed = fixed.text != src.text;
     if mode.diff {
-        fix.diff = super::diff::unified(&target.display, &src.text, &fixed.text);
+        fix.diff = crate::fix::diff::unified(&target.display, &src.text, &fixed.text);
         fix.applied = fixed.applied;
         return Ok((fixed.original, fix));
     }
