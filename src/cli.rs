@@ -213,8 +213,8 @@ pub enum Color {
 
 pub fn main() -> ExitCode {
     // A panic while linting a file is reported in that file's results, not
-    // printed in the middle of the output (see `crate::isolate`).
-    crate::isolate::install_panic_hook();
+    // printed in the middle of the output (see `crate::lint::isolate`).
+    crate::lint::isolate::install_panic_hook();
     let cli = Cli::parse();
     ExitCode::from(run(cli))
 }
@@ -428,7 +428,7 @@ fn parse_limit(arg: &str) -> Result<(String, String), String> {
         .split_once('=')
         .ok_or_else(|| format!("expected KEY=VALUE, found `{arg}`"))?;
     let (key, value) = (key.trim(), value.trim());
-    crate::limits::set(&mut crate::lint::Options::default(), key, value)?;
+    crate::lint::limits::set(&mut crate::lint::Options::default(), key, value)?;
     Ok((key.to_string(), value.to_string()))
 }
 

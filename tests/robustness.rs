@@ -56,7 +56,7 @@ fn actlint_in(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_actlint"));
     cmd.current_dir(dir)
         .env_remove("NO_COLOR")
-        .env_remove(actlint::isolate::PANIC_TEST_VAR)
+        .env_remove(actlint::lint::isolate::PANIC_TEST_VAR)
         .env("COLUMNS", "100");
     cmd
 }
@@ -134,7 +134,7 @@ fn a_panicking_rule_is_reported_for_its_file_and_the_rest_is_linted() {
     dir.copy(&root().join(SOFTMAX), "softmax.yaml");
     dir.copy(&root().join(GOOD), "good.yaml");
     let mut cmd = actlint_in(dir.path());
-    cmd.env(actlint::isolate::PANIC_TEST_VAR, "ACT401:boom")
+    cmd.env(actlint::lint::isolate::PANIC_TEST_VAR, "ACT401:boom")
         .args(["--format", "json", "boom.yaml", "softmax.yaml", "good.yaml"]);
     let out = run(cmd, b"");
     assert_eq!(out.code, Some(2), "an internal error exits 2: {out:?}");
@@ -161,7 +161,7 @@ fn a_panicking_rule_is_reported_for_its_file_and_the_rest_is_linted() {
     // Human output: the report is in the output, no panic text around it;
     // `--fail-on never` does not hide an internal error.
     let mut cmd = actlint_in(dir.path());
-    cmd.env(actlint::isolate::PANIC_TEST_VAR, "ACT401:boom")
+    cmd.env(actlint::lint::isolate::PANIC_TEST_VAR, "ACT401:boom")
         .args(["--fail-on", "never", "softmax.yaml", "boom.yaml"]);
     let out = run(cmd, b"");
     assert_eq!(out.code, Some(2), "{out:?}");
@@ -178,13 +178,8 @@ fn a_panicking_rule_is_reported_for_its_file_and_the_rest_is_linted() {
 
     // Standard input goes through the same isolation.
     let mut cmd = actlint_in(dir.path());
-    cmd.env(actlint::isolate::PANIC_TEST_VAR, "ACT401").args([
-        "--format",
-        "json",
-        "-",
-        "--stdin-filename",
-        "in.yaml",
-    ]);
+    cmd.env(actlint::lint::isolate::PANIC_TEST_VAR, "ACT401")
+        .args(["--format", "json", "-", "--stdin-filename", "in.yaml"]);
     let out = run(cmd, &fs::read(root().join(GOOD)).unwrap());
     assert_eq!(out.code, Some(2), "{out:?}");
     assert_eq!(codes_of(&out.json(), "in.yaml"), ["ACT000"]);
@@ -237,7 +232,7 @@ fn a_file_over_the_size_limit_is_reported_without_being_read() {
 fn archives_are_bounded_by_the_archive_limits_not_the_file_size() {
     let archive = root().join("fixtures/formats/softmax_single_unit.keras");
     let mut options = Options::default();
-    actlint::limits::set(&mut options, "max-file-size", "16").unwrap();
+    actlint::lint::limits::set(&mut options, "max-file-size", "16").unwrap();
     let report = lint_path(&archive, "m.keras", &options).unwrap();
     assert_eq!(
         report
@@ -247,14 +242,14 @@ fn archives_are_bounded_by_the_archive_limits_not_the_file_size() {
             .collect::<Vec<_>>(),
         ["ACT101"]
     );
-    actlint::limits::set(&mut options, "max-archive-member-size", "100").unwrap();
+    actlint::lint::limits::set(&mut options, "max-archive-member-size", "100").unwrap();
     let report = lint_path(&archive, "m.keras", &options).unwrap();
     assert_eq!(
         report.diagnostics[0].message,
         "`config.json` in the archive inflates to more than 100 bytes, over the limit (`max-archive-member-size`); it was not read"
     );
     let mut options = Options::default();
-    actlint::limits::set(&mut options, "max-archive-entries", "1").unwrap();
+    actlint::lint::limits::set(&mut options, "max-archive-entries", "1").unwrap();
     let report = lint_path(&archive, "m.keras", &options).unwrap();
     assert!(
         report.diagnostics[0]
@@ -410,7 +405,7 @@ fn unprivileged(dir: &Path, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_actlint"))
     };
     cmd.current_dir(dir)
-        .env_remove(actlint::isolate::PANIC_TEST_VAR)
+        .env_remove(actlint::lint::isolate::PANIC_TEST_VAR)
         .env("COLUMNS", "100")
         .args(args);
     run(cmd, b"")

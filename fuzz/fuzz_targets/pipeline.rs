@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
     let report = lint_bytes(path, bytes, &Options::default());
     for d in &report.diagnostics {
         assert!(
-            !actlint::isolate::is_internal_error(d),
+            !actlint::lint::isolate::is_internal_error(d),
             "internal error: {}",
             d.message
         );

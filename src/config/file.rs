@@ -828,7 +828,7 @@ impl Reader {
         let Some(table) = self.table("limits", value, &help) else {
             return;
         };
-        let keys: Vec<&str> = crate::limits::KEYS.iter().map(|k| k.key).collect();
+        let keys: Vec<&str> = crate::lint::limits::KEYS.iter().map(|k| k.key).collect();
         for (key, v) in table.iter() {
             let name = key.get_ref().as_ref();
             if !keys.contains(&name) {
@@ -850,7 +850,8 @@ impl Reader {
                     )
                 })
                 .and_then(|t| {
-                    crate::limits::set(&mut crate::lint::Options::default(), name, &t).map(|()| t)
+                    crate::lint::limits::set(&mut crate::lint::Options::default(), name, &t)
+                        .map(|()| t)
                 });
             match checked {
                 Ok(t) => config.limits.push(Located {

@@ -25,9 +25,9 @@ pub use file::{ConfigFile, Located};
 pub use hints::{Hint, ModelHints};
 
 use crate::diagnostic::Severity;
+use crate::lint::suppress::PointerIgnore;
 use crate::lint::Options;
 use crate::rules::{RuleMeta, RuleOptions};
-use crate::suppress::PointerIgnore;
 use glob::Pattern;
 use selector::Selector;
 
@@ -201,7 +201,7 @@ impl Settings {
         };
         // Checked when the configuration and the command line were read.
         for (key, value, _) in &self.limits {
-            let _ = crate::limits::set(&mut options, key, value);
+            let _ = crate::lint::limits::set(&mut options, key, value);
         }
         options
     }
@@ -664,7 +664,7 @@ impl Resolver {
             }
         }
         let options = settings.options();
-        for spec in crate::limits::KEYS {
+        for spec in crate::lint::limits::KEYS {
             let origin = settings
                 .limits
                 .iter()
@@ -672,7 +672,8 @@ impl Resolver {
                 .map_or_else(|| "default".to_string(), |(_, _, o)| o.to_string());
             rows.push([
                 format!("limits.{}", spec.key),
-                crate::limits::get(&options, spec.key).map_or_else(String::new, |v| v.to_string()),
+                crate::lint::limits::get(&options, spec.key)
+                    .map_or_else(String::new, |v| v.to_string()),
                 origin,
             ]);
         }

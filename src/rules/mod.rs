@@ -13,6 +13,7 @@ pub mod input;
 pub mod output;
 pub mod recurrent;
 pub mod regularization;
+pub mod running;
 pub mod security;
 pub mod task;
 pub mod walk;
@@ -246,23 +247,23 @@ pub fn run(
         .collect();
     let mut out = Vec::new();
     // `enter_rule` records the rule being called, so that a panic is
-    // reported as an internal error of that rule (see `crate::isolate`).
+    // reported as an internal error of that rule (see `crate::lint::isolate`).
     for rule in &rules {
-        crate::isolate::enter_rule(rule.meta());
+        running::enter_rule(rule.meta());
         rule.check_model(&cx, &mut out);
     }
     for layer in &model.layers {
         for rule in &rules {
-            crate::isolate::enter_rule(rule.meta());
+            running::enter_rule(rule.meta());
             rule.check_layer(&cx, layer, &mut out);
         }
     }
     for head in &model.heads {
         for rule in &rules {
-            crate::isolate::enter_rule(rule.meta());
+            running::enter_rule(rule.meta());
             rule.check_head(&cx, head, &mut out);
         }
     }
-    crate::isolate::leave_rules();
+    running::leave_rules();
     out
 }

@@ -13,7 +13,7 @@
 //!   YAML ([`actions`]). Hover: the activation, initializer or loss under the
 //!   cursor, and the rule behind a finding ([`hover`]).
 //! - A panic while linting one document becomes an internal-error
-//!   diagnostic for that document (see [`crate::isolate`]); a panic while
+//!   diagnostic for that document (see [`crate::lint::isolate`]); a panic while
 //!   answering a request becomes an error response. The server keeps going.
 //!
 //! The main loop is synchronous: linting one document takes milliseconds,
@@ -97,7 +97,7 @@ pub struct Linted {
 
 /// Runs the server until the client shuts it down; the process exit code.
 pub fn run() -> u8 {
-    crate::isolate::install_panic_hook();
+    crate::lint::isolate::install_panic_hook();
     let (connection, io_threads) = Connection::stdio();
     let result = serve(&connection);
     // Dropping the connection ends the writer thread once it has sent
@@ -328,7 +328,7 @@ impl<'c> Server<'c> {
     fn request(&mut self, req: Request) {
         let id = req.id.clone();
         let method = req.method.clone();
-        let outcome = crate::isolate::catch(|| self.dispatch(req));
+        let outcome = crate::lint::isolate::catch(|| self.dispatch(req));
         let response = match outcome {
             Ok(Ok(value)) => Response::new_ok(id, value),
             Ok(Err((code, message))) => Response::new_err(id, code as i32, message),
@@ -388,7 +388,7 @@ impl<'c> Server<'c> {
 
     fn notification(&mut self, n: Notification) {
         let method = n.method.clone();
-        if let Err(e) = crate::isolate::catch(|| self.handle_notification(n)) {
+        if let Err(e) = crate::lint::isolate::catch(|| self.handle_notification(n)) {
             eprintln!(
                 "actlint server: internal error while handling {method}: {}",
                 e.message
@@ -560,7 +560,7 @@ impl<'c> Server<'c> {
 fn lint_document(uri: &Url, doc: &Document, options: &Options) -> (Vec<Diagnostic>, usize) {
     // `lint_bytes` turns a panic in the linter into an internal-error
     // diagnostic; this catches anything else.
-    let report = match crate::isolate::catch(|| {
+    let report = match crate::lint::isolate::catch(|| {
         lint::lint_bytes(&doc.lint_name(uri), doc.text.as_bytes(), options)
     }) {
         Ok(r) => r,

@@ -4,7 +4,7 @@
 //! The rule walk cannot see suppressions: they are YAML comments and
 //! `per-file-ignores` entries, not part of the model IR, and whether one is
 //! used depends on what the other rules report. The suppression pass
-//! ([`crate::suppress`]) reports this rule after all rules have run; the
+//! ([`crate::lint::suppress`]) reports this rule after all rules have run; the
 //! `Rule` implementation only gives it a place in the registry, so that it
 //! can be selected, ignored and re-graded like any other rule.
 

@@ -1,5 +1,17 @@
-//! The pipeline for one file: bytes -> text -> spanned tree -> model IR ->
-//! rules -> sorted diagnostics.
+//! One file's pipeline, phase by phase: parse the text into a spanned tree
+//! -> detect and check the limits -> build the model IR -> run the rules ->
+//! resolve their fixes against the text -> suppressions -> severities ->
+//! sort.
+//!
+//! [`lint_source`] runs the phases on decoded text and returns an
+//! [`Analysis`] (the text, the models built, the diagnostics). [`lint_bytes`]
+//! and the readers of [`read`] decode first, isolate panics
+//! ([`isolate`]) and return a [`FileReport`].
+
+pub mod isolate;
+pub mod limits;
+pub mod read;
+pub mod suppress;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,18 +19,18 @@ use crate::config::hints::{self, ModelHints};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::ir::{self, Detected};
 use crate::rules::{self, parse_error, RuleMeta, RuleOptions};
-use crate::source::Span;
-use crate::source::{self, ReadLimits, Source, Syntax};
-use crate::suppress::{self, PointerIgnore};
+use crate::source::{self, ReadLimits, Source, Span, Syntax};
 use crate::tree::{self, Limits, Node};
+pub use read::{lint_path, lint_reader};
+use suppress::PointerIgnore;
 
 /// Settings for linting one file.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     pub read_limits: ReadLimits,
     pub tree_limits: Limits,
-    /// Bounds on the size of a model (layers, graph edges); see [`crate::limits`].
-    pub model_limits: crate::limits::ModelLimits,
+    /// Bounds on the size of a model (layers, graph edges); see [`crate::lint::limits`].
+    pub model_limits: crate::lint::limits::ModelLimits,
     pub rule_options: RuleOptions,
     /// Rules to run (by code); `None` runs every rule enabled by default.
     /// A set: every model asks it once per rule.
@@ -90,9 +102,7 @@ impl FileReport {
     /// Whether linting this file hit a bug (a caught panic): the run's exit
     /// code is then 2, whatever was found.
     pub fn internal_error(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(crate::isolate::is_internal_error)
+        self.diagnostics.iter().any(isolate::is_internal_error)
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -103,16 +113,39 @@ impl FileReport {
     }
 }
 
+/// What linting one text found: the text, the models built from it (with
+/// the configuration's hints applied, as the rules saw them) and the
+/// diagnostics, suppressed, graded and sorted.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub source: Source,
+    pub models: Vec<ir::Model>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub status: Status,
+}
+
+impl Analysis {
+    /// The report of the file `path` (the models are not kept).
+    pub fn into_report(self, path: &str) -> FileReport {
+        FileReport {
+            path: path.to_string(),
+            source: Some(self.source),
+            status: self.status,
+            diagnostics: self.diagnostics,
+        }
+    }
+}
+
 fn parse_diag(message: impl Into<String>) -> Diagnostic {
     parse_error::META.diag(message)
 }
 
 /// Lints one file's bytes. A panic while linting (a bug) is caught and
 /// reported as an internal-error diagnostic for this file (see
-/// [`crate::isolate`]), so one bad file never stops a run.
+/// [`isolate`]), so one bad file never stops a run.
 pub fn lint_bytes(path: &str, bytes: &[u8], options: &Options) -> FileReport {
     isolated(path, || {
-        lint_decoded(
+        report(
             path,
             source::decode(path, bytes, options.read_limits),
             options,
@@ -120,73 +153,9 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: &Options) -> FileReport {
     })
 }
 
-/// Lints a file on disk, reading no more than the limits allow: a text file
-/// over the file size limit is reported without being read, and of a
-/// `.keras` archive only the central directory and `config.json` are read.
-/// `display` is the path as reports show it. The error is an I/O error
-/// (the file cannot be opened or read, or it vanished) for the caller to
-/// report.
-pub fn lint_path(
-    path: &std::path::Path,
-    display: &str,
-    options: &Options,
-) -> std::io::Result<FileReport> {
-    use std::io::{Read, Seek};
-    let mut file = std::fs::File::open(path)?;
-    let meta = file.metadata()?;
-    let limits = options.read_limits;
-    let mut head = Vec::with_capacity(8);
-    (&mut file).take(8).read_to_end(&mut head)?;
-    if meta.is_file() && source::is_archive(display, &head) && !head.starts_with(b"\x89HDF") {
-        file.seek(std::io::SeekFrom::Start(0))?;
-        let reader = std::io::BufReader::new(file);
-        return Ok(isolated(display, || {
-            lint_decoded(display, source::decode_archive(reader, limits), options)
-        }));
-    }
-    if meta.is_file() && meta.len() > limits.max_file_size {
-        let e = source::DecodeError::TooLarge {
-            size: Some(meta.len()),
-            limit: limits.max_file_size,
-        };
-        return Ok(lint_decoded(display, Err(e), options));
-    }
-    // A regular file is read into a buffer of its size: in one read, not a
-    // series of growing ones.
-    let size = if meta.is_file() { meta.len() } else { 0 };
-    read_and_lint(display, head.as_slice().chain(file), size, options)
-}
-
-/// Lints what a reader yields (standard input), read through the file size
-/// limit.
-pub fn lint_reader(
-    display: &str,
-    reader: impl std::io::Read,
-    options: &Options,
-) -> std::io::Result<FileReport> {
-    read_and_lint(display, reader, 0, options)
-}
-
-/// Reads through the file size limit (`size`: the expected length, 0 when
-/// unknown) and lints what was read.
-fn read_and_lint(
-    display: &str,
-    reader: impl std::io::Read,
-    size: u64,
-    options: &Options,
-) -> std::io::Result<FileReport> {
-    let limit = options.read_limits.max_file_size;
-    let bytes = source::read_capped(reader, limit, size)?;
-    if bytes.len() as u64 > limit {
-        let e = source::DecodeError::TooLarge { size: None, limit };
-        return Ok(lint_decoded(display, Err(e), options));
-    }
-    Ok(lint_bytes(display, &bytes, options))
-}
-
 /// Runs the lint of one file, turning a panic into an internal-error report.
 fn isolated(path: &str, lint: impl FnOnce() -> FileReport) -> FileReport {
-    crate::isolate::catch_file(path, lint).unwrap_or_else(|e| FileReport {
+    isolate::catch_file(path, lint).unwrap_or_else(|e| FileReport {
         path: path.to_string(),
         source: None,
         status: Status::Linted { models: 0 },
@@ -194,13 +163,15 @@ fn isolated(path: &str, lint: impl FnOnce() -> FileReport) -> FileReport {
     })
 }
 
-fn lint_decoded(
+/// The report of a file: linted when it could be decoded, one parse-error
+/// diagnostic saying why not otherwise.
+fn report(
     path: &str,
     decoded: Result<Source, source::DecodeError>,
     options: &Options,
 ) -> FileReport {
-    let source = match decoded {
-        Ok(s) => s,
+    match decoded {
+        Ok(source) => lint_source(path, source, options).into_report(path),
         Err(e) => {
             let help = match e {
                 source::DecodeError::Hdf5 => Some(
@@ -210,20 +181,13 @@ fn lint_decoded(
             };
             let mut d = parse_diag(e.to_string());
             d.help = help.map(str::to_string);
-            return FileReport {
+            FileReport {
                 path: path.to_string(),
                 source: None,
                 status: Status::Linted { models: 0 },
                 diagnostics: vec![d],
-            };
+            }
         }
-    };
-    let diagnostics_and_status = lint_source(path, &source, options);
-    FileReport {
-        path: path.to_string(),
-        status: diagnostics_and_status.1,
-        diagnostics: diagnostics_and_status.0,
-        source: Some(source),
     }
 }
 
@@ -248,6 +212,108 @@ pub fn load_models(path: &str, bytes: &[u8], options: &Options) -> Result<Vec<ir
     Ok(models)
 }
 
+/// Lints decoded text: the pipeline, one phase after the other.
+pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
+    let docs = match parse(path, &source, options) {
+        Ok(docs) => docs,
+        Err(d) => {
+            return Analysis {
+                source,
+                models: Vec::new(),
+                diagnostics: vec![*d],
+                status: Status::Linted { models: 0 },
+            }
+        }
+    };
+    let mut found = Found::default();
+    for doc in &docs {
+        check_document(doc, &source, options, &mut found);
+    }
+    let Found {
+        models,
+        count,
+        mut diagnostics,
+        skip_reason,
+    } = found;
+    if count > 0 {
+        // Suppressions and severities apply to what the rules found, after
+        // the rules: comments and pointers are in the text, not in the IR.
+        diagnostics = suppress::apply(
+            &source.text,
+            &docs,
+            diagnostics,
+            &options.pointer_ignores,
+            &|m| options.enabled(m),
+        );
+    }
+    grade(&mut diagnostics, options);
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+    let status = if count == 0 {
+        Status::Skipped {
+            reason: skip_reason.unwrap_or_else(|| "no model found".to_string()),
+        }
+    } else {
+        Status::Linted { models: count }
+    };
+    Analysis {
+        source,
+        models,
+        diagnostics,
+        status,
+    }
+}
+
+/// What the phases up to the fixes found over a file's documents.
+#[derive(Default)]
+struct Found {
+    /// The models built and checked.
+    models: Vec<ir::Model>,
+    /// Documents that are models: built, malformed or over the limits.
+    count: usize,
+    diagnostics: Vec<Diagnostic>,
+    /// Why the first document that is not a model is not one.
+    skip_reason: Option<String>,
+}
+
+/// Parse phase: the documents of the text, or the one diagnostic that says
+/// why there are none to check (a syntax error, an empty file).
+fn parse(path: &str, source: &Source, options: &Options) -> Result<Vec<Node>, Box<Diagnostic>> {
+    // An empty file reads the same whatever its syntax (for JSON it is not
+    // a syntax error so much as a missing model).
+    let blank = source.text.trim().is_empty();
+    let docs = match parse_documents(path, source, options.tree_limits) {
+        Err(_) if blank => Vec::new(),
+        Ok(docs) => docs,
+        Err(e) => {
+            let what = match source.syntax {
+                Syntax::Json => "invalid JSON",
+                Syntax::Yaml => "invalid YAML",
+            };
+            let d = parse_diag(format!("{what}: {}", e.message)).at(e.span, e.message.clone());
+            return Err(Box::new(d));
+        }
+    };
+    if docs.is_empty() || docs.iter().all(Node::is_null) {
+        // An empty file handed to a model linter is a broken or truncated
+        // model file, not a YAML file that is something else.
+        let (message, label) = if blank {
+            ("the file is empty", "empty file")
+        } else {
+            (
+                "the file has no content (only comments or `null`)",
+                "no model here",
+            )
+        };
+        let d = parse_diag(format!(
+            "{message}: expected a model config (a `layers` list, or a Keras model's JSON)"
+        ))
+        .at(Span::empty(0), label);
+        return Err(Box::new(d));
+    }
+    Ok(docs)
+}
+
 /// Parses the text into documents; JSON-looking YAML falls back to YAML.
 fn parse_documents(
     path: &str,
@@ -270,109 +336,69 @@ fn parse_documents(
     }
 }
 
-fn lint_source(path: &str, source: &Source, options: &Options) -> (Vec<Diagnostic>, Status) {
-    // An empty file reads the same whatever its syntax (for JSON it is not
-    // a syntax error so much as a missing model).
-    let blank = source.text.trim().is_empty();
-    let docs = match parse_documents(path, source, options.tree_limits) {
-        Err(_) if blank => Vec::new(),
-        Ok(docs) => docs,
-        Err(e) => {
-            let what = match source.syntax {
-                Syntax::Json => "invalid JSON",
-                Syntax::Yaml => "invalid YAML",
-            };
-            let d = parse_diag(format!("{what}: {}", e.message)).at(e.span, e.message.clone());
-            return (vec![d], Status::Linted { models: 0 });
+/// Detect and build phases for one document, then [`check_model`].
+fn check_document(doc: &Node, source: &Source, options: &Options, found: &mut Found) {
+    if ir::keras::looks_like_keras(doc) || ir::simple::looks_like_simple(doc) {
+        // Too many layers: reported instead of built and checked.
+        if let Some(d) = limits::check_layer_entries(doc, &options.model_limits) {
+            found.count += 1;
+            found.diagnostics.push(d);
+            return;
         }
-    };
-    let mut diagnostics = Vec::new();
-    let mut models = 0;
-    let mut skip_reason = None;
-    if docs.is_empty() || docs.iter().all(Node::is_null) {
-        // An empty file handed to a model linter is a broken or truncated
-        // model file, not a YAML file that is something else.
-        let (message, label) = if source.text.trim().is_empty() {
-            ("the file is empty", "empty file")
-        } else {
-            (
-                "the file has no content (only comments or `null`)",
-                "no model here",
-            )
-        };
-        let d = parse_diag(format!(
-            "{message}: expected a model config (a `layers` list, or a Keras model's JSON)"
-        ))
-        .at(Span::empty(0), label);
-        return (vec![d], Status::Linted { models: 0 });
+        found
+            .diagnostics
+            .extend(limits::duplicate_keys(doc, source.syntax));
     }
-    for doc in &docs {
-        if ir::keras::looks_like_keras(doc) || ir::simple::looks_like_simple(doc) {
-            // Too many layers: reported instead of built and checked.
-            if let Some(d) = crate::limits::check_layer_entries(doc, &options.model_limits) {
-                models += 1;
-                diagnostics.push(d);
-                continue;
-            }
-            diagnostics.extend(crate::limits::duplicate_keys(doc, source.syntax));
+    match ir::build(doc) {
+        Detected::Model(model) => {
+            found.count += 1;
+            check_model(*model, source, options, found);
         }
-        match ir::build(doc) {
-            Detected::Model(mut model) => {
-                models += 1;
-                for p in &model.problems {
-                    diagnostics.push(build_error_diag(p));
-                }
-                if let Some(d) = crate::limits::check_model(&model, &options.model_limits) {
-                    diagnostics.push(d);
-                    continue;
-                }
-                let hinted = hints::apply(&mut model, &options.hints);
-                let mut found = rules::run(&model, &options.rule_options, &|m| options.enabled(m));
-                crate::tree::edit::resolve_all(&source.text, source.syntax, &mut found);
-                if let Some(applied) = &hinted {
-                    hints::relabel(&mut found, applied);
-                }
-                diagnostics.extend(found);
-            }
-            Detected::Malformed(errors) => {
-                models += 1;
-                diagnostics.extend(errors.iter().map(build_error_diag));
-            }
-            Detected::NotAModel(reason) => {
-                if skip_reason.is_none() {
-                    skip_reason = Some(reason.to_string());
-                }
+        Detected::Malformed(errors) => {
+            found.count += 1;
+            found
+                .diagnostics
+                .extend(errors.iter().map(build_error_diag));
+        }
+        Detected::NotAModel(reason) => {
+            if found.skip_reason.is_none() {
+                found.skip_reason = Some(reason.to_string());
             }
         }
     }
-    if models > 0 {
-        // Suppressions and severities apply to what the rules found, after
-        // the rules: comments and pointers are in the text, not in the IR.
-        diagnostics = suppress::apply(
-            &source.text,
-            &docs,
-            diagnostics,
-            &options.pointer_ignores,
-            &|m| options.enabled(m),
-        );
+}
+
+/// Rules and fixes phases for one model: the model's limits, the
+/// configuration's hints, the rules, and their fix plans resolved against
+/// the text.
+fn check_model(mut model: ir::Model, source: &Source, options: &Options, found: &mut Found) {
+    for p in &model.problems {
+        found.diagnostics.push(build_error_diag(p));
     }
-    for d in &mut diagnostics {
+    if let Some(d) = limits::check_model(&model, &options.model_limits) {
+        found.diagnostics.push(d);
+        return;
+    }
+    let hinted = hints::apply(&mut model, &options.hints);
+    let mut diagnostics = rules::run(&model, &options.rule_options, &|m| options.enabled(m));
+    crate::tree::edit::resolve_all(&source.text, source.syntax, &mut diagnostics);
+    if let Some(applied) = &hinted {
+        hints::relabel(&mut diagnostics, applied);
+    }
+    found.diagnostics.extend(diagnostics);
+    found.models.push(model);
+}
+
+/// Severities phase: the configuration's severities replace the rules'
+/// defaults (a parse error stays an error).
+fn grade(diagnostics: &mut [Diagnostic], options: &Options) {
+    for d in diagnostics {
         if let Some(&s) = options.severity.get(d.code) {
             if d.code != parse_error::META.code {
                 d.severity = s;
             }
         }
     }
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    diagnostics.dedup();
-    let status = if models == 0 {
-        Status::Skipped {
-            reason: skip_reason.unwrap_or_else(|| "no model found".to_string()),
-        }
-    } else {
-        Status::Linted { models }
-    };
-    (diagnostics, status)
 }
 
 fn build_error_diag(e: &ir::BuildError) -> Diagnostic {

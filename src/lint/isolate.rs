@@ -3,39 +3,33 @@
 //! running, and every other file is still linted and reported.
 //!
 //! [`catch`] runs the work for one file under `catch_unwind`. The rule
-//! engine records which rule it is calling ([`enter_rule`]), so the report
+//! engine records which rule it is calling ([`running::enter_rule`]), so the report
 //! can say where the panic happened. [`install_panic_hook`] (called by the
 //! command line) keeps the default panic message from being printed in the
 //! middle of the output while a file is being linted: the message is kept
 //! and put into the diagnostic instead. Panics anywhere else still print as
 //! usual.
 //!
-//! Testing the path: in debug builds only, `ACTLINT_INTERNAL_PANIC_TEST=CODE`
-//! makes the rule with that code panic on every model, and
-//! `ACTLINT_INTERNAL_PANIC_TEST=CODE:TEXT` only in files whose path contains
-//! `TEXT` (see `docs/robustness.md`). Release builds do not contain the
-//! trigger.
+//! The debug-only trigger that makes a rule panic, for testing this path, is
+//! described in [`crate::rules::running`].
 
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{parse_error, RuleMeta};
+use crate::rules::{parse_error, running};
+
+pub use running::PANIC_TEST_VAR;
 
 /// Every internal-error message starts with this.
 pub const INTERNAL_ERROR: &str = "internal error";
 
 thread_local! {
-    /// The rule being called on this thread, while one is.
-    static RULE: Cell<Option<&'static RuleMeta>> = const { Cell::new(None) };
     /// How many [`catch`] calls are active on this thread.
     static GUARDED: Cell<usize> = const { Cell::new(0) };
     /// The message and place of the last panic the hook kept.
     static LAST_PANIC: RefCell<Option<(String, Option<String>)>> = const { RefCell::new(None) };
-    /// The file being linted, for the test trigger.
-    #[cfg(debug_assertions)]
-    static FILE: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 /// A panic caught while linting one file.
@@ -80,19 +74,16 @@ pub fn is_internal_error(d: &Diagnostic) -> bool {
 
 /// Runs the lint of the file `path`, turning a panic into an [`InternalError`].
 pub fn catch_file<T>(path: &str, f: impl FnOnce() -> T) -> Result<T, InternalError> {
-    #[cfg(debug_assertions)]
-    FILE.with(|p| path.clone_into(&mut p.borrow_mut()));
-    #[cfg(not(debug_assertions))]
-    let _ = path;
+    running::linting_file(path);
     catch(f)
 }
 
 /// Runs `f`, turning a panic into an [`InternalError`].
 pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, InternalError> {
     GUARDED.with(|g| g.set(g.get() + 1));
-    let outer_rule = RULE.with(Cell::take);
+    let outer_rule = running::replace(None);
     let result = panic::catch_unwind(AssertUnwindSafe(f));
-    let rule = RULE.with(|r| r.replace(outer_rule));
+    let rule = running::replace(outer_rule);
     GUARDED.with(|g| g.set(g.get() - 1));
     result.map_err(|payload| {
         let kept = LAST_PANIC.with(RefCell::take);
@@ -111,18 +102,6 @@ pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, InternalError> {
             location,
         }
     })
-}
-
-/// Called by the rule engine before each call into a rule.
-pub fn enter_rule(meta: &'static RuleMeta) {
-    RULE.with(|r| r.set(Some(meta)));
-    #[cfg(debug_assertions)]
-    test_trigger(meta.code);
-}
-
-/// Called by the rule engine when it is done with the rules.
-pub fn leave_rules() {
-    RULE.with(|r| r.set(None));
 }
 
 /// Installs (once) a panic hook that keeps the message of a panic inside
@@ -151,26 +130,6 @@ pub fn install_panic_hook() {
     });
 }
 
-/// The environment variable that makes a rule panic, in debug builds.
-pub const PANIC_TEST_VAR: &str = "ACTLINT_INTERNAL_PANIC_TEST";
-
-#[cfg(debug_assertions)]
-fn test_trigger(code: &str) {
-    static CODE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-    let requested = CODE.get_or_init(|| std::env::var(PANIC_TEST_VAR).ok());
-    let Some(requested) = requested.as_deref() else {
-        return;
-    };
-    let (wanted, in_path) = match requested.split_once(':') {
-        Some((c, p)) => (c, Some(p)),
-        None => (requested, None),
-    };
-    let file_matches = in_path.is_none_or(|p| FILE.with(|f| f.borrow().contains(p)));
-    if wanted == code && file_matches {
-        panic!("{PANIC_TEST_VAR} asked rule {code} to panic");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,7 +139,7 @@ mod tests {
         install_panic_hook();
         let meta = crate::rules::find("ACT401").unwrap();
         let err = catch(|| {
-            enter_rule(meta);
+            running::enter_rule(meta);
             let v: Vec<u8> = Vec::new();
             v[usize::from(v.is_empty())]
         })
@@ -205,7 +164,7 @@ mod tests {
         );
         assert_eq!(d.code, "ACT000");
         // The rule context does not leak into the next file.
-        assert_eq!(catch(|| RULE.with(Cell::get).map(|m| m.code)), Ok(None));
+        assert_eq!(catch(|| running::replace(None).map(|m| m.code)), Ok(None));
     }
 
     #[test]
