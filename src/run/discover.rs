@@ -275,7 +275,7 @@ pub(crate) fn io_message(e: &std::io::Error) -> String {
 mod tests {
     use super::*;
     use crate::lint::{FileReport, Options};
-    use crate::run::pool::{lint_all, lint_target, render_in_parallel, Linted};
+    use crate::run::pool::{lint_all, lint_target, render_in_parallel, LintResults};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A temporary directory, removed when dropped.
@@ -508,7 +508,7 @@ mod tests {
         let lint = |t: &Target| lint_target(t, &options);
         let one = lint_all(&c.targets, 1, lint);
         let four = lint_all(&c.targets, 4, lint);
-        let summary = |l: &Linted| -> Vec<(String, Vec<&'static str>, bool)> {
+        let summary = |l: &LintResults| -> Vec<(String, Vec<&'static str>, bool)> {
             l.reports
                 .iter()
                 .map(|r| {

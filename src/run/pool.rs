@@ -109,7 +109,7 @@ fn read_message(e: &std::io::Error) -> String {
 
 /// The result of [`lint_all`].
 #[derive(Debug, Default)]
-pub struct Linted {
+pub struct LintResults {
     /// Sorted by path (the order of the output).
     pub reports: Vec<FileReport>,
     /// Files that could not be read, in job order.
@@ -123,7 +123,7 @@ pub struct Linted {
 /// A report without diagnostics keeps no source text: the text is only
 /// needed to show where a diagnostic is, and a run over thousands of clean
 /// files should not hold them all in memory until the output is written.
-pub fn lint_all<J, F>(jobs: &[J], threads: usize, lint: F) -> Linted
+pub fn lint_all<J, F>(jobs: &[J], threads: usize, lint: F) -> LintResults
 where
     J: Sync,
     F: Fn(&J) -> Result<FileReport, IoProblem> + Sync,
@@ -136,7 +136,7 @@ where
             report
         })
     });
-    let mut linted = Linted::default();
+    let mut linted = LintResults::default();
     for outcome in outcomes {
         match outcome {
             Ok(r) => linted.reports.push(r),
