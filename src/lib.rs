@@ -1,9 +1,13 @@
 //! actlint: a linter for Keras model configurations.
 //!
-//! The pipeline, one module a stage:
-//! [`source`] (bytes to text, `.keras` archives) -> [`tree`] (spanned JSON/YAML
-//! nodes) -> [`ir`] (the model: layers, graphs, output heads) -> [`rules`] ->
-//! [`diagnostic`] -> [`render`].
+//! The pipeline, one module a stage, each importing only the ones before it
+//! (docs/architecture.md; checked by `tests/architecture.rs`):
+//! [`source`] (bytes to text, `.keras` archives, spans, line index) ->
+//! [`diagnostic`] (findings and the fix vocabulary) -> [`tree`] (spanned
+//! JSON/YAML nodes, text edits) -> [`catalog`] (Keras facts) -> [`ir`] (the
+//! model: layers, graphs, output heads) -> [`rules`] -> [`lint`] (one file)
+//! -> [`config`] -> [`fix`] -> [`run`] (many files) -> [`render`] ->
+//! [`server`] and [`cli`].
 
 pub mod catalog;
 pub mod cli;
