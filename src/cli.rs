@@ -588,7 +588,9 @@ fn terminal_width() -> usize {
 }
 
 fn print_rule(rule: &str) -> u8 {
-    match crate::rules::find(rule) {
+    // Codes are also found written in lower case.
+    let meta = crate::rules::find(rule).or_else(|| crate::rules::find(&rule.to_ascii_uppercase()));
+    match meta {
         Some(meta) => {
             print!("{}", meta.doc);
             if !meta.doc.ends_with('\n') {
@@ -597,10 +599,7 @@ fn print_rule(rule: &str) -> u8 {
             EXIT_CLEAN
         }
         None => {
-            let names = crate::rules::all_meta();
-            let suggestion =
-                crate::catalog::closest(rule, names.iter().flat_map(|m| [m.code, m.name]));
-            match suggestion {
+            match crate::rules::registry::suggest(rule) {
                 Some(s) => eprintln!("error: unknown rule `{rule}`; did you mean `{s}`?"),
                 None => {
                     eprintln!("error: unknown rule `{rule}`; `actlint rule ACT101` shows one rule")

@@ -14,10 +14,11 @@ use toml::Spanned;
 
 use super::error::ConfigError;
 use super::glob::Pattern;
-use super::selector::{self, Selector};
+use super::selector::Selector;
 use super::Origin;
 use crate::diagnostic::Severity;
 use crate::ir::{InputRange, Task};
+use crate::rules::{self, OptionValue, RuleMeta, RuleOption};
 use crate::source::LineIndex;
 
 /// The options of the top level (`[tool.actlint]` in `pyproject.toml`).
@@ -42,9 +43,6 @@ const MODEL_KEYS: [&str; 4] = ["files", "task", "classes", "input-range"];
 
 /// The names `output-format` accepts.
 pub const OUTPUT_FORMATS: [&str; 6] = ["human", "concise", "json", "sarif", "github", "gitlab"];
-
-/// Rules with options, and their option keys.
-pub const RULE_OPTIONS: [(&str, &str); 2] = [("ACT203", "depth"), ("ACT603", "max-rate")];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -82,6 +80,14 @@ pub struct ModelHintEntry {
     pub origin: Origin,
 }
 
+/// A rule's option and the value a configuration gives it.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleOptionValue {
+    pub rule: &'static RuleMeta,
+    pub option: &'static RuleOption,
+    pub value: OptionValue,
+}
+
 /// One configuration file, read and checked.
 #[derive(Clone, Debug)]
 pub struct ConfigFile {
@@ -102,10 +108,8 @@ pub struct ConfigFile {
     pub exclude: Option<Vec<Pattern>>,
     pub extend_exclude: Vec<Pattern>,
     pub per_file_ignores: Vec<PerFileIgnore>,
-    /// ACT203 `depth`.
-    pub depth: Option<Located<usize>>,
-    /// ACT603 `max-rate`.
-    pub max_rate: Option<Located<f64>>,
+    /// `[rules.<code or name>]`: the options rules declare, as set.
+    pub rule_options: Vec<Located<RuleOptionValue>>,
     pub models: Vec<ModelHintEntry>,
     /// `[limits]`: (key, value as `--limit` takes it), checked.
     pub limits: Vec<Located<(String, String)>>,
@@ -178,8 +182,17 @@ impl ConfigFile {
             })
             .chain(self.per_file_ignores)
             .collect();
-        self.depth = self.depth.or(base.depth);
-        self.max_rate = self.max_rate.or(base.max_rate);
+        // An option this file sets wins over the base's.
+        let own = std::mem::take(&mut self.rule_options);
+        self.rule_options = base
+            .rule_options
+            .into_iter()
+            .filter(|b| {
+                !own.iter()
+                    .any(|o| std::ptr::eq(o.value.option, b.value.option))
+            })
+            .collect();
+        self.rule_options.extend(own);
         self.models = base
             .models
             .into_iter()
@@ -290,8 +303,7 @@ pub fn parse(
         exclude: None,
         extend_exclude: Vec::new(),
         per_file_ignores: Vec::new(),
-        depth: None,
-        max_rate: None,
+        rule_options: Vec::new(),
         models: Vec::new(),
         limits: Vec::new(),
         extend: None,
@@ -714,20 +726,18 @@ impl Reader {
             return;
         };
         let with_options = || {
-            RULE_OPTIONS
-                .iter()
-                .map(|(code, key)| {
-                    let meta = selector::find_rule(code).expect("a registered rule");
-                    format!("`{}` ({code}: `{key}`)", meta.name)
-                })
+            rules::all_meta()
+                .into_iter()
+                .flat_map(|meta| meta.options.iter().map(move |o| (meta, o)))
+                .map(|(meta, o)| format!("`{}` ({}: `{}`)", meta.name, meta.code, o.key))
                 .collect::<Vec<_>>()
                 .join(" and ")
         };
         let mut seen: Vec<&str> = Vec::new();
         for (key, options) in table.iter() {
             let written = key.get_ref().as_ref();
-            let Some(meta) = selector::find_rule(written) else {
-                let help = match selector::suggest_rule(written) {
+            let Some(meta) = rules::find(written) else {
+                let help = match rules::registry::suggest(written) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("rules with options are {}", with_options()),
                 };
@@ -739,7 +749,7 @@ impl Reader {
                 );
                 continue;
             };
-            let Some(&(_, option)) = RULE_OPTIONS.iter().find(|(c, _)| *c == meta.code) else {
+            if meta.options.is_empty() {
                 self.error(
                     key.span(),
                     format!("{} `{}` has no options", meta.code, meta.name),
@@ -747,7 +757,7 @@ impl Reader {
                     Some(&format!("rules with options are {}", with_options())),
                 );
                 continue;
-            };
+            }
             if seen.contains(&meta.code) {
                 self.error(
                     key.span(),
@@ -762,59 +772,35 @@ impl Reader {
                 continue;
             };
             for (okey, ovalue) in options.iter() {
-                if okey.get_ref().as_ref() != option {
-                    self.unknown_key(okey, &[option], &format!("the options of {}", meta.code));
+                let Some(option) = meta.option(okey.get_ref().as_ref()) else {
+                    let keys: Vec<&str> = meta.options.iter().map(|o| o.key).collect();
+                    self.unknown_key(okey, &keys, &format!("the options of {}", meta.code));
                     continue;
-                }
-                let origin = self.origin(&ovalue.span());
-                match meta.code {
-                    "ACT203" => {
-                        let depth = ovalue
-                            .get_ref()
-                            .as_integer()
-                            .and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok())
-                            .filter(|&d| (2..=1000).contains(&d));
-                        match depth {
-                            Some(d) => {
-                                config.depth = Some(Located {
-                                    value: d as usize,
-                                    origin,
-                                    span: ovalue.span(),
-                                })
-                            }
-                            None => self.error(
-                                ovalue.span(),
-                                "`depth` must be a whole number of layers, at least 2".to_string(),
-                                "expected an integer of at least 2",
-                                Some("the default is 5: five stacked sigmoid/tanh layers"),
-                            ),
-                        }
-                    }
-                    _ => {
-                        let rate = match ovalue.get_ref() {
-                            DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
-                            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                                .ok()
-                                .map(|i| i as f64),
-                            _ => None,
-                        }
-                        .filter(|r| (0.0..=1.0).contains(r));
-                        match rate {
-                            Some(r) => {
-                                config.max_rate = Some(Located {
-                                    value: r,
-                                    origin,
-                                    span: ovalue.span(),
-                                })
-                            }
-                            None => self.error(
-                                ovalue.span(),
-                                "`max-rate` must be a number from 0 to 1".to_string(),
-                                "expected a rate from 0 to 1",
-                                Some("the default is 0.5: dropout rates above it are reported"),
-                            ),
-                        }
-                    }
+                };
+                let (integer, float) = match ovalue.get_ref() {
+                    DeValue::Integer(i) => (i64::from_str_radix(i.as_str(), i.radix()).ok(), None),
+                    DeValue::Float(f) => (None, f.as_str().parse::<f64>().ok()),
+                    _ => (None, None),
+                };
+                match option.accept(integer, float) {
+                    Some(value) => config.rule_options.push(Located {
+                        value: RuleOptionValue {
+                            rule: meta,
+                            option,
+                            value,
+                        },
+                        origin: self.origin(&ovalue.span()),
+                        span: ovalue.span(),
+                    }),
+                    None => self.error(
+                        ovalue.span(),
+                        format!("`{}` must be {}", option.key, option.expected),
+                        &option.label(),
+                        Some(&format!(
+                            "the default is {}: {}",
+                            option.default, option.default_means
+                        )),
+                    ),
                 }
             }
         }
@@ -1088,8 +1074,14 @@ input-range = [0, 1]
             .find(|p| p.pointer.is_some())
             .unwrap();
         assert_eq!(pointed.pointer.as_deref(), Some("/config/layers/3"));
-        assert_eq!(c.depth.as_ref().unwrap().value, 7);
-        assert_eq!(c.max_rate.as_ref().unwrap().value, 0.6);
+        let option = |key: &str| {
+            c.rule_options
+                .iter()
+                .find(|o| o.value.option.key == key)
+                .unwrap()
+        };
+        assert_eq!(option("depth").value.value, OptionValue::Integer(7));
+        assert_eq!(option("max-rate").value.value, OptionValue::Number(0.6));
         let m = &c.models[0];
         assert_eq!(m.task.as_ref().unwrap().value, Task::Binary);
         assert_eq!(m.classes.as_ref().unwrap().value, 2);
@@ -1097,7 +1089,7 @@ input-range = [0, 1]
             m.input_range.as_ref().unwrap().value,
             InputRange::Range(0.0, 1.0)
         );
-        match &c.depth.as_ref().unwrap().origin {
+        match &option("depth").origin {
             Origin::File { line, column, .. } => assert_eq!((*line, *column), (18, 9)),
             o => panic!("{o:?}"),
         }

@@ -27,7 +27,7 @@ pub use hints::{Hint, ModelHints};
 use crate::diagnostic::Severity;
 use crate::lint::suppress::PointerIgnore;
 use crate::lint::Options;
-use crate::rules::{RuleMeta, RuleOptions};
+use crate::rules::{OptionValue, RuleMeta, RuleOption, RuleOptions};
 use glob::Pattern;
 use selector::Selector;
 
@@ -163,8 +163,8 @@ pub struct Settings {
     pub rules: Arc<Vec<RuleSetting>>,
     /// `None` inside: `never`.
     pub fail_on: (Option<Severity>, Origin),
-    pub depth: (usize, Origin),
-    pub max_rate: (f64, Origin),
+    /// Every option rules declare, with its value and where it comes from.
+    pub rule_options: Vec<(&'static RuleMeta, &'static RuleOption, OptionValue, Origin)>,
     pub hints: ModelHints,
     pub pointer_ignores: Vec<PointerIgnore>,
     /// The pattern that excludes the file, if one does.
@@ -177,11 +177,12 @@ pub struct Settings {
 impl Settings {
     /// The options to lint the file with.
     pub fn options(&self) -> Options {
+        let mut rule_options = RuleOptions::default();
+        for &(_, option, value, _) in &self.rule_options {
+            rule_options.set(option, value);
+        }
         let mut options = Options {
-            rule_options: RuleOptions {
-                vanishing_gradient_depth: self.depth.0,
-                max_dropout_rate: self.max_rate.0,
-            },
+            rule_options,
             select: Some(
                 self.rules
                     .iter()
@@ -467,7 +468,6 @@ impl Resolver {
             }
         }
 
-        let defaults = RuleOptions::default();
         let fail_on = match (&self.overrides.fail_on, c.and_then(|c| c.fail_on.as_ref())) {
             (Some(f), _) => (*f, Origin::Cli("--fail-on")),
             (None, Some(f)) => (f.value, f.origin.clone()),
@@ -477,16 +477,20 @@ impl Resolver {
             path,
             rules,
             fail_on,
-            depth: c
-                .and_then(|c| c.depth.as_ref())
-                .map_or((defaults.vanishing_gradient_depth, Origin::Default), |d| {
-                    (d.value, d.origin.clone())
-                }),
-            max_rate: c
-                .and_then(|c| c.max_rate.as_ref())
-                .map_or((defaults.max_dropout_rate, Origin::Default), |d| {
-                    (d.value, d.origin.clone())
-                }),
+            rule_options: crate::rules::all_meta()
+                .into_iter()
+                .flat_map(|meta| meta.options.iter().map(move |&o| (meta, o)))
+                .map(|(meta, option)| {
+                    let set = c
+                        .iter()
+                        .flat_map(|c| &c.rule_options)
+                        .find(|s| std::ptr::eq(s.value.option, option));
+                    match set {
+                        Some(s) => (meta, option, s.value.value, s.origin.clone()),
+                        None => (meta, option, option.default, Origin::Default),
+                    }
+                })
+                .collect(),
             hints,
             pointer_ignores,
             excluded_by,
@@ -614,24 +618,13 @@ impl Resolver {
             None => ("human".to_string(), Origin::Default.to_string()),
         };
         rows.push(["output-format".into(), format, format_origin]);
-        let m = settings.rules.iter().find(|r| r.meta.code == "ACT203");
-        let d = settings.rules.iter().find(|r| r.meta.code == "ACT603");
-        rows.push([
-            format!(
-                "rules.{}.depth",
-                m.map_or("vanishing-gradient-risk", |r| r.meta.name)
-            ),
-            settings.depth.0.to_string(),
-            settings.depth.1.to_string(),
-        ]);
-        rows.push([
-            format!(
-                "rules.{}.max-rate",
-                d.map_or("high-dropout-rate", |r| r.meta.name)
-            ),
-            settings.max_rate.0.to_string(),
-            settings.max_rate.1.to_string(),
-        ]);
+        for (meta, option, value, origin) in &settings.rule_options {
+            rows.push([
+                format!("rules.{}.{}", meta.name, option.key),
+                value.to_string(),
+                origin.to_string(),
+            ]);
+        }
         let h = &settings.hints;
         let hint_rows: [(&str, Option<(String, &str)>); 3] = [
             (
@@ -903,7 +896,7 @@ mod tests {
     }
 
     fn on(code: &str, layers: &[Selection<'_>]) -> bool {
-        select(selector::find_rule(code).unwrap(), layers).0
+        select(crate::rules::find(code).unwrap(), layers).0
     }
 
     #[test]

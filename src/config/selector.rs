@@ -56,19 +56,6 @@ pub fn selectable() -> impl Iterator<Item = &'static RuleMeta> {
     rules::registry().iter().map(|r| r.meta())
 }
 
-/// A rule by its exact code or name (no prefixes, no categories).
-pub fn find_rule(s: &str) -> Option<&'static RuleMeta> {
-    rules::all_meta()
-        .into_iter()
-        .find(|m| m.code == s || m.name == s)
-}
-
-/// "did you mean `ACT401`?" for a misspelt code or name, among rules only.
-pub fn suggest_rule(s: &str) -> Option<&'static str> {
-    let metas = rules::all_meta();
-    crate::catalog::closest(s, metas.iter().flat_map(|m| [m.code, m.name]))
-}
-
 pub fn parse_error_is_fixed(meta: &RuleMeta) -> Option<SelectorError> {
     (meta.code == rules::parse_error::META.code).then(|| SelectorError {
         message: format!(
@@ -101,7 +88,7 @@ impl Selector {
         if let Some(c) = CATEGORIES.iter().find(|c| c.as_str() == s) {
             return Ok(Selector::Category(*c));
         }
-        if let Some(meta) = find_rule(s) {
+        if let Some(meta) = rules::find(s) {
             if let Some(e) = parse_error_is_fixed(meta) {
                 return Err(e);
             }
@@ -112,7 +99,7 @@ impl Selector {
                 if selectable().any(|m| m.code.starts_with(s)) {
                     return Ok(Selector::Prefix(s.to_string()));
                 }
-                let help = match suggest_rule(s) {
+                let help = match rules::registry::suggest(s) {
                     Some(c) => format!("did you mean `{c}`?"),
                     None => format!("rule codes run from ACT001 to {}", last_code()),
                 };

@@ -49,11 +49,7 @@ impl Options {
     /// default, such as ACT205).
     pub fn enabling(mut self, code: &str) -> Self {
         // The rule's own code: a code no rule has enables nothing.
-        let Some(code) = rules::all_meta()
-            .into_iter()
-            .find(|m| m.code == code)
-            .map(|m| m.code)
-        else {
+        let Some(code) = rules::find(code).map(|m| m.code) else {
             return self;
         };
         let mut codes = match self.select.take() {

@@ -468,7 +468,7 @@ fn parse_directive(
         if name.is_empty() {
             continue;
         }
-        match crate::config::selector::find_rule(name) {
+        match crate::rules::find(name) {
             Some(meta) if meta.code == rules::parse_error::META.code => problems.push(error(
                 format!("{} `{}` cannot be suppressed", meta.code, meta.name),
                 span,
@@ -481,7 +481,7 @@ fn parse_directive(
                 used: false,
             }),
             None => {
-                let help = match crate::config::selector::suggest_rule(name) {
+                let help = match crate::rules::registry::suggest(name) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "name rules by code (`ACT401`) or by name (`relu-without-he-init`); `actlint rule CODE` shows a rule".to_string(),
                 };

@@ -401,7 +401,10 @@ pub(crate) mod tests {
             select: Some(select.iter().copied().collect()),
             ..Options::default()
         };
-        options.rule_options.vanishing_gradient_depth = depth;
+        options.rule_options.set(
+            &crate::rules::hidden::vanishing_gradient_risk::DEPTH,
+            crate::rules::OptionValue::Integer(depth as i64),
+        );
         lint_bytes(path, text.as_bytes(), &options)
             .diagnostics
             .iter()

@@ -4,26 +4,19 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::Layer;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// Two layers of one model share a name.
+    /// two layers of one model share a name.
     pub struct DuplicateLayerName {
         code: "ACT005",
         name: "duplicate-layer-name",
         category: Correctness,
         severity: Error,
-        summary: "two layers of one model share a name",
     }
 }
 
-pub static META: &RuleMeta = &DuplicateLayerName::META;
-
 impl Rule for DuplicateLayerName {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_model(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         // Each model (the top level and every nested one) is its own namespace;

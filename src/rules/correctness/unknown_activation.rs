@@ -5,27 +5,20 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Change, FixPlan};
 use crate::ir::{ActivationRef, Layer};
 use crate::rules::edits;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// Activation name Keras does not know.
+    /// activation name Keras does not know.
     pub struct UnknownActivation {
         code: "ACT001",
         name: "unknown-activation",
         category: Correctness,
         severity: Error,
-        summary: "activation name Keras does not know",
         fix: Safe,
     }
 }
 
-pub static META: &RuleMeta = &UnknownActivation::META;
-
 impl Rule for UnknownActivation {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         // A wrapper mirrors the activation of the layer it wraps: report that layer only.

@@ -5,28 +5,21 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Change, FixPlan};
 use crate::ir::{read, InitializerRef, Layer};
 use crate::rules::edits;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 use crate::source::Span;
 
 crate::declare_rule! {
-    /// Initializer name Keras does not know.
+    /// initializer name Keras does not know.
     pub struct UnknownInitializer {
         code: "ACT002",
         name: "unknown-initializer",
         category: Correctness,
         severity: Error,
-        summary: "initializer name Keras does not know",
         fix: Safe,
     }
 }
 
-pub static META: &RuleMeta = &UnknownInitializer::META;
-
 impl Rule for UnknownInitializer {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         // A wrapper mirrors the initializers of the layer it wraps: report that layer only.

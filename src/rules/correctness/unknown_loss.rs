@@ -4,28 +4,21 @@ use crate::catalog;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Change, FixPlan};
 use crate::rules::edits;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 use crate::source::Span;
 
 crate::declare_rule! {
-    /// Loss name Keras does not know.
+    /// loss name Keras does not know.
     pub struct UnknownLoss {
         code: "ACT003",
         name: "unknown-loss",
         category: Correctness,
         severity: Warning,
-        summary: "loss name Keras does not know",
         fix: Safe,
     }
 }
 
-pub static META: &RuleMeta = &UnknownLoss::META;
-
 impl Rule for UnknownLoss {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_model(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // One loss written once applies to every head: report each value once.
         let mut reported: Vec<Span> = Vec::new();

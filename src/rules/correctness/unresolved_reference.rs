@@ -2,26 +2,19 @@
 //! names something the model does not have, or a cycle in the layer graph.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// A graph edge, output or loss key names a layer or output that does not exist, or the graph has a cycle.
+    /// a graph edge, output or loss key names a layer or output that does not exist, or the graph has a cycle.
     pub struct UnresolvedReference {
         code: "ACT004",
         name: "unresolved-reference",
         category: Correctness,
         severity: Error,
-        summary: "a graph edge, output or loss key names a layer or output that does not exist, or the graph has a cycle",
     }
 }
 
-pub static META: &RuleMeta = &UnresolvedReference::META;
-
 impl Rule for UnresolvedReference {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_model(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // The front ends record what did not resolve while building the graph.
         for u in &cx.model.unresolved {

@@ -8,23 +8,18 @@
 //! `Rule` implementation only gives it a place in the registry, so that it
 //! can be selected, ignored and re-graded like any other rule.
 
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::Rule;
 
 crate::declare_rule! {
+    /// a suppression that suppresses nothing, or names an unknown rule.
+    ///
     /// A suppression comment or pointer ignore that suppresses nothing, or names an unknown rule.
     pub struct UnusedSuppression {
         code: "ACT006",
         name: "unused-suppression",
         category: Correctness,
         severity: Warning,
-        summary: "a suppression that suppresses nothing, or names an unknown rule",
     }
 }
 
-pub static META: &RuleMeta = &UnusedSuppression::META;
-
-impl Rule for UnusedSuppression {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-}
+impl Rule for UnusedSuppression {}

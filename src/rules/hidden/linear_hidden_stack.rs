@@ -4,26 +4,19 @@ use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
 use crate::ir::Layer;
 use crate::rules::walk::{self, Step};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// Two weight layers in a row with no non-linearity between them.
+    /// two weight layers in a row with no non-linearity between them.
     pub struct LinearHiddenStack {
         code: "ACT201",
         name: "linear-hidden-stack",
         category: Hidden,
         severity: Warning,
-        summary: "two weight layers in a row with no non-linearity between them",
     }
 }
 
-pub static META: &RuleMeta = &LinearHiddenStack::META;
-
 impl Rule for LinearHiddenStack {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
         // A depthwise convolution followed by a 1x1 convolution is a
         // separable convolution written out: the factorisation is the point.

@@ -6,21 +6,18 @@ use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{LayerId, Model};
 use crate::rules::walk::{self, Effective, Step};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// Hidden layers of one feed-forward stack use different activations.
+    /// hidden layers of one feed-forward stack use different activations.
     pub struct MixedHiddenActivations {
         code: "ACT205",
         name: "mixed-hidden-activations",
         category: Hidden,
         severity: Info,
-        summary: "hidden layers of one feed-forward stack use different activations",
         default_enabled: false,
     }
 }
-
-pub static META: &RuleMeta = &MixedHiddenActivations::META;
 
 /// How messages name a family.
 fn family_name(family: ActFamily) -> &'static str {
@@ -76,10 +73,6 @@ fn next_weight_layer(model: &Model, from: LayerId) -> Option<LayerId> {
 }
 
 impl Rule for MixedHiddenActivations {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_model(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         let members: HashMap<LayerId, Effective<'_>> = model

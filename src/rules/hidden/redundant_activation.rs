@@ -6,21 +6,18 @@ use crate::diagnostic::{Change, FixPlan};
 use crate::ir::{GraphKind, Layer, LayerId, Model};
 use crate::rules::edits;
 use crate::rules::walk::{self, Step};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// A layer with an activation followed by an activation layer of the same kind.
+    /// a layer with an activation followed by an activation layer of the same kind.
     pub struct RedundantActivation {
         code: "ACT206",
         name: "redundant-activation",
         category: Hidden,
         severity: Warning,
-        summary: "a layer with an activation followed by an activation layer of the same kind",
         fix: Safe,
     }
 }
-
-pub static META: &RuleMeta = &RedundantActivation::META;
 
 /// The activation function a layer applies, normalised so that the same
 /// function compares equal whichever way it is written; `None` when it is
@@ -99,10 +96,6 @@ fn reported_by_double_output_activation(model: &Model, first: LayerId, second: L
 }
 
 impl Rule for RedundantActivation {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
         if layer.custom || layer.wrapped.is_some() {
             return;

@@ -4,33 +4,26 @@ use std::collections::HashSet;
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::LayerId;
-use crate::rules::hidden::vanishing_gradient_risk::{saturating_hidden, saturating_stacks};
+use crate::rules::hidden::vanishing_gradient_risk::{self, saturating_hidden, saturating_stacks};
 use crate::rules::walk;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// Sigmoid/tanh hidden layers in an MLP/CNN (the modern default is ReLU).
+    /// sigmoid/tanh hidden layers in an MLP/CNN (the modern default is ReLU).
     pub struct SaturatingHiddenActivation {
         code: "ACT204",
         name: "saturating-hidden-activation",
         category: Hidden,
         severity: Info,
-        summary: "sigmoid/tanh hidden layers in an MLP/CNN (the modern default is ReLU)",
     }
 }
 
-pub static META: &RuleMeta = &SaturatingHiddenActivation::META;
-
 impl Rule for SaturatingHiddenActivation {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_model(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         // Layers in a deep stack get one ACT203 warning instead.
         let stacked: HashSet<LayerId> =
-            saturating_stacks(model, cx.options.vanishing_gradient_depth)
+            saturating_stacks(model, vanishing_gradient_risk::depth(cx))
                 .into_iter()
                 .flatten()
                 .collect();

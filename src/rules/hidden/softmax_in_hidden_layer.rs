@@ -6,20 +6,17 @@ use crate::catalog::{self, ActFamily};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Layer, LayerId, Model};
 use crate::rules::walk;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// Softmax as a hidden activation.
+    /// softmax as a hidden activation.
     pub struct SoftmaxInHiddenLayer {
         code: "ACT202",
         name: "softmax-in-hidden-layer",
         category: Hidden,
         severity: Warning,
-        summary: "softmax as a hidden activation",
     }
 }
-
-pub static META: &RuleMeta = &SoftmaxInHiddenLayer::META;
 
 /// Layers that use their input as weights over another tensor: a softmax
 /// feeding one of them computes attention (or mixture-of-experts gating).
@@ -139,10 +136,6 @@ fn describe(model: &Model, id: LayerId) -> String {
 }
 
 impl Rule for SoftmaxInHiddenLayer {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
         if layer.custom || layer.wrapped.is_some() {
             return;

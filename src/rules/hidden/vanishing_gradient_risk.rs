@@ -5,20 +5,34 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{LayerId, Model};
 use crate::rules::walk::{self, Effective, Step};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, OptionType, OptionValue, Rule, RuleOption};
 
 crate::declare_rule! {
-    /// A deep stack of sigmoid/tanh layers with no normalisation or residual connections.
+    /// a deep stack of sigmoid/tanh layers with no normalisation or residual connections.
     pub struct VanishingGradientRisk {
         code: "ACT203",
         name: "vanishing-gradient-risk",
         category: Hidden,
         severity: Warning,
-        summary: "a deep stack of sigmoid/tanh layers with no normalisation or residual connections",
+        options: [DEPTH],
     }
 }
 
-pub static META: &RuleMeta = &VanishingGradientRisk::META;
+/// `depth`: how many stacked saturating layers count as deep (ACT204 reports
+/// shorter stacks layer by layer).
+pub static DEPTH: RuleOption = RuleOption {
+    key: "depth",
+    kind: OptionType::Integer { min: 2, max: 1000 },
+    default: OptionValue::Integer(5),
+    doc: "how many consecutive sigmoid/tanh hidden layers make a deep stack",
+    expected: "a whole number of layers, at least 2",
+    default_means: "five stacked sigmoid/tanh layers",
+};
+
+/// The configured `depth`.
+pub fn depth(cx: &Context<'_>) -> usize {
+    cx.options.integer(&DEPTH) as usize
+}
 
 /// A hidden weight layer whose effective activation saturates (sigmoid or
 /// tanh family), other than a multiplicative gate.
@@ -89,13 +103,9 @@ pub fn saturating_stacks(model: &Model, depth: usize) -> Vec<Vec<LayerId>> {
 }
 
 impl Rule for VanishingGradientRisk {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_model(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        for stack in saturating_stacks(model, cx.options.vanishing_gradient_depth) {
+        for stack in saturating_stacks(model, depth(cx)) {
             let acts: Vec<Effective<'_>> = stack
                 .iter()
                 .filter_map(|&id| walk::effective_activation(model, id))

@@ -4,20 +4,17 @@ use crate::catalog::InitFamily;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{InitializerRef, Layer};
 use crate::rules::walk;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// Kernel initializer zeros/ones/constant never breaks symmetry.
+    /// kernel initializer zeros/ones/constant never breaks symmetry.
     pub struct ConstantKernelInitializer {
         code: "ACT404",
         name: "constant-kernel-initializer",
         category: Initialization,
         severity: Error,
-        summary: "kernel initializer zeros/ones/constant never breaks symmetry",
     }
 }
-
-pub static META: &RuleMeta = &ConstantKernelInitializer::META;
 
 /// The kernels of a layer whose units would start as copies of one another,
 /// with the argument that sets each.
@@ -52,10 +49,6 @@ fn describe(init: &InitializerRef) -> String {
 }
 
 impl Rule for ConstantKernelInitializer {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
         if layer.custom || layer.wrapped.is_some() {
             return;

@@ -3,7 +3,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::ir::{InitializerRef, Layer};
 use crate::rules::walk;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 use crate::source::Span;
 
 crate::declare_rule! {
@@ -13,11 +13,8 @@ crate::declare_rule! {
         name: "large-init-scale",
         category: Initialization,
         severity: Warning,
-        summary: "RandomNormal/TruncatedNormal stddev or RandomUniform bound of 1 or more on a kernel",
     }
 }
-
-pub static META: &RuleMeta = &LargeInitScale::META;
 
 /// Kernels drawn with a fixed scale: a parameter of 1 or more (`stddev`,
 /// `minval`, `maxval`) with its span.
@@ -75,10 +72,6 @@ fn show(value: f64) -> String {
 }
 
 impl Rule for LargeInitScale {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
         if layer.custom || layer.wrapped.is_some() {
             return;

@@ -6,7 +6,7 @@ use crate::diagnostic::FixPlan;
 use crate::ir::{InitializerRef, Layer, LayerId, Model};
 use crate::rules::edits;
 use crate::rules::walk::{self, Effective};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
     /// ReLU-family layers without He initialisation or normalisation.
@@ -15,12 +15,9 @@ crate::declare_rule! {
         name: "relu-without-he-init",
         category: Initialization,
         severity: Warning,
-        summary: "ReLU-family layers without He initialisation or normalisation",
         fix: Unsafe,
     }
 }
-
-pub static META: &RuleMeta = &ReluWithoutHeInit::META;
 
 /// One hidden ReLU-family layer with a Glorot/LeCun-scaled kernel and no
 /// normalisation after it.
@@ -102,10 +99,6 @@ fn to_he(model: &Model, offenders: &[Offender<'_>]) -> Option<FixPlan> {
 }
 
 impl Rule for ReluWithoutHeInit {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_model(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         // One diagnostic per model: the top level and each nested model.

@@ -6,21 +6,18 @@ use crate::diagnostic::FixPlan;
 use crate::ir::{InitializerRef, Layer};
 use crate::rules::edits;
 use crate::rules::walk;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// Sigmoid/tanh layer with He initialisation (Glorot expected).
+    /// sigmoid/tanh layer with He initialisation (Glorot expected).
     pub struct SaturatingActivationWithHeInit {
         code: "ACT402",
         name: "saturating-activation-with-he-init",
         category: Initialization,
         severity: Warning,
-        summary: "sigmoid/tanh layer with He initialisation (Glorot expected)",
         fix: Unsafe,
     }
 }
-
-pub static META: &RuleMeta = &SaturatingActivationWithHeInit::META;
 
 /// `he_normal`, or `VarianceScaling` with its scale.
 fn describe_init(init: &InitializerRef) -> String {
@@ -31,10 +28,6 @@ fn describe_init(init: &InitializerRef) -> String {
 }
 
 impl Rule for SaturatingActivationWithHeInit {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
         if !layer.is_weight_layer() || layer.custom {
             return;

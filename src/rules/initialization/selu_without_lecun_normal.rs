@@ -4,24 +4,21 @@ use crate::catalog::{ActFamily, InitFamily};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{InitializerRef, Layer, LayerId, Model};
 use crate::rules::walk::{self, Effective};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 use crate::source::Span;
 
 crate::declare_rule! {
-    /// Selu without lecun_normal initialization or with plain Dropout.
+    /// selu without lecun_normal initialization or with plain Dropout.
     pub struct SeluWithoutLecunNormal {
         code: "ACT403",
         name: "selu-without-lecun-normal",
         category: Initialization,
         severity: Warning,
-        summary: "selu without lecun_normal initialization or with plain Dropout",
     }
 }
 
 /// How many offending layers a message names and labels.
 const LISTED: usize = 5;
-
-pub static META: &RuleMeta = &SeluWithoutLecunNormal::META;
 
 /// A selu weight layer whose kernel is not LeCun-scaled.
 struct Offender<'m> {
@@ -113,10 +110,6 @@ fn selu_before(model: &Model, id: LayerId) -> Option<Span> {
 }
 
 impl Rule for SeluWithoutLecunNormal {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_model(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         // Initialisation: one diagnostic per model (top level and each nested model).

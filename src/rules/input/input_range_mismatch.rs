@@ -6,21 +6,18 @@ use crate::catalog::{self, ActFamily};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{InputRange, Layer, LayerId, Model};
 use crate::rules::walk;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 use crate::source::Span;
 
 crate::declare_rule! {
-    /// The declared input range or a Rescaling layer does not suit the first activations.
+    /// the declared input range or a Rescaling layer does not suit the first activations.
     pub struct InputRangeMismatch {
         code: "ACT501",
         name: "input-range-mismatch",
         category: Input,
         severity: Info,
-        summary: "the declared input range or a Rescaling layer does not suit the first activations",
     }
 }
-
-pub static META: &RuleMeta = &InputRangeMismatch::META;
 
 /// The range values have at some point of the network, and the text that
 /// says so (the declared `range`, a `Rescaling` layer's `scale`, a
@@ -223,10 +220,6 @@ fn findings(model: &Model) -> Vec<Finding> {
 }
 
 impl Rule for InputRangeMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_model(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         for f in findings(model) {

@@ -3,26 +3,19 @@
 use crate::catalog::{self, LossFamily};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Head, Task};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// An accuracy metric with a regression loss.
+    /// an accuracy metric with a regression loss.
     pub struct AccuracyWithRegressionLoss {
         code: "ACT111",
         name: "accuracy-with-regression-loss",
         category: Output,
         severity: Warning,
-        summary: "an accuracy metric with a regression loss",
     }
 }
 
-pub static META: &RuleMeta = &AccuracyWithRegressionLoss::META;
-
 impl Rule for AccuracyWithRegressionLoss {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_head(&self, cx: &Context<'_>, head: &Head, out: &mut Vec<Diagnostic>) {
         let Some(loss) = &head.loss else {
             return;

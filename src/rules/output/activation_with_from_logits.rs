@@ -4,27 +4,20 @@ use crate::catalog::LossFamily;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Change, FixPlan};
 use crate::ir::Head;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// Sigmoid/softmax head with a from_logits=True loss (double squashing).
+    /// sigmoid/softmax head with a from_logits=True loss (double squashing).
     pub struct ActivationWithFromLogits {
         code: "ACT105",
         name: "activation-with-from-logits",
         category: Output,
         severity: Error,
-        summary: "sigmoid/softmax head with a from_logits=True loss (double squashing)",
         fix: Unsafe,
     }
 }
 
-pub static META: &RuleMeta = &ActivationWithFromLogits::META;
-
 impl Rule for ActivationWithFromLogits {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_head(&self, cx: &Context<'_>, head: &Head, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         let (Some(act), Some(loss)) = (&head.activation, &head.loss) else {

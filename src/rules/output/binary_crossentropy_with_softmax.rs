@@ -3,26 +3,19 @@
 use crate::catalog::{self, ActFamily, LossFamily, MetricFamily};
 use crate::diagnostic::Diagnostic;
 use crate::ir::Head;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// Binary crossentropy on a softmax head of 3 or more units.
+    /// binary crossentropy on a softmax head of 3 or more units.
     pub struct BinaryCrossentropyWithSoftmax {
         code: "ACT107",
         name: "binary-crossentropy-with-softmax",
         category: Output,
         severity: Error,
-        summary: "binary crossentropy on a softmax head of 3 or more units",
     }
 }
 
-pub static META: &RuleMeta = &BinaryCrossentropyWithSoftmax::META;
-
 impl Rule for BinaryCrossentropyWithSoftmax {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_head(&self, cx: &Context<'_>, head: &Head, out: &mut Vec<Diagnostic>) {
         let (Some(act), Some(loss)) = (&head.activation, &head.loss) else {
             return;

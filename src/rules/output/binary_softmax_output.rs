@@ -3,20 +3,17 @@
 use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Format, Head, Model, Task};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// Binary task expressed as a 2-unit softmax; use 1 sigmoid unit.
+    /// binary task expressed as a 2-unit softmax; use 1 sigmoid unit.
     pub struct BinarySoftmaxOutput {
         code: "ACT102",
         name: "binary-softmax-output",
         category: Output,
         severity: Warning,
-        summary: "binary task expressed as a 2-unit softmax; use 1 sigmoid unit",
     }
 }
-
-pub static META: &RuleMeta = &BinarySoftmaxOutput::META;
 
 /// A softmax over exactly 2 units, on a model that is not declared as
 /// multiclass. Other declared tasks (regression, multilabel) are reported by
@@ -39,10 +36,6 @@ pub(crate) fn applies(model: &Model, head: &Head) -> bool {
 }
 
 impl Rule for BinarySoftmaxOutput {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_head(&self, cx: &Context<'_>, head: &Head, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         if !applies(model, head) {

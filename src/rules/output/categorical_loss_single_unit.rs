@@ -3,21 +3,18 @@
 use crate::catalog::LossFamily;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Head, LossRef};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 use crate::source::Span;
 
 crate::declare_rule! {
-    /// Categorical crossentropy on a 1-unit head.
+    /// categorical crossentropy on a 1-unit head.
     pub struct CategoricalLossSingleUnit {
         code: "ACT106",
         name: "categorical-loss-single-unit",
         category: Output,
         severity: Error,
-        summary: "categorical crossentropy on a 1-unit head",
     }
 }
-
-pub static META: &RuleMeta = &CategoricalLossSingleUnit::META;
 
 /// A categorical or sparse categorical loss on a head with exactly 1 unit:
 /// the loss and the span of the units.
@@ -30,10 +27,6 @@ pub(crate) fn applies(head: &Head) -> Option<(&LossRef, Span)> {
 }
 
 impl Rule for CategoricalLossSingleUnit {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_head(&self, cx: &Context<'_>, head: &Head, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         let Some((loss, units)) = applies(head) else {

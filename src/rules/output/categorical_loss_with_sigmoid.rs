@@ -3,26 +3,19 @@
 use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
 use crate::ir::Head;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// Categorical crossentropy on a head of 2 or more sigmoid units.
+    /// categorical crossentropy on a head of 2 or more sigmoid units.
     pub struct CategoricalLossWithSigmoid {
         code: "ACT108",
         name: "categorical-loss-with-sigmoid",
         category: Output,
         severity: Warning,
-        summary: "categorical crossentropy on a head of 2 or more sigmoid units",
     }
 }
 
-pub static META: &RuleMeta = &CategoricalLossWithSigmoid::META;
-
 impl Rule for CategoricalLossWithSigmoid {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_head(&self, cx: &Context<'_>, head: &Head, out: &mut Vec<Diagnostic>) {
         let (Some(act), Some(loss)) = (&head.activation, &head.loss) else {
             return;

@@ -3,26 +3,19 @@
 use crate::catalog::{ActFamily, LossFamily};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Head, Task};
-use crate::rules::{task, Context, Rule, RuleMeta};
+use crate::rules::{task, Context, Rule};
 
 crate::declare_rule! {
-    /// Sigmoid/softmax head trained with a regression loss.
+    /// sigmoid/softmax head trained with a regression loss.
     pub struct ClassificationOutputWithRegressionLoss {
         code: "ACT103",
         name: "classification-output-with-regression-loss",
         category: Output,
         severity: Warning,
-        summary: "sigmoid/softmax head trained with a regression loss",
     }
 }
 
-pub static META: &RuleMeta = &ClassificationOutputWithRegressionLoss::META;
-
 impl Rule for ClassificationOutputWithRegressionLoss {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_head(&self, cx: &Context<'_>, head: &Head, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         let (Some(act), Some(loss)) = (&head.activation, &head.loss) else {

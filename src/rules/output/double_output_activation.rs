@@ -3,20 +3,17 @@
 use crate::catalog::{self, ActFamily, ActivationInfo};
 use crate::diagnostic::Diagnostic;
 use crate::ir::Head;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// The output activation is applied twice.
+    /// the output activation is applied twice.
     pub struct DoubleOutputActivation {
         code: "ACT117",
         name: "double-output-activation",
         category: Output,
         severity: Error,
-        summary: "the output activation is applied twice",
     }
 }
-
-pub static META: &RuleMeta = &DoubleOutputActivation::META;
 
 fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
@@ -61,10 +58,6 @@ fn consequence(earlier: &ActivationInfo, last: ActFamily, units: Option<u64>) ->
 }
 
 impl Rule for DoubleOutputActivation {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_head(&self, cx: &Context<'_>, head: &Head, out: &mut Vec<Diagnostic>) {
         let Some(last) = &head.activation else {
             return;

@@ -3,26 +3,19 @@
 use crate::catalog::{ActFamily, LossFamily};
 use crate::diagnostic::Diagnostic;
 use crate::ir::Head;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// Hinge loss on a sigmoid/softmax head.
+    /// hinge loss on a sigmoid/softmax head.
     pub struct HingeLossWithProbabilityOutput {
         code: "ACT112",
         name: "hinge-loss-with-probability-output",
         category: Output,
         severity: Warning,
-        summary: "hinge loss on a sigmoid/softmax head",
     }
 }
 
-pub static META: &RuleMeta = &HingeLossWithProbabilityOutput::META;
-
 impl Rule for HingeLossWithProbabilityOutput {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_head(&self, cx: &Context<'_>, head: &Head, out: &mut Vec<Diagnostic>) {
         let (Some(act), Some(loss)) = (&head.activation, &head.loss) else {
             return;

@@ -7,7 +7,7 @@
 use crate::catalog::{ActFamily, LossFamily};
 use crate::diagnostic::Diagnostic;
 use crate::ir::Head;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
     /// KL divergence on a head that is not a distribution.
@@ -16,17 +16,10 @@ crate::declare_rule! {
         name: "kl-divergence-without-softmax",
         category: Output,
         severity: Warning,
-        summary: "KL divergence on a head that is not a distribution",
     }
 }
 
-pub static META: &RuleMeta = &KlDivergenceWithoutSoftmax::META;
-
 impl Rule for KlDivergenceWithoutSoftmax {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_head(&self, cx: &Context<'_>, head: &Head, out: &mut Vec<Diagnostic>) {
         let (Some(act), Some(loss)) = (&head.activation, &head.loss) else {
             return;

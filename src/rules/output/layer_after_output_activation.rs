@@ -3,20 +3,17 @@
 use crate::catalog::{self, ActFamily};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Head, Layer, LayerId, Model};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// A layer after the final sigmoid/softmax changes the output.
+    /// a layer after the final sigmoid/softmax changes the output.
     pub struct LayerAfterOutputActivation {
         code: "ACT116",
         name: "layer-after-output-activation",
         category: Output,
         severity: Error,
-        summary: "a layer after the final sigmoid/softmax changes the output",
     }
 }
-
-pub static META: &RuleMeta = &LayerAfterOutputActivation::META;
 
 /// What a layer on the way back from an output does to the values.
 enum Step {
@@ -136,10 +133,6 @@ fn layers_after_activation(
 }
 
 impl Rule for LayerAfterOutputActivation {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_head(&self, cx: &Context<'_>, head: &Head, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         let Some((after, squash)) = layers_after_activation(model, head) else {

@@ -3,21 +3,18 @@
 use crate::catalog::{self, LossFamily, MetricFamily};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Head, MetricRef};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 use crate::tree::Value;
 
 crate::declare_rule! {
-    /// From_logits=True loss with metrics that threshold probabilities at 0.5.
+    /// from_logits=True loss with metrics that threshold probabilities at 0.5.
     pub struct LogitsWithThresholdedMetrics {
         code: "ACT115",
         name: "logits-with-thresholded-metrics",
         category: Output,
         severity: Warning,
-        summary: "from_logits=True loss with metrics that threshold probabilities at 0.5",
     }
 }
-
-pub static META: &RuleMeta = &LogitsWithThresholdedMetrics::META;
 
 /// A metric's numeric parameter (`threshold: 0.0`), when given.
 fn number(metric: &MetricRef, key: &str) -> Option<f64> {
@@ -112,10 +109,6 @@ fn check_metric(metric: &MetricRef, head: &Head, binary_loss: bool) -> Option<Fi
 }
 
 impl Rule for LogitsWithThresholdedMetrics {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_head(&self, cx: &Context<'_>, head: &Head, out: &mut Vec<Diagnostic>) {
         let Some(loss) = &head.loss else {
             return;

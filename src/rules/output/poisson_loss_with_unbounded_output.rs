@@ -3,26 +3,19 @@
 use crate::catalog::LossFamily;
 use crate::diagnostic::Diagnostic;
 use crate::ir::Head;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// Poisson loss on a head that can output values <= 0.
+    /// poisson loss on a head that can output values <= 0.
     pub struct PoissonLossWithUnboundedOutput {
         code: "ACT113",
         name: "poisson-loss-with-unbounded-output",
         category: Output,
         severity: Error,
-        summary: "poisson loss on a head that can output values <= 0",
     }
 }
 
-pub static META: &RuleMeta = &PoissonLossWithUnboundedOutput::META;
-
 impl Rule for PoissonLossWithUnboundedOutput {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_head(&self, cx: &Context<'_>, head: &Head, out: &mut Vec<Diagnostic>) {
         let (Some(act), Some(loss)) = (&head.activation, &head.loss) else {
             return;

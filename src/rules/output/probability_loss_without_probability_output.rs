@@ -3,20 +3,17 @@
 use crate::catalog::{ActFamily, LossFamily};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Head, HeadActivation, LossRef};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// Crossentropy or KL loss on a head that does not output probabilities, without from_logits.
+    /// crossentropy or KL loss on a head that does not output probabilities, without from_logits.
     pub struct ProbabilityLossWithoutProbabilityOutput {
         code: "ACT104",
         name: "probability-loss-without-probability-output",
         category: Output,
         severity: Error,
-        summary: "crossentropy or KL loss on a head that does not output probabilities, without from_logits",
     }
 }
-
-pub static META: &RuleMeta = &ProbabilityLossWithoutProbabilityOutput::META;
 
 /// The head's known, non-probability activation and its probability loss,
 /// when the loss does not take logits.
@@ -39,10 +36,6 @@ pub(crate) fn applies(head: &Head) -> Option<(&HeadActivation, &LossRef, LossFam
 }
 
 impl Rule for ProbabilityLossWithoutProbabilityOutput {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_head(&self, cx: &Context<'_>, head: &Head, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         let Some((act, loss, loss_family)) = applies(head) else {

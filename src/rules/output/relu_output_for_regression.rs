@@ -3,20 +3,17 @@
 use crate::catalog::{self, ActFamily, LossFamily};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Head, Task};
-use crate::rules::{task, Context, Rule, RuleMeta};
+use crate::rules::{task, Context, Rule};
 
 crate::declare_rule! {
-    /// Regression head with relu cannot predict negative values.
+    /// regression head with relu cannot predict negative values.
     pub struct ReluOutputForRegression {
         code: "ACT110",
         name: "relu-output-for-regression",
         category: Output,
         severity: Info,
-        summary: "regression head with relu cannot predict negative values",
     }
 }
-
-pub static META: &RuleMeta = &ReluOutputForRegression::META;
 
 /// Losses that already assume non-negative targets: relu suits them.
 fn assumes_non_negative_targets(head: &Head) -> bool {
@@ -28,10 +25,6 @@ fn assumes_non_negative_targets(head: &Head) -> bool {
 }
 
 impl Rule for ReluOutputForRegression {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_head(&self, cx: &Context<'_>, head: &Head, out: &mut Vec<Diagnostic>) {
         let Some(act) = &head.activation else {
             return;

@@ -5,27 +5,20 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Change, FixPlan};
 use crate::ir::Layer;
 use crate::rules::edits;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// Softmax over a single unit always outputs 1.0.
+    /// softmax over a single unit always outputs 1.0.
     pub struct SoftmaxSingleUnit {
         code: "ACT101",
         name: "softmax-single-unit",
         category: Output,
         severity: Error,
-        summary: "softmax over a single unit always outputs 1.0",
         fix: Unsafe,
     }
 }
 
-pub static META: &RuleMeta = &SoftmaxSingleUnit::META;
-
 impl Rule for SoftmaxSingleUnit {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
         // Wrappers mirror what they wrap; report on the wrapped layer only.
         if layer.wrapped.is_some() {

@@ -16,20 +16,17 @@ use crate::rules::output::{
     binary_softmax_output, categorical_loss_single_unit,
     probability_loss_without_probability_output,
 };
-use crate::rules::{task, Context, Rule, RuleMeta};
+use crate::rules::{task, Context, Rule};
 
 crate::declare_rule! {
-    /// The declared task (and classes) disagree with the output head.
+    /// the declared task (and classes) disagree with the output head.
     pub struct TaskOutputMismatch {
         code: "ACT109",
         name: "task-output-mismatch",
         category: Output,
         severity: Error,
-        summary: "the declared task (and classes) disagree with the output head",
     }
 }
-
-pub static META: &RuleMeta = &TaskOutputMismatch::META;
 
 /// How many units a task needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,10 +140,6 @@ fn mismatch(model: &Model, head: &Head, declared: Task) -> Option<Mismatch> {
 }
 
 impl Rule for TaskOutputMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_head(&self, cx: &Context<'_>, head: &Head, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         let Some(declared) = &model.task else {

@@ -6,7 +6,7 @@ use crate::diagnostic::{Change, FixPlan};
 use crate::ir::{ActivationRef, Layer};
 use crate::rules::edits;
 use crate::rules::walk;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
     /// LSTM/GRU/SimpleRNN activation is relu/elu/selu/linear instead of tanh.
@@ -15,12 +15,9 @@ crate::declare_rule! {
         name: "non-saturating-recurrent-activation",
         category: Recurrent,
         severity: Warning,
-        summary: "LSTM/GRU/SimpleRNN activation is relu/elu/selu/linear instead of tanh",
         fix: Unsafe,
     }
 }
-
-pub static META: &RuleMeta = &NonSaturatingRecurrentActivation::META;
 
 /// Activations with no upper bound.
 fn is_unbounded(family: ActFamily) -> bool {
@@ -56,10 +53,6 @@ pub fn unbounded_activation(layer: &Layer) -> Option<&ActivationRef> {
 }
 
 impl Rule for NonSaturatingRecurrentActivation {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         let Some(act) = unbounded_activation(layer) else {

@@ -6,7 +6,7 @@ use crate::diagnostic::{Change, FixPlan};
 use crate::ir::{ActivationRef, Layer};
 use crate::rules::edits;
 use crate::rules::walk;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
     /// LSTM/GRU recurrent_activation is not sigmoid/hard_sigmoid.
@@ -15,12 +15,9 @@ crate::declare_rule! {
         name: "recurrent-gate-activation",
         category: Recurrent,
         severity: Warning,
-        summary: "LSTM/GRU recurrent_activation is not sigmoid/hard_sigmoid",
         fix: Unsafe,
     }
 }
-
-pub static META: &RuleMeta = &RecurrentGateActivation::META;
 
 /// What the gate values become, for the label.
 fn gate_range(family: ActFamily) -> &'static str {
@@ -47,10 +44,6 @@ pub fn bad_gate_activation(layer: &Layer) -> Option<&ActivationRef> {
 }
 
 impl Rule for RecurrentGateActivation {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
         let Some(act) = bad_gate_activation(layer) else {
             return;

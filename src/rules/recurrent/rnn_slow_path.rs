@@ -5,7 +5,7 @@ use crate::ir::{Layer, Model};
 use crate::rules::recurrent::non_saturating_recurrent_activation::unbounded_activation;
 use crate::rules::recurrent::recurrent_gate_activation::bad_gate_activation;
 use crate::rules::walk;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 use crate::source::Span;
 
 crate::declare_rule! {
@@ -15,11 +15,8 @@ crate::declare_rule! {
         name: "rnn-slow-path",
         category: Recurrent,
         severity: Info,
-        summary: "LSTM/GRU settings that disable the fused cuDNN kernel",
     }
 }
-
-pub static META: &RuleMeta = &RnnSlowPath::META;
 
 /// One setting that rules the fused kernel out.
 struct Reason {
@@ -122,10 +119,6 @@ fn mirrors_forward(model: &Model, layer: &Layer, mine: &[Reason]) -> bool {
 const HELP: &str = "on a GPU, Keras runs LSTM and GRU layers as one fused cuDNN kernel only with activation tanh, recurrent_activation sigmoid, recurrent_dropout 0, unroll False and use_bias True (GRU also reset_after True); otherwise it falls back to a step-by-step loop that is several times slower. Keep the defaults unless the model needs these settings (`dropout` on the inputs keeps the fast path)";
 
 impl Rule for RnnSlowPath {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
         if layer.custom {
             return;

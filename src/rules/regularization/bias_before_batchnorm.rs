@@ -4,7 +4,7 @@ use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Layer, LayerId, Model};
 use crate::rules::walk::{self, Step};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 use crate::source::Span;
 
 crate::declare_rule! {
@@ -14,14 +14,11 @@ crate::declare_rule! {
         name: "bias-before-batchnorm",
         category: Regularization,
         severity: Info,
-        summary: "Dense/Conv with a bias directly followed by BatchNormalization",
     }
 }
 
 /// How many offending layers a message names and labels.
 const LISTED: usize = 5;
-
-pub static META: &RuleMeta = &BiasBeforeBatchnorm::META;
 
 /// Weight layers with one bias per output channel, which a per-channel mean
 /// subtraction removes. (`EinsumDense` has `bias_axes` and no bias by
@@ -109,10 +106,6 @@ fn offender(model: &Model, layer: &Layer) -> Option<Offender> {
 }
 
 impl Rule for BiasBeforeBatchnorm {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_model(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         // One diagnostic per model (the top level and each nested model): a

@@ -4,7 +4,7 @@ use crate::catalog;
 use crate::diagnostic::Diagnostic;
 use crate::ir::Layer;
 use crate::rules::walk::{self, Step};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
     /// Dropout immediately before BatchNormalization.
@@ -13,11 +13,8 @@ crate::declare_rule! {
         name: "dropout-before-batchnorm",
         category: Regularization,
         severity: Warning,
-        summary: "Dropout immediately before BatchNormalization",
     }
 }
-
-pub static META: &RuleMeta = &DropoutBeforeBatchnorm::META;
 
 /// Dropout that scales the units it keeps, so the variance it passes on
 /// differs between training and inference.
@@ -39,10 +36,6 @@ fn is_batch_norm(class: &str) -> bool {
 }
 
 impl Rule for DropoutBeforeBatchnorm {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
         if layer.wrapped.is_some() || !is_variance_shifting_dropout(layer.class()) {
             return;

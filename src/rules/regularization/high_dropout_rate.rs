@@ -3,7 +3,7 @@
 use crate::diagnostic::{Change, FixPlan};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::ir::Layer;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, OptionType, OptionValue, Rule, RuleOption};
 use crate::source::Span;
 
 crate::declare_rule! {
@@ -13,12 +13,20 @@ crate::declare_rule! {
         name: "high-dropout-rate",
         category: Regularization,
         severity: Warning,
-        summary: "Dropout rate above 0.5",
         fix: Unsafe,
+        options: [MAX_RATE],
     }
 }
 
-pub static META: &RuleMeta = &HighDropoutRate::META;
+/// `max-rate`: dropout rates above it are reported.
+pub static MAX_RATE: RuleOption = RuleOption {
+    key: "max-rate",
+    kind: OptionType::Rate,
+    default: OptionValue::Number(0.5),
+    doc: "the highest dropout rate that is not reported",
+    expected: "a number from 0 to 1",
+    default_means: "dropout rates above it are reported",
+};
 
 /// Dropout layers whose `rate` is the fraction of units dropped.
 /// (`GaussianNoise` has a `stddev`, not a rate.)
@@ -67,15 +75,11 @@ fn rates(layer: &Layer) -> Vec<(&'static str, f64, Span)> {
 }
 
 impl Rule for HighDropoutRate {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
         if layer.custom || layer.wrapped.is_some() {
             return;
         }
-        let max = cx.options.max_dropout_rate;
+        let max = cx.options.number(&MAX_RATE);
         let name = cx.model.describe_layer(layer.id);
         for (key, rate, span) in rates(layer) {
             if !rate.is_finite() || rate <= max {
@@ -139,7 +143,9 @@ mod tests {
             select: Some(["ACT603"].into()),
             ..Options::default()
         };
-        options.rule_options.max_dropout_rate = max;
+        options
+            .rule_options
+            .set(&super::MAX_RATE, crate::rules::OptionValue::Number(max));
         lint_bytes("m.yaml", yaml.as_bytes(), &options)
             .diagnostics
             .iter()

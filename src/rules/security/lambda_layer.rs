@@ -3,22 +3,19 @@
 use crate::diagnostic::Diagnostic;
 use crate::ir::Layer;
 use crate::rules::walk;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule};
 use crate::source::Span;
 use crate::tree::Node;
 
 crate::declare_rule! {
-    /// A Lambda layer: serialized Python that is unsafe to load and opaque to rules.
+    /// a Lambda layer: serialized Python that is unsafe to load and opaque to rules.
     pub struct LambdaLayer {
         code: "ACT701",
         name: "lambda-layer",
         category: Security,
         severity: Warning,
-        summary: "a Lambda layer: serialized Python that is unsafe to load and opaque to rules",
     }
 }
-
-pub static META: &RuleMeta = &LambdaLayer::META;
 
 /// How a Lambda layer stores its function.
 enum Function {
@@ -68,10 +65,6 @@ fn function(layer: &Layer) -> Function {
 }
 
 impl Rule for LambdaLayer {
-    fn meta(&self) -> &'static RuleMeta {
-        META
-    }
-
     fn check_layer(&self, cx: &Context<'_>, layer: &Layer, out: &mut Vec<Diagnostic>) {
         if layer.class() != "Lambda" {
             return;
