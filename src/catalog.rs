@@ -64,6 +64,105 @@ const fn act(
 
 use ActFamily as A;
 
+/// How the editor describes the family, and what the guidance says about it.
+impl ActFamily {
+    /// The family as a hover names it ("ReLU family").
+    pub fn title(self) -> &'static str {
+        match self {
+            ActFamily::Linear => "linear (identity)",
+            ActFamily::Relu => "ReLU family",
+            ActFamily::Selu => "SELU (self-normalising)",
+            ActFamily::Smooth => "smooth non-saturating family",
+            ActFamily::Sigmoid => "sigmoid family",
+            ActFamily::Tanh => "tanh family",
+            ActFamily::Softmax => "softmax family",
+            ActFamily::Exponential => "exponential",
+            ActFamily::Other => "other",
+        }
+    }
+
+    /// What the guidance says about the family.
+    pub fn guidance(self) -> &'static str {
+        match self {
+            ActFamily::Linear => "No non-linearity. The output of a regression head, and the logits for a loss with `from_logits: true`. Between two weight layers it lets them collapse into one linear map.",
+            ActFamily::Relu => "Piecewise linear and non-saturating: the default for hidden layers. Pair with He initialisation (`he_normal`, `he_uniform`), or normalise after the layer. Not for the `activation` of LSTM/GRU cells (unbounded state), and not for a probability output.",
+            ActFamily::Selu => "Self-normalising only with `lecun_normal` initialisation and `AlphaDropout` in a plain stack of Dense layers.",
+            ActFamily::Smooth => "Smooth and non-saturating (GELU, SiLU/swish, mish, softplus): a modern hidden-layer activation; He-style initialisation suits it.",
+            ActFamily::Sigmoid => "Outputs in (0, 1). The output of binary and multi-label classification (with `binary_crossentropy`) and the gate activation of LSTM/GRU. Saturates in hidden layers: gradients vanish in deep stacks. Pair with Glorot initialisation.",
+            ActFamily::Tanh => "Outputs in (-1, 1), zero-centred, saturating. The cell activation of LSTM/GRU; in deep MLP/CNN hidden stacks ReLU-family activations train better. Pair with Glorot initialisation.",
+            ActFamily::Softmax => "Turns N outputs into a distribution that sums to 1: the output of multiclass classification with categorical or sparse categorical crossentropy, over 2 or more units (over 1 unit it always outputs 1.0). For binary classification use 1 sigmoid unit.",
+            ActFamily::Exponential => "Positive and unbounded: an output for a rate (Poisson loss); overflows easily in hidden layers.",
+            ActFamily::Other => "An activation Keras knows that the guidance has no specific advice for.",
+        }
+    }
+}
+
+/// How the editor describes the family, and what the guidance says about it.
+impl InitFamily {
+    /// The family as a hover names it ("ReLU family").
+    pub fn title(self) -> &'static str {
+        match self {
+            InitFamily::He => "He (Kaiming) family",
+            InitFamily::Glorot => "Glorot (Xavier) family",
+            InitFamily::Lecun => "LeCun family",
+            InitFamily::VarianceScaling => "variance scaling",
+            InitFamily::Orthogonal => "orthogonal",
+            InitFamily::Random => "fixed-scale random",
+            InitFamily::Constant => "constant",
+            InitFamily::Identity => "identity",
+            InitFamily::Other => "other",
+        }
+    }
+
+    /// What the guidance says about the family.
+    pub fn guidance(self) -> &'static str {
+        match self {
+            InitFamily::He => "Variance 2 / fan_in, derived for ReLU-family activations (He et al. 2015). With sigmoid or tanh it starts the units saturated: use Glorot there.",
+            InitFamily::Glorot => "Variance 2 / (fan_in + fan_out), derived for sigmoid and tanh (Glorot & Bengio 2010); the Keras default `kernel_initializer`. Under ReLU it halves the signal's variance at every layer: use He there.",
+            InitFamily::Lecun => "Variance 1 / fan_in; `lecun_normal` is what SELU's self-normalisation assumes.",
+            InitFamily::VarianceScaling => "Explicit `scale`, `mode` and `distribution`: scale 2 with fan_in is He, scale 1 with fan_avg is Glorot.",
+            InitFamily::Orthogonal => "A random orthogonal matrix: a deliberate choice, common for recurrent kernels; not checked against the activation.",
+            InitFamily::Random => "A fixed scale that does not adapt to the layer's size: a deliberate choice (DCGAN's `stddev: 0.02`); a large scale makes activations explode.",
+            InitFamily::Constant => "Every unit starts identical, so the units of a kernel receive identical gradients and never learn different features (fine for biases).",
+            InitFamily::Identity => "The identity matrix: for square kernels, such as recurrent ones.",
+            InitFamily::Other => "An initializer Keras knows that the guidance has no specific advice for.",
+        }
+    }
+}
+
+/// How the editor describes the family, and what the guidance says about it.
+impl LossFamily {
+    /// The family as a hover names it ("ReLU family").
+    pub fn title(self) -> &'static str {
+        match self {
+            LossFamily::Regression => "regression",
+            LossFamily::BinaryCrossentropy => "binary crossentropy",
+            LossFamily::CategoricalCrossentropy => "categorical crossentropy",
+            LossFamily::SparseCategoricalCrossentropy => "sparse categorical crossentropy",
+            LossFamily::KlDivergence => "KL divergence",
+            LossFamily::Hinge => "hinge",
+            LossFamily::CategoricalHinge => "categorical hinge",
+            LossFamily::Poisson => "Poisson",
+            LossFamily::Other => "other",
+        }
+    }
+
+    /// What the guidance says about the family.
+    pub fn guidance(self) -> &'static str {
+        match self {
+            LossFamily::Regression => "Expects an unbounded (linear) output. On a sigmoid or softmax head it trains a classifier as a regression: use a crossentropy there.",
+            LossFamily::BinaryCrossentropy => "For binary and multi-label classification: sigmoid outputs (one per label), or linear logits with `from_logits: true`. Not after a softmax.",
+            LossFamily::CategoricalCrossentropy => "One-hot labels over a softmax output of 2 or more units, or linear logits with `from_logits: true`.",
+            LossFamily::SparseCategoricalCrossentropy => "Integer labels over a softmax output of 2 or more units, or linear logits with `from_logits: true`.",
+            LossFamily::KlDivergence => "Compares two distributions: the output should be a softmax.",
+            LossFamily::Hinge => "Labels in {-1, 1} and a raw (linear or tanh) output, not a probability.",
+            LossFamily::CategoricalHinge => "One-hot labels and raw (linear) outputs, not a softmax.",
+            LossFamily::Poisson => "Predicts a rate: the output must be positive (`exponential` or `softplus`).",
+            LossFamily::Other => "A loss Keras knows that the guidance has no specific advice for.",
+        }
+    }
+}
+
 /// Every activation function name of `keras.activations` (Keras 3 and
 /// tf-keras).
 pub static ACTIVATIONS: &[ActivationInfo] = &[

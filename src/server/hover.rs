@@ -14,9 +14,9 @@ use super::diagnostics::doc_paragraph;
 use super::documents::Document;
 use super::Linted;
 use super::LspPositions;
-use crate::catalog::{self, ActFamily, InitFamily, LossFamily};
+use crate::catalog::{self, ActFamily};
 use crate::ir::{read, ActivationRef, InitializerRef, LossRef};
-use crate::rules;
+use crate::rules::{self, Concern};
 use crate::source::LineIndex;
 use crate::source::Span;
 use crate::source::{self, ReadLimits, Syntax};
@@ -174,13 +174,9 @@ fn describe(target: &Target) -> String {
     match target {
         Target::Activation(a) => match a.info {
             Some(info) => known(
-                &format!(
-                    "**`{}`** — activation, {}",
-                    a.name,
-                    act_family_name(info.family)
-                ),
-                act_guidance(info.family),
-                act_rules(info.family),
+                &format!("**`{}`** — activation, {}", a.name, info.family.title()),
+                info.family.guidance(),
+                Concern::Activation(info.family),
             ),
             None if a.custom => custom(&a.name, "activation"),
             None => unknown(
@@ -197,28 +193,21 @@ fn describe(target: &Target) -> String {
             known(
                 &format!(
                     "**`{class}`** — activation layer: applies `{activation}` ({})",
-                    act_family_name(family)
+                    family.title()
                 ),
-                act_guidance(family),
-                act_rules(family),
+                family.guidance(),
+                Concern::Activation(family),
             )
         }
         Target::Initializer(i) => match i.info {
             Some(info) => {
-                let mut title = format!(
-                    "**`{}`** — initializer, {}",
-                    i.name,
-                    init_family_name(info.family)
-                );
+                let mut title = format!("**`{}`** — initializer, {}", i.name, info.family.title());
                 let effective = i.effective_family();
                 if let Some(e) = effective.filter(|e| *e != info.family) {
-                    title.push_str(&format!(
-                        " (with these parameters: {})",
-                        init_family_name(e)
-                    ));
+                    title.push_str(&format!(" (with these parameters: {})", e.title()));
                 }
                 let family = effective.unwrap_or(info.family);
-                known(&title, init_guidance(family), init_rules(family))
+                known(&title, family.guidance(), Concern::Initializer(family))
             }
             None if i.custom => custom(&i.name, "initializer"),
             None => unknown(
@@ -230,16 +219,16 @@ fn describe(target: &Target) -> String {
         },
         Target::Loss(l) => match l.info {
             Some(info) => {
-                let mut guidance = loss_guidance(info.family).to_string();
+                let mut guidance = info.family.guidance().to_string();
                 if l.from_logits() {
                     guidance.push_str(
                         " With `from_logits: true` it applies the sigmoid/softmax itself: the output layer must be linear (logits).",
                     );
                 }
                 known(
-                    &format!("**`{}`** — loss, {}", l.name, loss_family_name(info.family)),
+                    &format!("**`{}`** — loss, {}", l.name, info.family.title()),
                     &guidance,
-                    loss_rules(info.family),
+                    Concern::Loss(info.family),
                 )
             }
             None if l.custom => custom(&l.name, "loss"),
@@ -253,11 +242,13 @@ fn describe(target: &Target) -> String {
     }
 }
 
-fn known(title: &str, guidance: &str, codes: &[&str]) -> String {
+/// A known name: its family, the guidance, and the rules that declare they
+/// concern its family.
+fn known(title: &str, guidance: &str, concern: Concern) -> String {
     let mut out = format!("{title}\n\n{guidance}");
-    let rules: Vec<String> = codes
-        .iter()
-        .filter_map(|c| rules::find(c))
+    let rules: Vec<String> = rules::all_meta()
+        .into_iter()
+        .filter(|m| m.concerns.contains(&concern))
         .map(|m| format!("- **{}** `{}`: {}", m.code, m.name, m.summary))
         .collect();
     if !rules.is_empty() {
@@ -285,130 +276,6 @@ fn unknown(name: &str, what: &str, suggestion: Option<&str>, code: &str) -> Stri
         ));
     }
     out
-}
-
-fn act_family_name(f: ActFamily) -> &'static str {
-    match f {
-        ActFamily::Linear => "linear (identity)",
-        ActFamily::Relu => "ReLU family",
-        ActFamily::Selu => "SELU (self-normalising)",
-        ActFamily::Smooth => "smooth non-saturating family",
-        ActFamily::Sigmoid => "sigmoid family",
-        ActFamily::Tanh => "tanh family",
-        ActFamily::Softmax => "softmax family",
-        ActFamily::Exponential => "exponential",
-        ActFamily::Other => "other",
-    }
-}
-
-fn act_guidance(f: ActFamily) -> &'static str {
-    match f {
-        ActFamily::Linear => "No non-linearity. The output of a regression head, and the logits for a loss with `from_logits: true`. Between two weight layers it lets them collapse into one linear map.",
-        ActFamily::Relu => "Piecewise linear and non-saturating: the default for hidden layers. Pair with He initialisation (`he_normal`, `he_uniform`), or normalise after the layer. Not for the `activation` of LSTM/GRU cells (unbounded state), and not for a probability output.",
-        ActFamily::Selu => "Self-normalising only with `lecun_normal` initialisation and `AlphaDropout` in a plain stack of Dense layers.",
-        ActFamily::Smooth => "Smooth and non-saturating (GELU, SiLU/swish, mish, softplus): a modern hidden-layer activation; He-style initialisation suits it.",
-        ActFamily::Sigmoid => "Outputs in (0, 1). The output of binary and multi-label classification (with `binary_crossentropy`) and the gate activation of LSTM/GRU. Saturates in hidden layers: gradients vanish in deep stacks. Pair with Glorot initialisation.",
-        ActFamily::Tanh => "Outputs in (-1, 1), zero-centred, saturating. The cell activation of LSTM/GRU; in deep MLP/CNN hidden stacks ReLU-family activations train better. Pair with Glorot initialisation.",
-        ActFamily::Softmax => "Turns N outputs into a distribution that sums to 1: the output of multiclass classification with categorical or sparse categorical crossentropy, over 2 or more units (over 1 unit it always outputs 1.0). For binary classification use 1 sigmoid unit.",
-        ActFamily::Exponential => "Positive and unbounded: an output for a rate (Poisson loss); overflows easily in hidden layers.",
-        ActFamily::Other => "An activation Keras knows that the guidance has no specific advice for.",
-    }
-}
-
-fn act_rules(f: ActFamily) -> &'static [&'static str] {
-    match f {
-        ActFamily::Linear => &["ACT201", "ACT104"],
-        ActFamily::Relu => &["ACT401", "ACT301", "ACT104", "ACT110"],
-        ActFamily::Selu => &["ACT403"],
-        ActFamily::Smooth => &["ACT301"],
-        ActFamily::Sigmoid => &["ACT402", "ACT204", "ACT203", "ACT105", "ACT108", "ACT302"],
-        ActFamily::Tanh => &["ACT402", "ACT204", "ACT203"],
-        ActFamily::Softmax => &["ACT101", "ACT102", "ACT202", "ACT107", "ACT105"],
-        ActFamily::Exponential => &["ACT113"],
-        ActFamily::Other => &[],
-    }
-}
-
-fn init_family_name(f: InitFamily) -> &'static str {
-    match f {
-        InitFamily::He => "He (Kaiming) family",
-        InitFamily::Glorot => "Glorot (Xavier) family",
-        InitFamily::Lecun => "LeCun family",
-        InitFamily::VarianceScaling => "variance scaling",
-        InitFamily::Orthogonal => "orthogonal",
-        InitFamily::Random => "fixed-scale random",
-        InitFamily::Constant => "constant",
-        InitFamily::Identity => "identity",
-        InitFamily::Other => "other",
-    }
-}
-
-fn init_guidance(f: InitFamily) -> &'static str {
-    match f {
-        InitFamily::He => "Variance 2 / fan_in, derived for ReLU-family activations (He et al. 2015). With sigmoid or tanh it starts the units saturated: use Glorot there.",
-        InitFamily::Glorot => "Variance 2 / (fan_in + fan_out), derived for sigmoid and tanh (Glorot & Bengio 2010); the Keras default `kernel_initializer`. Under ReLU it halves the signal's variance at every layer: use He there.",
-        InitFamily::Lecun => "Variance 1 / fan_in; `lecun_normal` is what SELU's self-normalisation assumes.",
-        InitFamily::VarianceScaling => "Explicit `scale`, `mode` and `distribution`: scale 2 with fan_in is He, scale 1 with fan_avg is Glorot.",
-        InitFamily::Orthogonal => "A random orthogonal matrix: a deliberate choice, common for recurrent kernels; not checked against the activation.",
-        InitFamily::Random => "A fixed scale that does not adapt to the layer's size: a deliberate choice (DCGAN's `stddev: 0.02`); a large scale makes activations explode.",
-        InitFamily::Constant => "Every unit starts identical, so the units of a kernel receive identical gradients and never learn different features (fine for biases).",
-        InitFamily::Identity => "The identity matrix: for square kernels, such as recurrent ones.",
-        InitFamily::Other => "An initializer Keras knows that the guidance has no specific advice for.",
-    }
-}
-
-fn init_rules(f: InitFamily) -> &'static [&'static str] {
-    match f {
-        InitFamily::He => &["ACT401", "ACT402"],
-        InitFamily::Glorot => &["ACT401", "ACT402"],
-        InitFamily::Lecun => &["ACT403", "ACT401"],
-        InitFamily::VarianceScaling => &["ACT401", "ACT405"],
-        InitFamily::Random => &["ACT405"],
-        InitFamily::Constant => &["ACT404"],
-        InitFamily::Orthogonal | InitFamily::Identity | InitFamily::Other => &[],
-    }
-}
-
-fn loss_family_name(f: LossFamily) -> &'static str {
-    match f {
-        LossFamily::Regression => "regression",
-        LossFamily::BinaryCrossentropy => "binary crossentropy",
-        LossFamily::CategoricalCrossentropy => "categorical crossentropy",
-        LossFamily::SparseCategoricalCrossentropy => "sparse categorical crossentropy",
-        LossFamily::KlDivergence => "KL divergence",
-        LossFamily::Hinge => "hinge",
-        LossFamily::CategoricalHinge => "categorical hinge",
-        LossFamily::Poisson => "Poisson",
-        LossFamily::Other => "other",
-    }
-}
-
-fn loss_guidance(f: LossFamily) -> &'static str {
-    match f {
-        LossFamily::Regression => "Expects an unbounded (linear) output. On a sigmoid or softmax head it trains a classifier as a regression: use a crossentropy there.",
-        LossFamily::BinaryCrossentropy => "For binary and multi-label classification: sigmoid outputs (one per label), or linear logits with `from_logits: true`. Not after a softmax.",
-        LossFamily::CategoricalCrossentropy => "One-hot labels over a softmax output of 2 or more units, or linear logits with `from_logits: true`.",
-        LossFamily::SparseCategoricalCrossentropy => "Integer labels over a softmax output of 2 or more units, or linear logits with `from_logits: true`.",
-        LossFamily::KlDivergence => "Compares two distributions: the output should be a softmax.",
-        LossFamily::Hinge => "Labels in {-1, 1} and a raw (linear or tanh) output, not a probability.",
-        LossFamily::CategoricalHinge => "One-hot labels and raw (linear) outputs, not a softmax.",
-        LossFamily::Poisson => "Predicts a rate: the output must be positive (`exponential` or `softplus`).",
-        LossFamily::Other => "A loss Keras knows that the guidance has no specific advice for.",
-    }
-}
-
-fn loss_rules(f: LossFamily) -> &'static [&'static str] {
-    match f {
-        LossFamily::Regression => &["ACT103", "ACT110", "ACT111"],
-        LossFamily::BinaryCrossentropy => &["ACT104", "ACT105", "ACT107"],
-        LossFamily::CategoricalCrossentropy | LossFamily::SparseCategoricalCrossentropy => {
-            &["ACT106", "ACT108", "ACT104", "ACT105"]
-        }
-        LossFamily::KlDivergence => &["ACT114"],
-        LossFamily::Hinge | LossFamily::CategoricalHinge => &["ACT112"],
-        LossFamily::Poisson => &["ACT113"],
-        LossFamily::Other => &[],
-    }
 }
 
 #[cfg(test)]

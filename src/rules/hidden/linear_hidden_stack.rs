@@ -13,6 +13,7 @@ crate::declare_rule! {
         name: "linear-hidden-stack",
         category: Hidden,
         severity: Warning,
+        concerns: [Activation(Linear)],
     }
 }
 

@@ -15,6 +15,7 @@ crate::declare_rule! {
         name: "saturating-hidden-activation",
         category: Hidden,
         severity: Info,
+        concerns: [Activation(Sigmoid), Activation(Tanh)],
     }
 }
 

@@ -15,6 +15,7 @@ crate::declare_rule! {
         name: "softmax-in-hidden-layer",
         category: Hidden,
         severity: Warning,
+        concerns: [Activation(Softmax)],
     }
 }
 

@@ -14,6 +14,7 @@ crate::declare_rule! {
         name: "vanishing-gradient-risk",
         category: Hidden,
         severity: Warning,
+        concerns: [Activation(Sigmoid), Activation(Tanh)],
         options: [DEPTH],
     }
 }

@@ -13,6 +13,7 @@ crate::declare_rule! {
         name: "constant-kernel-initializer",
         category: Initialization,
         severity: Error,
+        concerns: [Initializer(Constant)],
     }
 }
 

@@ -13,6 +13,7 @@ crate::declare_rule! {
         name: "large-init-scale",
         category: Initialization,
         severity: Warning,
+        concerns: [Initializer(VarianceScaling), Initializer(Random)],
     }
 }
 

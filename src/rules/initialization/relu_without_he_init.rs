@@ -16,6 +16,7 @@ crate::declare_rule! {
         category: Initialization,
         severity: Warning,
         fix: Unsafe,
+        concerns: [Activation(Relu), Initializer(He), Initializer(Glorot), Initializer(Lecun), Initializer(VarianceScaling)],
     }
 }
 

@@ -16,6 +16,7 @@ crate::declare_rule! {
         category: Initialization,
         severity: Warning,
         fix: Unsafe,
+        concerns: [Activation(Sigmoid), Activation(Tanh), Initializer(He), Initializer(Glorot)],
     }
 }
 

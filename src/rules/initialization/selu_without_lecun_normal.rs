@@ -14,6 +14,7 @@ crate::declare_rule! {
         name: "selu-without-lecun-normal",
         category: Initialization,
         severity: Warning,
+        concerns: [Activation(Selu), Initializer(Lecun)],
     }
 }
 

@@ -12,6 +12,7 @@ crate::declare_rule! {
         name: "accuracy-with-regression-loss",
         category: Output,
         severity: Warning,
+        concerns: [Loss(Regression)],
     }
 }
 

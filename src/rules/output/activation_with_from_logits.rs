@@ -14,6 +14,7 @@ crate::declare_rule! {
         category: Output,
         severity: Error,
         fix: Unsafe,
+        concerns: [Activation(Sigmoid), Activation(Softmax), Loss(BinaryCrossentropy), Loss(CategoricalCrossentropy), Loss(SparseCategoricalCrossentropy)],
     }
 }
 

@@ -12,6 +12,7 @@ crate::declare_rule! {
         name: "binary-crossentropy-with-softmax",
         category: Output,
         severity: Error,
+        concerns: [Activation(Softmax), Loss(BinaryCrossentropy)],
     }
 }
 

@@ -12,6 +12,7 @@ crate::declare_rule! {
         name: "binary-softmax-output",
         category: Output,
         severity: Warning,
+        concerns: [Activation(Softmax)],
     }
 }
 

@@ -13,6 +13,7 @@ crate::declare_rule! {
         name: "categorical-loss-single-unit",
         category: Output,
         severity: Error,
+        concerns: [Loss(CategoricalCrossentropy), Loss(SparseCategoricalCrossentropy)],
     }
 }
 

@@ -12,6 +12,7 @@ crate::declare_rule! {
         name: "categorical-loss-with-sigmoid",
         category: Output,
         severity: Warning,
+        concerns: [Activation(Sigmoid), Loss(CategoricalCrossentropy), Loss(SparseCategoricalCrossentropy)],
     }
 }
 

@@ -12,6 +12,7 @@ crate::declare_rule! {
         name: "classification-output-with-regression-loss",
         category: Output,
         severity: Warning,
+        concerns: [Loss(Regression)],
     }
 }
 

@@ -12,6 +12,7 @@ crate::declare_rule! {
         name: "hinge-loss-with-probability-output",
         category: Output,
         severity: Warning,
+        concerns: [Loss(Hinge), Loss(CategoricalHinge)],
     }
 }
 

@@ -16,6 +16,7 @@ crate::declare_rule! {
         name: "kl-divergence-without-softmax",
         category: Output,
         severity: Warning,
+        concerns: [Loss(KlDivergence)],
     }
 }
 

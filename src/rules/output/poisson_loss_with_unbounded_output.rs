@@ -12,6 +12,7 @@ crate::declare_rule! {
         name: "poisson-loss-with-unbounded-output",
         category: Output,
         severity: Error,
+        concerns: [Activation(Exponential), Loss(Poisson)],
     }
 }
 

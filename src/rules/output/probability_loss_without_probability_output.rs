@@ -12,6 +12,7 @@ crate::declare_rule! {
         name: "probability-loss-without-probability-output",
         category: Output,
         severity: Error,
+        concerns: [Activation(Linear), Activation(Relu), Loss(BinaryCrossentropy), Loss(CategoricalCrossentropy), Loss(SparseCategoricalCrossentropy)],
     }
 }
 

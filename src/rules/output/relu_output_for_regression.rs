@@ -12,6 +12,7 @@ crate::declare_rule! {
         name: "relu-output-for-regression",
         category: Output,
         severity: Info,
+        concerns: [Activation(Relu), Loss(Regression)],
     }
 }
 

@@ -15,6 +15,7 @@ crate::declare_rule! {
         category: Output,
         severity: Error,
         fix: Unsafe,
+        concerns: [Activation(Softmax)],
     }
 }
 

@@ -16,6 +16,7 @@ crate::declare_rule! {
         category: Recurrent,
         severity: Warning,
         fix: Unsafe,
+        concerns: [Activation(Sigmoid)],
     }
 }
 
