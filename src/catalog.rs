@@ -6,17 +6,17 @@
 pub enum ActFamily {
     /// Identity: `linear` (also what "no activation" means).
     Linear,
-    /// ReLU and its piecewise-linear relatives, which want He initialisation.
+    /// ReLU and its piecewise-linear relatives, which want He initialization.
     Relu,
-    /// SELU, self-normalising: wants LeCun-normal initialisation and AlphaDropout.
+    /// SELU, self-normalizing: wants LeCun-normal initialization and AlphaDropout.
     Selu,
     /// Smooth non-saturating activations: gelu, silu/swish, mish, softplus, ...
     Smooth,
     /// Logistic sigmoid and its hard/log variants: outputs in (0, 1).
     Sigmoid,
-    /// tanh-like, saturating, zero-centred: tanh, hard_tanh, softsign.
+    /// tanh-like, saturating, zero-centered: tanh, hard_tanh, softsign.
     Tanh,
-    /// Normalises over the last axis into a distribution.
+    /// Normalizes over the last axis into a distribution.
     Softmax,
     /// `exp`: positive, unbounded.
     Exponential,
@@ -71,7 +71,7 @@ impl ActFamily {
         match self {
             ActFamily::Linear => "linear (identity)",
             ActFamily::Relu => "ReLU family",
-            ActFamily::Selu => "SELU (self-normalising)",
+            ActFamily::Selu => "SELU (self-normalizing)",
             ActFamily::Smooth => "smooth non-saturating family",
             ActFamily::Sigmoid => "sigmoid family",
             ActFamily::Tanh => "tanh family",
@@ -85,11 +85,11 @@ impl ActFamily {
     pub fn guidance(self) -> &'static str {
         match self {
             ActFamily::Linear => "No non-linearity. The output of a regression head, and the logits for a loss with `from_logits: true`. Between two weight layers it lets them collapse into one linear map.",
-            ActFamily::Relu => "Piecewise linear and non-saturating: the default for hidden layers. Pair with He initialisation (`he_normal`, `he_uniform`), or normalise after the layer. Not for the `activation` of LSTM/GRU cells (unbounded state), and not for a probability output.",
-            ActFamily::Selu => "Self-normalising only with `lecun_normal` initialisation and `AlphaDropout` in a plain stack of Dense layers.",
-            ActFamily::Smooth => "Smooth and non-saturating (GELU, SiLU/swish, mish, softplus): a modern hidden-layer activation; He-style initialisation suits it.",
-            ActFamily::Sigmoid => "Outputs in (0, 1). The output of binary and multi-label classification (with `binary_crossentropy`) and the gate activation of LSTM/GRU. Saturates in hidden layers: gradients vanish in deep stacks. Pair with Glorot initialisation.",
-            ActFamily::Tanh => "Outputs in (-1, 1), zero-centred, saturating. The cell activation of LSTM/GRU; in deep MLP/CNN hidden stacks ReLU-family activations train better. Pair with Glorot initialisation.",
+            ActFamily::Relu => "Piecewise linear and non-saturating: the default for hidden layers. Pair with He initialization (`he_normal`, `he_uniform`), or normalize after the layer. Not for the `activation` of LSTM/GRU cells (unbounded state), and not for a probability output.",
+            ActFamily::Selu => "Self-normalizing only with `lecun_normal` initialization and `AlphaDropout` in a plain stack of Dense layers.",
+            ActFamily::Smooth => "Smooth and non-saturating (GELU, SiLU/swish, mish, softplus): a modern hidden-layer activation; He-style initialization suits it.",
+            ActFamily::Sigmoid => "Outputs in (0, 1). The output of binary and multi-label classification (with `binary_crossentropy`) and the gate activation of LSTM/GRU. Saturates in hidden layers: gradients vanish in deep stacks. Pair with Glorot initialization.",
+            ActFamily::Tanh => "Outputs in (-1, 1), zero-centered, saturating. The cell activation of LSTM/GRU; in deep MLP/CNN hidden stacks ReLU-family activations train better. Pair with Glorot initialization.",
             ActFamily::Softmax => "Turns N outputs into a distribution that sums to 1: the output of multiclass classification with categorical or sparse categorical crossentropy, over 2 or more units (over 1 unit it always outputs 1.0). For binary classification use 1 sigmoid unit.",
             ActFamily::Exponential => "Positive and unbounded: an output for a rate (Poisson loss); overflows easily in hidden layers.",
             ActFamily::Other => "An activation Keras knows that the guidance has no specific advice for.",
@@ -119,7 +119,7 @@ impl InitFamily {
         match self {
             InitFamily::He => "Variance 2 / fan_in, derived for ReLU-family activations (He et al. 2015). With sigmoid or tanh it starts the units saturated: use Glorot there.",
             InitFamily::Glorot => "Variance 2 / (fan_in + fan_out), derived for sigmoid and tanh (Glorot & Bengio 2010); the Keras default `kernel_initializer`. Under ReLU it halves the signal's variance at every layer: use He there.",
-            InitFamily::Lecun => "Variance 1 / fan_in; `lecun_normal` is what SELU's self-normalisation assumes.",
+            InitFamily::Lecun => "Variance 1 / fan_in; `lecun_normal` is what SELU's self-normalization assumes.",
             InitFamily::VarianceScaling => "Explicit `scale`, `mode` and `distribution`: scale 2 with fan_in is He, scale 1 with fan_avg is Glorot.",
             InitFamily::Orthogonal => "A random orthogonal matrix: a deliberate choice, common for recurrent kernels; not checked against the activation.",
             InitFamily::Random => "A fixed scale that does not adapt to the layer's size: a deliberate choice (DCGAN's `stddev: 0.02`); a large scale makes activations explode.",
@@ -500,7 +500,7 @@ pub fn loss_names() -> impl Iterator<Item = &'static str> {
     })
 }
 
-/// What a metric computes, for the metrics some rule needs to recognise.
+/// What a metric computes, for the metrics some rule needs to recognize.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MetricFamily {
     /// `accuracy` / `acc` as a string: Keras picks binary, categorical or
@@ -629,7 +629,7 @@ pub fn metric_info(name: &str) -> Option<&'static MetricInfo> {
     METRICS.iter().find(|m| m.names.contains(&name))
 }
 
-/// How close candidate names are to a misspelt one, all compared without
+/// How close candidate names are to a misspelled one, all compared without
 /// case.
 pub struct Typo {
     lower: String,
@@ -676,7 +676,7 @@ pub fn best_match(measured: &[(f64, usize)]) -> Option<usize> {
     best.filter(|(_, s)| *s >= 0.8).map(|(i, _)| i)
 }
 
-/// The closest known name to a misspelt one, when it is close enough to be
+/// The closest known name to a misspelled one, when it is close enough to be
 /// a plausible typo (`rleu` -> `relu`, `Relu` -> `relu`).
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let typo = Typo::new(name);

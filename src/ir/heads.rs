@@ -32,29 +32,29 @@ fn link_successors(model: &mut Model) {
 
 /// Reports each cycle once and cuts it, so later walks terminate.
 fn detect_cycles(model: &mut Model) {
-    // Iterative three-colour DFS over predecessor edges.
+    // Iterative three-color DFS over predecessor edges.
     let n = model.layers.len();
-    let mut colour = vec![0u8; n];
+    let mut color = vec![0u8; n];
     let mut cut: Vec<(LayerId, LayerId)> = Vec::new();
     for start in 0..n {
-        if colour[start] != 0 {
+        if color[start] != 0 {
             continue;
         }
         let mut stack: Vec<(LayerId, usize)> = vec![(start, 0)];
-        colour[start] = 1;
+        color[start] = 1;
         while let Some(&mut (node, ref mut next)) = stack.last_mut() {
             if let Some(&pred) = model.layers[node].inputs.get(*next) {
                 *next += 1;
-                match colour[pred] {
+                match color[pred] {
                     0 => {
-                        colour[pred] = 1;
+                        color[pred] = 1;
                         stack.push((pred, 0));
                     }
                     1 => cut.push((node, pred)),
                     _ => {}
                 }
             } else {
-                colour[node] = 2;
+                color[node] = 2;
                 stack.pop();
             }
         }

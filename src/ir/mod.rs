@@ -494,7 +494,7 @@ pub enum Detected {
     NotAModel(&'static str),
 }
 
-/// Recognise the format of a parsed document and build its model.
+/// Recognize the format of a parsed document and build its model.
 pub fn build(root: &Node) -> Detected {
     if keras::looks_like_keras(root) {
         return keras::build(root);

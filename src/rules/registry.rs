@@ -81,7 +81,7 @@ pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
         .find(|m| m.code == code_or_name || m.name == code_or_name)
 }
 
-/// "did you mean `ACT401`?" for a misspelt code or name.
+/// "did you mean `ACT401`?" for a misspelled code or name.
 pub fn suggest(s: &str) -> Option<&'static str> {
     let metas = all_meta();
     crate::catalog::closest(s, metas.iter().flat_map(|m| [m.code, m.name]))

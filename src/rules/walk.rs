@@ -1,5 +1,5 @@
 //! Following values through a model, for the rules about hidden layers,
-//! initialisation and recurrent layers: which layers consume a layer's
+//! initialization and recurrent layers: which layers consume a layer's
 //! output, which activation a weight layer effectively applies, whether its
 //! value ends in a model output or in a multiplicative gate.
 //!
@@ -151,7 +151,7 @@ pub struct Effective<'m> {
     /// The layer that applies it: the weight layer itself, or the activation
     /// layer after it.
     pub layer: LayerId,
-    /// A normalisation layer sits between the weight layer and the
+    /// A normalization layer sits between the weight layer and the
     /// activation (`Conv2D -> BatchNormalization -> ReLU`).
     pub normalized: bool,
 }
@@ -164,7 +164,7 @@ impl Effective<'_> {
 
 /// A weight layer's own activation when it has a non-linear one; otherwise
 /// the activation layer that follows it, possibly after value-preserving and
-/// normalisation layers (`Dense -> Dropout -> ReLU`, `Conv2D -> BN -> ReLU`);
+/// normalization layers (`Dense -> Dropout -> ReLU`, `Conv2D -> BN -> ReLU`);
 /// otherwise its own (linear) activation.
 pub fn effective_activation(model: &Model, id: LayerId) -> Option<Effective<'_>> {
     let layer = content(model, id);
@@ -243,7 +243,7 @@ pub fn is_gate(model: &Model, id: LayerId) -> bool {
     false
 }
 
-/// Whether every path from `from` reaches a normalisation layer before
+/// Whether every path from `from` reaches a normalization layer before
 /// anything else that is not an activation, dropout, reshape or pooling
 /// layer (a weight layer, a merge, a model output).
 pub fn followed_by_normalization(model: &Model, from: LayerId) -> bool {
@@ -412,7 +412,7 @@ pub(crate) mod tests {
             .collect()
     }
 
-    /// The codes of the hidden-layer, recurrent and initialisation rules.
+    /// The codes of the hidden-layer, recurrent and initialization rules.
     pub(crate) fn codes(path: &str, text: &str) -> Vec<&'static str> {
         codes_with(
             path,

@@ -299,7 +299,7 @@ mod tests {
         let text = "# ü\nlayers:\n  - type: Dense\n    units: 4\n    activation: relu\n    kernel_initializer: glorot_uniform\n  - type: LSTM\n    units: 2\n    recurrent_activation: {type: hard_sigmoid}\n  - type: ReLU\nloss: {out: mse, aux: [binary_crossentropy]}\n";
         let (h, range) = hover_at("m.yaml", text, "relu\n").unwrap();
         assert!(h.starts_with("**`relu`** — activation, ReLU family"), "{h}");
-        assert!(h.contains("He initialisation"), "{h}");
+        assert!(h.contains("He initialization"), "{h}");
         assert!(h.contains("**ACT401** `relu-without-he-init`"), "{h}");
         assert_eq!(
             range,

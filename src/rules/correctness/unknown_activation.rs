@@ -74,7 +74,7 @@ impl Rule for UnknownActivation {
     }
 }
 
-/// The activation a misspelt name stands for, when only one is plausible.
+/// The activation a misspelled name stands for, when only one is plausible.
 fn correction(name: &str) -> Option<&'static str> {
     let names: Vec<&'static str> = catalog::ACTIVATIONS.iter().map(|a| a.name).collect();
     edits::unambiguous_correction(name, &names, &|a, b| a == b)

@@ -95,7 +95,7 @@ impl Rule for UnknownInitializer {
     }
 }
 
-/// The initializer a misspelt name stands for, when only one is plausible.
+/// The initializer a misspelled name stands for, when only one is plausible.
 fn correction(name: &str) -> Option<&'static str> {
     let names: Vec<&'static str> = catalog::initializer_names().collect();
     let same = |a: &str, b: &str| {

@@ -68,7 +68,7 @@ impl Rule for UnknownLoss {
     }
 }
 
-/// The loss a misspelt name stands for, when only one is plausible.
+/// The loss a misspelled name stands for, when only one is plausible.
 fn correction(name: &str) -> Option<&'static str> {
     let names: Vec<&'static str> = catalog::loss_names().collect();
     let same = |a: &str, b: &str| {

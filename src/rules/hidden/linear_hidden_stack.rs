@@ -32,7 +32,7 @@ impl Rule for LinearHiddenStack {
             return;
         }
         // Only value-preserving layers in between; a branch, a model output,
-        // normalisation, pooling or a merge ends the search.
+        // normalization, pooling or a merge ends the search.
         let Step::Layer(next) = walk::follow(model, layer.id, walk::is_value_preserving).step
         else {
             return;

@@ -54,7 +54,7 @@ fn member(model: &Model, id: LayerId) -> Option<Effective<'_>> {
 }
 
 /// The next weight layer in the stack: the single consumer chain from the
-/// layer's activation, through activation, normalisation, pooling,
+/// layer's activation, through activation, normalization, pooling,
 /// reshape and dropout layers.
 fn next_weight_layer(model: &Model, from: LayerId) -> Option<LayerId> {
     let reach = walk::follow(model, from, |l| {

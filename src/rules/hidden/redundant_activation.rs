@@ -19,7 +19,7 @@ crate::declare_rule! {
     }
 }
 
-/// The activation function a layer applies, normalised so that the same
+/// The activation function a layer applies, normalized so that the same
 /// function compares equal whichever way it is written; `None` when it is
 /// not a fixed function (`PReLU` learns its slope, a `ReLU` with a
 /// threshold) or not known.

@@ -1,4 +1,4 @@
-//! ACT203 `vanishing-gradient-risk`: a deep stack of sigmoid/tanh layers with no normalisation or residual connections.
+//! ACT203 `vanishing-gradient-risk`: a deep stack of sigmoid/tanh layers with no normalization or residual connections.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -8,7 +8,7 @@ use crate::rules::walk::{self, Effective, Step};
 use crate::rules::{Context, OptionType, OptionValue, Rule, RuleOption};
 
 crate::declare_rule! {
-    /// a deep stack of sigmoid/tanh layers with no normalisation or residual connections.
+    /// a deep stack of sigmoid/tanh layers with no normalization or residual connections.
     pub struct VanishingGradientRisk {
         code: "ACT203",
         name: "vanishing-gradient-risk",
@@ -56,8 +56,8 @@ pub fn saturating_hidden(model: &Model, id: LayerId) -> Option<Effective<'_>> {
 /// `depth` long, in data-flow order. Consecutive means: the only consumer
 /// chain from one layer's activation reaches the next weight layer through
 /// dropout, reshape and pooling layers only, and the next layer's activation
-/// is not preceded by normalisation. A merge (a residual `Add`, a
-/// `Concatenate`), normalisation, a branch or an output ends a run.
+/// is not preceded by normalization. A merge (a residual `Add`, a
+/// `Concatenate`), normalization, a branch or an output ends a run.
 pub fn saturating_stacks(model: &Model, depth: usize) -> Vec<Vec<LayerId>> {
     let candidates: BTreeMap<LayerId, Effective<'_>> = model
         .layers

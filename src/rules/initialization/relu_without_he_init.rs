@@ -1,4 +1,4 @@
-//! ACT401 `relu-without-he-init`: ReLU-family layers without He initialisation or normalisation.
+//! ACT401 `relu-without-he-init`: ReLU-family layers without He initialization or normalization.
 
 use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
@@ -9,7 +9,7 @@ use crate::rules::walk::{self, Effective};
 use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// ReLU-family layers without He initialisation or normalisation.
+    /// ReLU-family layers without He initialization or normalization.
     pub struct ReluWithoutHeInit {
         code: "ACT401",
         name: "relu-without-he-init",
@@ -21,7 +21,7 @@ crate::declare_rule! {
 }
 
 /// One hidden ReLU-family layer with a Glorot/LeCun-scaled kernel and no
-/// normalisation after it.
+/// normalization after it.
 struct Offender<'m> {
     layer: &'m Layer,
     eff: Effective<'m>,
@@ -34,7 +34,7 @@ fn offender<'m>(model: &'m Model, layer: &'m Layer) -> Option<Offender<'m>> {
         return None;
     }
     let eff = walk::effective_activation(model, layer.id)?;
-    // Conv2D -> BatchNormalization -> ReLU: normalised before the activation.
+    // Conv2D -> BatchNormalization -> ReLU: normalized before the activation.
     if eff.family() != Some(ActFamily::Relu) || eff.normalized {
         return None;
     }

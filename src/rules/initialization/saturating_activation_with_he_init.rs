@@ -1,4 +1,4 @@
-//! ACT402 `saturating-activation-with-he-init`: sigmoid/tanh layer with He initialisation (Glorot expected).
+//! ACT402 `saturating-activation-with-he-init`: sigmoid/tanh layer with He initialization (Glorot expected).
 
 use crate::catalog::InitFamily;
 use crate::diagnostic::Diagnostic;
@@ -9,7 +9,7 @@ use crate::rules::walk;
 use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
-    /// sigmoid/tanh layer with He initialisation (Glorot expected).
+    /// sigmoid/tanh layer with He initialization (Glorot expected).
     pub struct SaturatingActivationWithHeInit {
         code: "ACT402",
         name: "saturating-activation-with-he-init",

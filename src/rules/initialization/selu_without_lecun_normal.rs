@@ -113,7 +113,7 @@ fn selu_before(model: &Model, id: LayerId) -> Option<Span> {
 impl Rule for SeluWithoutLecunNormal {
     fn check_model(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        // Initialisation: one diagnostic per model (top level and each nested model).
+        // Initialization: one diagnostic per model (top level and each nested model).
         for (_, mut offenders) in walk::by_graph(model, offender) {
             offenders.sort_by_key(|o| (o.layer.span.start, o.layer.id));
             let ids: Vec<LayerId> = offenders.iter().map(|o| o.layer.id).collect();
@@ -133,7 +133,7 @@ impl Rule for SeluWithoutLecunNormal {
             }
             out.push(
                 d.help(
-                    "SELU self-normalises only when each layer's weights have variance 1/fan_in: use `kernel_initializer: lecun_normal` on these layers",
+                    "SELU self-normalizes only when each layer's weights have variance 1/fan_in: use `kernel_initializer: lecun_normal` on these layers",
                 )
                 .layer(offenders[0].layer.name()),
             );
@@ -149,7 +149,7 @@ impl Rule for SeluWithoutLecunNormal {
             };
             out.push(
                 META.diag(format!(
-                    "{} applies {} to selu activations: it breaks their self-normalisation",
+                    "{} applies {} to selu activations: it breaks their self-normalization",
                     model.describe_layer(layer.id),
                     layer.class(),
                 ))

@@ -21,7 +21,7 @@ crate::declare_rule! {
 
 /// The range values have at some point of the network, and the text that
 /// says so (the declared `range`, a `Rescaling` layer's `scale`, a
-/// normalisation layer).
+/// normalization layer).
 #[derive(Clone, Copy)]
 struct Known {
     range: InputRange,
@@ -105,15 +105,15 @@ fn keeps_range(layer: &Layer) -> bool {
 
 /// What an activation family wants, or `None` when this rule has no opinion.
 enum Wants {
-    /// Zero-centred, within -1..1 (tanh).
-    Centred,
+    /// Zero-centered, within -1..1 (tanh).
+    Centered,
     /// Within 0..1, or at least scaled to magnitude 1 (ReLU, sigmoid).
     Unit,
 }
 
 fn wants(family: ActFamily) -> Option<Wants> {
     match family {
-        ActFamily::Tanh => Some(Wants::Centred),
+        ActFamily::Tanh => Some(Wants::Centered),
         ActFamily::Relu | ActFamily::Sigmoid => Some(Wants::Unit),
         _ => None,
     }
@@ -125,10 +125,10 @@ fn mismatch(range: InputRange, wants: &Wants) -> Option<&'static str> {
         return None;
     };
     let scaled = lo >= -1.0 - EPS && hi <= 1.0 + EPS;
-    let centred = (lo + hi).abs() <= 0.1 * (hi - lo);
+    let centered = (lo + hi).abs() <= 0.1 * (hi - lo);
     match wants {
-        Wants::Centred if !scaled => Some("not scaled"),
-        Wants::Centred if !centred => Some("not zero-centred"),
+        Wants::Centered if !scaled => Some("not scaled"),
+        Wants::Centered if !centered => Some("not zero-centered"),
         Wants::Unit if !scaled => Some("not scaled"),
         _ => None,
     }
@@ -241,8 +241,8 @@ impl Rule for InputRangeMismatch {
             };
             let act = walk::activation_name(model, &eff);
             let (want, fix) = match w {
-                Wants::Centred => (
-                    "zero-centred inputs in -1..1",
+                Wants::Centered => (
+                    "zero-centered inputs in -1..1",
                     "scale the inputs to -1..1 (`Rescaling(scale=1/127.5, offset=-1)` for 8-bit pixels) or standardize them (a `Normalization` layer)",
                 ),
                 Wants::Unit => (

@@ -26,7 +26,7 @@ pub(crate) fn applies(model: &Model, head: &Head) -> bool {
     if act.activation.family() != Some(ActFamily::Softmax) || head.units() != Some(2) {
         return false;
     }
-    // `Softmax(axis=1)` on a sequence normalises over time, not over the 2 units.
+    // `Softmax(axis=1)` on a sequence normalizes over time, not over the 2 units.
     let layer = model.layer(act.layer);
     if layer.class() == "Softmax"
         && layer.param("axis").and_then(|a| a.as_i64()).unwrap_or(-1) != -1
@@ -129,7 +129,7 @@ mod tests {
                 .1
                 .is_empty()
         );
-        // A softmax over another axis does not normalise over the 2 units.
+        // A softmax over another axis does not normalize over the 2 units.
         let time = "{type: Dense, units: 2}\n  - {type: Softmax, axis: 1}";
         assert!(lint("name: m", time).1.is_empty());
     }

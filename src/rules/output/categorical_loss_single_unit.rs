@@ -43,7 +43,7 @@ impl Rule for CategoricalLossSingleUnit {
                  the loss is always 0, so the model gets no gradient"
             }
             _ => {
-                "normalised over a single unit every prediction is 1.0, so the loss is always 0 \
+                "normalized over a single unit every prediction is 1.0, so the loss is always 0 \
                  and the model gets no gradient"
             }
         };

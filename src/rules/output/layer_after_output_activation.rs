@@ -63,7 +63,7 @@ fn step(layer: &Layer) -> Step {
         });
     }
     if catalog::is_normalization(class) {
-        return Step::Breaks("it re-centres and rescales the probabilities: they no longer lie in [0, 1] or sum to 1");
+        return Step::Breaks("it re-centers and rescales the probabilities: they no longer lie in [0, 1] or sum to 1");
     }
     if layer.is_weight_layer() {
         return match family {

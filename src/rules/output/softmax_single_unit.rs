@@ -39,7 +39,7 @@ impl Rule for SoftmaxSingleUnit {
                     "softmax over a single unit always outputs 1.0 ({})",
                     model.describe_layer(layer.id)
                 ))
-                .at(act.span, "softmax normalises over the units")
+                .at(act.span, "softmax normalizes over the units")
                 .label(units.span, "only one unit")
                 .help("for a binary output use `activation: sigmoid` with 1 unit; for N classes use N units with softmax")
                 .layer(layer.name())

@@ -30,7 +30,7 @@ fn has_channel_bias(class: &str) -> bool {
         || class.starts_with("Depthwise")
 }
 
-/// Whether the normalisation axis is the weight layer's channel axis.
+/// Whether the normalization axis is the weight layer's channel axis.
 fn same_axis(weight: &Layer, bn: &Layer) -> bool {
     let channels_first = weight
         .param("data_format")
@@ -195,7 +195,7 @@ mod tests {
             before_bn("{type: Dense, units: 8, activation: relu}", bn),
             none
         );
-        // Normalising another axis does not remove a per-channel bias.
+        // Normalizing another axis does not remove a per-channel bias.
         assert_eq!(
             before_bn(
                 "{type: Conv2D, filters: 8, kernel_size: 3}",

@@ -29,8 +29,8 @@ fn is_variance_shifting_dropout(class: &str) -> bool {
     )
 }
 
-/// Normalisation with moving statistics learnt during training (layer and
-/// group normalisation compute theirs at inference too, so no shift).
+/// Normalization with moving statistics learnt during training (layer and
+/// group normalization compute theirs at inference too, so no shift).
 fn is_batch_norm(class: &str) -> bool {
     matches!(class, "BatchNormalization" | "SyncBatchNormalization")
 }
@@ -73,7 +73,7 @@ impl Rule for DropoutBeforeBatchnorm {
                 "its moving variance is learnt from the dropped-out activations",
             )
             .help(
-                "put Dropout after the last BatchNormalization (for example just before the output layer), or normalise first: `BatchNormalization` then `Dropout`",
+                "put Dropout after the last BatchNormalization (for example just before the output layer), or normalize first: `BatchNormalization` then `Dropout`",
             )
             .layer(layer.name()),
         );
