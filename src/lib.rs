@@ -9,7 +9,6 @@
 //! -> [`config`] -> [`fix`] -> [`run`] (many files) -> [`render`] ->
 //! [`server`] and [`cli`].
 
-pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

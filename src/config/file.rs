@@ -383,7 +383,7 @@ impl Reader {
         what: &str,
     ) {
         let name = key.get_ref().as_ref();
-        let help = match crate::catalog::closest(name, known.iter().copied()) {
+        let help = match crate::ir::suggest::closest(name, known.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("{what} are: {}", known.join(", ")),
         };
@@ -502,7 +502,7 @@ impl Reader {
         if options.contains(&s) {
             return Some(s.to_string());
         }
-        let help = match crate::catalog::closest(s, options.iter().copied()) {
+        let help = match crate::ir::suggest::closest(s, options.iter().copied()) {
             Some(c) => format!("did you mean `{c}`?"),
             None => format!("use one of {listed}"),
         };

@@ -116,7 +116,7 @@ impl Selector {
             .chain(CATEGORIES.iter().map(|c| c.as_str()))
             .chain(["ALL"])
             .collect();
-        let help = match crate::catalog::closest(s, candidates.into_iter()) {
+        let help = match crate::ir::suggest::closest(s, candidates.into_iter()) {
             Some(c) => format!("did you mean `{c}`?"),
             None => "selectors are rule codes (`ACT401`), names (`relu-without-he-init`), code prefixes (`ACT4`), categories (`initialization`) or `ALL`; `actlint rule CODE` shows a rule".to_string(),
         };

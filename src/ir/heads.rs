@@ -3,7 +3,7 @@
 
 use super::read;
 use super::{Head, HeadActivation, LayerId, Model, Spanned, Unresolved};
-use crate::catalog;
+use crate::ir::catalog;
 use crate::tree::{Node, Value};
 
 /// Call after all layers, graphs and edges are in place.
@@ -242,7 +242,7 @@ fn unknown_output(
     key: &str,
     span: crate::source::Span,
 ) -> Unresolved {
-    let suggestion = catalog::closest(key, names.iter().map(String::as_str));
+    let suggestion = super::suggest::closest(key, names.iter().map(String::as_str));
     Unresolved {
         message: format!("the {what} names output `{key}`, which the model does not have"),
         span,

@@ -22,7 +22,7 @@ use super::{
     heads, read, BuildError, Detected, Format, Graph, GraphId, GraphKind, LayerId, Model, Output,
     Spanned, Unresolved,
 };
-use crate::catalog;
+use crate::ir::catalog;
 use crate::source::Span;
 use crate::tree::{Node, Value};
 
@@ -621,7 +621,7 @@ impl Builder {
             return None;
         }
         self.suggestion_budget -= scope.names.len();
-        catalog::closest(name, scope.names.iter().map(String::as_str)).map(str::to_string)
+        super::suggest::closest(name, scope.names.iter().map(String::as_str)).map(str::to_string)
     }
 
     /// One layer entry; wrapped layers and nested models are built too.

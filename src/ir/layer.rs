@@ -3,7 +3,7 @@
 
 use super::read;
 use super::{BuildError, Layer, Spanned};
-use crate::catalog;
+use crate::ir::catalog;
 use crate::source::Span;
 use crate::tree::{Entry, Node, Value};
 

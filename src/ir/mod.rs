@@ -7,14 +7,16 @@
 //! activation, units, loss and metrics. Every value keeps the span of the
 //! text it came from.
 
+pub mod catalog;
 pub mod heads;
 pub mod keras;
 pub mod layer;
 pub mod simple;
+pub mod suggest;
 
-use crate::catalog::{self, ActFamily, ActivationInfo, InitFamily, InitializerInfo, LossInfo};
 use crate::source::Span;
 use crate::tree::Node;
+use catalog::{ActFamily, ActivationInfo, InitFamily, InitializerInfo, LossInfo};
 
 pub type LayerId = usize;
 pub type GraphId = usize;
@@ -277,6 +279,12 @@ impl Layer {
     /// A constructor argument, ignoring explicit nulls.
     pub fn param(&self, key: &str) -> Option<&Node> {
         self.config.as_ref().and_then(|c| c.get_some(key))
+    }
+    /// The `axis` argument as one integer: -1 (the last axis, the Keras
+    /// default) when it is not written, `None` when it is something else
+    /// (a list of axes).
+    pub fn axis(&self) -> Option<i64> {
+        self.param("axis").map_or(Some(-1), Node::as_i64)
     }
     pub fn is_weight_layer(&self) -> bool {
         catalog::is_weight_layer(self.class())

@@ -6,7 +6,7 @@ use super::{
     heads, BuildError, Detected, Format, Graph, GraphKind, InputRange, LayerId, Model, Output,
     Spanned, Task,
 };
-use crate::catalog;
+use crate::ir::catalog;
 use crate::source::Span;
 use crate::tree::{Node, Value};
 
@@ -87,7 +87,7 @@ impl Builder {
                     let options = ["regression", "binary", "multiclass", "multilabel"];
                     let help = match task
                         .as_str()
-                        .and_then(|s| catalog::closest(s, options.into_iter()))
+                        .and_then(|s| super::suggest::closest(s, options.into_iter()))
                     {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => "use one of: regression, binary, multiclass, multilabel".into(),

@@ -109,10 +109,12 @@ pub const KEYS: &[LimitKey] = &[
 pub fn set(options: &mut Options, key: &str, value: &str) -> Result<(), String> {
     let Some(spec) = KEYS.iter().find(|k| k.key == key) else {
         let names: Vec<&str> = KEYS.iter().map(|k| k.key).collect();
-        return Err(match crate::catalog::closest(key, names.iter().copied()) {
-            Some(s) => format!("unknown limit `{key}`; did you mean `{s}`?"),
-            None => format!("unknown limit `{key}`; the limits are {}", names.join(", ")),
-        });
+        return Err(
+            match crate::ir::suggest::closest(key, names.iter().copied()) {
+                Some(s) => format!("unknown limit `{key}`; did you mean `{s}`?"),
+                None => format!("unknown limit `{key}`; the limits are {}", names.join(", ")),
+            },
+        );
     };
     let n = parse_count(value, spec.bytes).ok_or_else(|| {
         let unit = if spec.bytes {

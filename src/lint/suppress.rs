@@ -426,7 +426,7 @@ fn parse_directive(
         "ignore" => false,
         "ignore-file" => true,
         _ => {
-            let help = match crate::catalog::closest(word, ["ignore", "ignore-file"].into_iter()) {
+            let help = match crate::ir::suggest::closest(word, ["ignore", "ignore-file"].into_iter()) {
                 Some(s) if !word.is_empty() => format!("did you mean `{s}`?"),
                 _ => "write `# actlint: ignore[ACT401] reason` or `# actlint: ignore-file[ACT401] reason`".to_string(),
             };

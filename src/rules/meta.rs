@@ -4,8 +4,8 @@
 
 use std::fmt;
 
-use crate::catalog::{ActFamily, InitFamily, LossFamily};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::ir::catalog::{ActFamily, InitFamily, LossFamily};
 
 /// Where a rule belongs; also selectable by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -279,13 +279,13 @@ macro_rules! declare_rule {
     (@fix) => { $crate::diagnostic::FixKind::None };
     (@fix $f:ident) => { $crate::diagnostic::FixKind::$f };
     (@concern Activation $f:ident) => {
-        $crate::rules::Concern::Activation($crate::catalog::ActFamily::$f)
+        $crate::rules::Concern::Activation($crate::ir::catalog::ActFamily::$f)
     };
     (@concern Initializer $f:ident) => {
-        $crate::rules::Concern::Initializer($crate::catalog::InitFamily::$f)
+        $crate::rules::Concern::Initializer($crate::ir::catalog::InitFamily::$f)
     };
     (@concern Loss $f:ident) => {
-        $crate::rules::Concern::Loss($crate::catalog::LossFamily::$f)
+        $crate::rules::Concern::Loss($crate::ir::catalog::LossFamily::$f)
     };
 }
 

@@ -84,5 +84,5 @@ pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
 /// "did you mean `ACT401`?" for a misspelled code or name.
 pub fn suggest(s: &str) -> Option<&'static str> {
     let metas = all_meta();
-    crate::catalog::closest(s, metas.iter().flat_map(|m| [m.code, m.name]))
+    crate::ir::suggest::closest(s, metas.iter().flat_map(|m| [m.code, m.name]))
 }

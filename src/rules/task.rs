@@ -1,7 +1,7 @@
 //! Task inference: what the declared task, the loss and the output layer
 //! each say a head is for. A declared task wins, then the loss, then the head.
 
-use crate::catalog::{ActFamily, LossFamily};
+use crate::ir::catalog::{ActFamily, LossFamily};
 use crate::ir::{Head, LossRef, Model, Task};
 
 /// Where a task conclusion came from, with the words for a message.

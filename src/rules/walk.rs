@@ -12,7 +12,7 @@
 
 use std::collections::HashSet;
 
-use crate::catalog::{self, ActFamily, InitFamily};
+use crate::ir::catalog::{self, ActFamily, InitFamily};
 use crate::ir::{read, ActivationRef, GraphId, InitializerRef, Layer, LayerId, Model};
 
 /// What a wrapper applies (`TimeDistributed(Dense)` -> the `Dense`); the layer

@@ -14,7 +14,8 @@ use super::diagnostics::doc_paragraph;
 use super::documents::Document;
 use super::Linted;
 use super::LspPositions;
-use crate::catalog::{self, ActFamily};
+use crate::ir::catalog::{self, ActFamily};
+use crate::ir::suggest;
 use crate::ir::{read, ActivationRef, InitializerRef, LossRef};
 use crate::rules::{self, Concern};
 use crate::source::LineIndex;
@@ -182,7 +183,7 @@ fn describe(target: &Target) -> String {
             None => unknown(
                 &a.name,
                 "an activation",
-                catalog::closest(&a.name, catalog::ACTIVATIONS.iter().map(|i| i.name)),
+                suggest::closest(&a.name, catalog::ACTIVATIONS.iter().map(|i| i.name)),
                 "ACT001",
             ),
         },
@@ -213,7 +214,7 @@ fn describe(target: &Target) -> String {
             None => unknown(
                 &i.name,
                 "an initializer",
-                catalog::closest(&i.name, catalog::initializer_names()),
+                suggest::closest(&i.name, catalog::initializer_names()),
                 "ACT002",
             ),
         },
@@ -235,7 +236,7 @@ fn describe(target: &Target) -> String {
             None => unknown(
                 &l.name,
                 "a loss",
-                catalog::closest(&l.name, catalog::loss_names()),
+                suggest::closest(&l.name, catalog::loss_names()),
                 "ACT003",
             ),
         },

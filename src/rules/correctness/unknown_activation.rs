@@ -1,8 +1,8 @@
 //! ACT001 `unknown-activation`: activation name Keras does not know.
 
-use crate::catalog;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Change, FixPlan};
+use crate::ir::{catalog, suggest};
 use crate::ir::{ActivationRef, Layer};
 use crate::rules::edits;
 use crate::rules::{Context, Rule};
@@ -41,7 +41,7 @@ impl Rule for UnknownActivation {
                 continue;
             }
             let names = catalog::ACTIVATIONS.iter().map(|a| a.name);
-            let help = match catalog::closest(&act.name, names) {
+            let help = match suggest::closest(&act.name, names) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "use a Keras activation such as `relu`, `sigmoid`, `softmax` or `linear`; \
                          a custom activation must be registered and referenced as `package>name`"
@@ -52,7 +52,7 @@ impl Rule for UnknownActivation {
             } else {
                 "recurrent_activation"
             };
-            let fix = correction(&act.name).and_then(|to| {
+            let fix = suggest::activation_correction(&act.name).and_then(|to| {
                 let change = edits::replace_param(layer, key, to)?;
                 let fits = matches!(change, Change::ReplaceString { span, .. } if span == act.span);
                 fits.then(|| {
@@ -72,12 +72,6 @@ impl Rule for UnknownActivation {
             );
         }
     }
-}
-
-/// The activation a misspelled name stands for, when only one is plausible.
-fn correction(name: &str) -> Option<&'static str> {
-    let names: Vec<&'static str> = catalog::ACTIVATIONS.iter().map(|a| a.name).collect();
-    edits::unambiguous_correction(name, &names, &|a, b| a == b)
 }
 
 /// Written in the config, not known to Keras and not a registered custom object.

@@ -1,10 +1,9 @@
 //! ACT002 `unknown-initializer`: initializer name Keras does not know.
 
-use crate::catalog;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Change, FixPlan};
+use crate::ir::{catalog, suggest};
 use crate::ir::{read, InitializerRef, Layer};
-use crate::rules::edits;
 use crate::rules::{Context, Rule};
 use crate::source::Span;
 
@@ -64,14 +63,14 @@ impl Rule for UnknownInitializer {
                 continue;
             }
             reported.push(init.span);
-            let help = match catalog::closest(&init.name, catalog::initializer_names()) {
+            let help = match suggest::closest(&init.name, catalog::initializer_names()) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "use a Keras initializer such as `glorot_uniform`, `he_normal`, \
                          `orthogonal` or `zeros`; a custom initializer must be registered \
                          and referenced as `package>Name`"
                     .to_string(),
             };
-            let fix = correction(&init.name).map(|to| {
+            let fix = suggest::initializer_correction(&init.name).map(|to| {
                 FixPlan::safe(
                     format!("replace `{}` with `{to}`", init.name),
                     vec![Change::ReplaceString {
@@ -93,18 +92,6 @@ impl Rule for UnknownInitializer {
             );
         }
     }
-}
-
-/// The initializer a misspelled name stands for, when only one is plausible.
-fn correction(name: &str) -> Option<&'static str> {
-    let names: Vec<&'static str> = catalog::initializer_names().collect();
-    let same = |a: &str, b: &str| {
-        std::ptr::eq(
-            catalog::initializer(a).map_or(std::ptr::null(), |i| i as *const _),
-            catalog::initializer(b).map_or(std::ptr::null(), |i| i as *const _),
-        )
-    };
-    edits::unambiguous_correction(name, &names, &same)
 }
 
 #[cfg(test)]

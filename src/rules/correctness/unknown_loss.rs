@@ -1,9 +1,8 @@
 //! ACT003 `unknown-loss`: loss name Keras does not know.
 
-use crate::catalog;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Change, FixPlan};
-use crate::rules::edits;
+use crate::ir::{catalog, suggest};
 use crate::rules::{Context, Rule};
 use crate::source::Span;
 
@@ -28,7 +27,7 @@ impl Rule for UnknownLoss {
                 continue;
             }
             reported.push(loss.span);
-            let help = match catalog::closest(&loss.name, catalog::loss_names()) {
+            let help = match suggest::closest(&loss.name, catalog::loss_names()) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "use a Keras loss such as `mean_squared_error`, `binary_crossentropy` \
                          or `sparse_categorical_crossentropy`; a custom loss must be registered \
@@ -49,15 +48,17 @@ impl Rule for UnknownLoss {
             // A tf-keras `LossFunctionWrapper` names its function under `fn`,
             // away from the span: no fix there.
             let wrapped = loss.config.as_ref().is_some_and(|c| c.get("fn").is_some());
-            let fix = correction(&loss.name).filter(|_| !wrapped).map(|to| {
-                FixPlan::safe(
-                    format!("replace `{}` with `{to}`", loss.name),
-                    vec![Change::ReplaceString {
-                        span: loss.span,
-                        value: to.to_string(),
-                    }],
-                )
-            });
+            let fix = suggest::loss_correction(&loss.name)
+                .filter(|_| !wrapped)
+                .map(|to| {
+                    FixPlan::safe(
+                        format!("replace `{}` with `{to}`", loss.name),
+                        vec![Change::ReplaceString {
+                            span: loss.span,
+                            value: to.to_string(),
+                        }],
+                    )
+                });
             out.push(
                 META.diag(format!("unknown loss `{}`{target}", loss.name))
                     .at(loss.span, "not a Keras loss")
@@ -66,18 +67,6 @@ impl Rule for UnknownLoss {
             );
         }
     }
-}
-
-/// The loss a misspelled name stands for, when only one is plausible.
-fn correction(name: &str) -> Option<&'static str> {
-    let names: Vec<&'static str> = catalog::loss_names().collect();
-    let same = |a: &str, b: &str| {
-        std::ptr::eq(
-            catalog::loss_info(a).map_or(std::ptr::null(), |i| i as *const _),
-            catalog::loss_info(b).map_or(std::ptr::null(), |i| i as *const _),
-        )
-    };
-    edits::unambiguous_correction(name, &names, &same)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! ACT201 `linear-hidden-stack`: two weight layers in a row with no non-linearity between them.
 
-use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::ActFamily;
 use crate::ir::Layer;
 use crate::rules::walk::{self, Step};
 use crate::rules::{Context, Rule};

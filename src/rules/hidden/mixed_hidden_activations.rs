@@ -2,8 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::ActFamily;
 use crate::ir::{LayerId, Model};
 use crate::rules::walk::{self, Effective, Step};
 use crate::rules::{Context, Rule};

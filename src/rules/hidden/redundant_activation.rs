@@ -1,8 +1,8 @@
 //! ACT206 `redundant-activation`: an activation applied twice in a row.
 
-use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Change, FixPlan};
+use crate::ir::catalog::ActFamily;
 use crate::ir::{GraphKind, Layer, LayerId, Model};
 use crate::rules::edits;
 use crate::rules::walk::{self, Step};
@@ -41,8 +41,7 @@ fn function(layer: &Layer) -> Option<&'static str> {
             }
         }
         "Softmax" => {
-            let axis = layer.param("axis").map_or(Some(-1), |a| a.as_i64());
-            if axis != Some(-1) {
+            if layer.axis() != Some(-1) {
                 return None;
             }
             "softmax"
@@ -67,15 +66,9 @@ fn is_idempotent(name: &str) -> bool {
 /// sees the first one's output: reshapes and plain dropout.
 fn keeps_values(layer: &Layer) -> bool {
     let class = layer.class();
-    (crate::catalog::is_shape_layer(class) && class != "InputLayer")
-        || matches!(
-            class,
-            "Dropout"
-                | "SpatialDropout1D"
-                | "SpatialDropout2D"
-                | "SpatialDropout3D"
-                | "ActivityRegularization"
-        )
+    (crate::ir::catalog::is_shape_layer(class) && class != "InputLayer")
+        || crate::ir::catalog::dropout(class).is_some_and(|d| d.keeps_sign)
+        || class == "ActivityRegularization"
         || (class == "Activation" && layer.activation_family() == Some(ActFamily::Linear))
 }
 

@@ -1,7 +1,7 @@
 //! ACT404 `constant-kernel-initializer`: kernel initializer zeros/ones/constant never breaks symmetry.
 
-use crate::catalog::InitFamily;
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::InitFamily;
 use crate::ir::{InitializerRef, Layer};
 use crate::rules::walk;
 use crate::rules::{Context, Rule};

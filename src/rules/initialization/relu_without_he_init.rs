@@ -1,8 +1,8 @@
 //! ACT401 `relu-without-he-init`: ReLU-family layers without He initialization or normalization.
 
-use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::FixPlan;
+use crate::ir::catalog::ActFamily;
 use crate::ir::{InitializerRef, Layer, LayerId, Model};
 use crate::rules::edits;
 use crate::rules::walk::{self, Effective};

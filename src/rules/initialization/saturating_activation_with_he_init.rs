@@ -1,8 +1,8 @@
 //! ACT402 `saturating-activation-with-he-init`: sigmoid/tanh layer with He initialization (Glorot expected).
 
-use crate::catalog::InitFamily;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::FixPlan;
+use crate::ir::catalog::InitFamily;
 use crate::ir::{InitializerRef, Layer};
 use crate::rules::edits;
 use crate::rules::walk;

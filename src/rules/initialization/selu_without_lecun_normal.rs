@@ -1,7 +1,7 @@
 //! ACT403 `selu-without-lecun-normal`: selu without lecun_normal initialization or with plain Dropout.
 
-use crate::catalog::{ActFamily, InitFamily};
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::{ActFamily, InitFamily};
 use crate::ir::{InitializerRef, Layer, LayerId, Model};
 use crate::rules::walk::{self, Effective};
 use crate::rules::{Context, Rule};
@@ -80,14 +80,7 @@ fn label(model: &Model, o: &Offender<'_>) -> (Span, String) {
 /// Dropout that zeroes units (instead of setting them to selu's negative
 /// saturation value, as `AlphaDropout` does).
 fn is_plain_dropout(class: &str) -> bool {
-    matches!(
-        class,
-        "Dropout"
-            | "SpatialDropout1D"
-            | "SpatialDropout2D"
-            | "SpatialDropout3D"
-            | "GaussianDropout"
-    )
+    crate::ir::catalog::dropout(class).is_some_and(|d| d.plain)
 }
 
 /// The selu activation a dropout layer acts on: its producer, looking back
@@ -99,7 +92,7 @@ fn selu_before(model: &Model, id: LayerId) -> Option<Span> {
             return None;
         };
         let inner = walk::content(model, *prev);
-        if crate::catalog::is_shape_layer(inner.class()) && inner.class() != "InputLayer" {
+        if crate::ir::catalog::is_shape_layer(inner.class()) && inner.class() != "InputLayer" {
             cur = *prev;
             continue;
         }

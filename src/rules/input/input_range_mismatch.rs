@@ -2,8 +2,8 @@
 
 use std::collections::HashSet;
 
-use crate::catalog::{self, ActFamily};
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::{self, ActFamily};
 use crate::ir::{InputRange, Layer, LayerId, Model};
 use crate::rules::walk;
 use crate::rules::{Context, Rule};

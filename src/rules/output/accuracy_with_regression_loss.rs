@@ -1,7 +1,7 @@
 //! ACT111 `accuracy-with-regression-loss`: an accuracy metric with a regression loss.
 
-use crate::catalog::{self, LossFamily};
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::{self, LossFamily};
 use crate::ir::{Head, Task};
 use crate::rules::{Context, Rule};
 

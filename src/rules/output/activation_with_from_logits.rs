@@ -1,8 +1,8 @@
 //! ACT105 `activation-with-from-logits`: sigmoid/softmax head with a from_logits=True loss (double squashing).
 
-use crate::catalog::LossFamily;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Change, FixPlan};
+use crate::ir::catalog::LossFamily;
 use crate::ir::Head;
 use crate::rules::{Context, Rule};
 

@@ -1,7 +1,7 @@
 //! ACT107 `binary-crossentropy-with-softmax`: binary crossentropy on a softmax head of 3 or more units.
 
-use crate::catalog::{self, ActFamily, LossFamily, MetricFamily};
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::{self, ActFamily, LossFamily, MetricFamily};
 use crate::ir::Head;
 use crate::rules::{Context, Rule};
 

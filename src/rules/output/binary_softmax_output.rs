@@ -1,7 +1,7 @@
 //! ACT102 `binary-softmax-output`: binary task expressed as a 2-unit softmax; use 1 sigmoid unit.
 
-use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::ActFamily;
 use crate::ir::{Format, Head, Model, Task};
 use crate::rules::{Context, Rule};
 
@@ -28,9 +28,7 @@ pub(crate) fn applies(model: &Model, head: &Head) -> bool {
     }
     // `Softmax(axis=1)` on a sequence normalizes over time, not over the 2 units.
     let layer = model.layer(act.layer);
-    if layer.class() == "Softmax"
-        && layer.param("axis").and_then(|a| a.as_i64()).unwrap_or(-1) != -1
-    {
+    if layer.class() == "Softmax" && layer.axis().unwrap_or(-1) != -1 {
         return false;
     }
     model.task.as_ref().is_none_or(|t| t.value == Task::Binary)

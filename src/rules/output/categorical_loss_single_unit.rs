@@ -1,7 +1,7 @@
 //! ACT106 `categorical-loss-single-unit`: categorical crossentropy on a 1-unit head.
 
-use crate::catalog::LossFamily;
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::LossFamily;
 use crate::ir::{Head, LossRef};
 use crate::rules::{Context, Rule};
 use crate::source::Span;

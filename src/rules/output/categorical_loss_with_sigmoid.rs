@@ -1,7 +1,7 @@
 //! ACT108 `categorical-loss-with-sigmoid`: categorical crossentropy on a head of 2 or more sigmoid units.
 
-use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::ActFamily;
 use crate::ir::Head;
 use crate::rules::{Context, Rule};
 

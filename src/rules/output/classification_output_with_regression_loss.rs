@@ -1,7 +1,7 @@
 //! ACT103 `classification-output-with-regression-loss`: sigmoid/softmax head trained with a regression loss.
 
-use crate::catalog::{ActFamily, LossFamily};
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::{ActFamily, LossFamily};
 use crate::ir::{Head, Task};
 use crate::rules::{task, Context, Rule};
 

@@ -1,7 +1,7 @@
 //! ACT117 `double-output-activation`: the output activation is applied twice.
 
-use crate::catalog::{self, ActFamily, ActivationInfo};
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::{self, ActFamily, ActivationInfo};
 use crate::ir::Head;
 use crate::rules::{Context, Rule};
 

@@ -1,7 +1,7 @@
 //! ACT112 `hinge-loss-with-probability-output`: hinge loss on a sigmoid/softmax head.
 
-use crate::catalog::{ActFamily, LossFamily};
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::{ActFamily, LossFamily};
 use crate::ir::Head;
 use crate::rules::{Context, Rule};
 

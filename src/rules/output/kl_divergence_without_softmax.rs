@@ -4,8 +4,8 @@
 //! are ACT104's; this rule covers the probability heads that are still not
 //! a distribution: sigmoid units.
 
-use crate::catalog::{ActFamily, LossFamily};
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::{ActFamily, LossFamily};
 use crate::ir::Head;
 use crate::rules::{Context, Rule};
 

@@ -1,7 +1,7 @@
 //! ACT116 `layer-after-output-activation`: a layer after the final sigmoid/softmax changes the output.
 
-use crate::catalog::{self, ActFamily};
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::{self, ActFamily};
 use crate::ir::{Head, Layer, LayerId, Model};
 use crate::rules::{Context, Rule};
 

@@ -1,7 +1,7 @@
 //! ACT115 `logits-with-thresholded-metrics`: from_logits=True loss with metrics that threshold probabilities at 0.5.
 
-use crate::catalog::{self, LossFamily, MetricFamily};
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::{self, LossFamily, MetricFamily};
 use crate::ir::{Head, MetricRef};
 use crate::rules::{Context, Rule};
 use crate::tree::Value;

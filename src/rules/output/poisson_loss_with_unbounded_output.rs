@@ -1,7 +1,7 @@
 //! ACT113 `poisson-loss-with-unbounded-output`: poisson loss on a head that can output values <= 0.
 
-use crate::catalog::LossFamily;
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::LossFamily;
 use crate::ir::Head;
 use crate::rules::{Context, Rule};
 

@@ -1,7 +1,7 @@
 //! ACT104 `probability-loss-without-probability-output`: crossentropy or KL loss on a head that does not output probabilities, without from_logits.
 
-use crate::catalog::{ActFamily, LossFamily};
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::{ActFamily, LossFamily};
 use crate::ir::{Head, HeadActivation, LossRef};
 use crate::rules::{Context, Rule};
 

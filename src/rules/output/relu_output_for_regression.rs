@@ -1,7 +1,7 @@
 //! ACT110 `relu-output-for-regression`: regression head with relu cannot predict negative values.
 
-use crate::catalog::{self, ActFamily, LossFamily};
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::{self, ActFamily, LossFamily};
 use crate::ir::{Head, Task};
 use crate::rules::{task, Context, Rule};
 

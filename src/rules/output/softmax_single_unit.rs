@@ -1,8 +1,8 @@
 //! ACT101 `softmax-single-unit`: softmax over one unit is always 1.0.
 
-use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Change, FixPlan};
+use crate::ir::catalog::ActFamily;
 use crate::ir::Layer;
 use crate::rules::edits;
 use crate::rules::{Context, Rule};
@@ -52,11 +52,8 @@ impl Rule for SoftmaxSingleUnit {
         if !is_act_layer || !is_softmax(layer) {
             return;
         }
-        if layer.class() == "Softmax" {
-            let axis = layer.param("axis").and_then(|a| a.as_i64()).unwrap_or(-1);
-            if axis != -1 {
-                return;
-            }
+        if layer.class() == "Softmax" && layer.axis().unwrap_or(-1) != -1 {
+            return;
         }
         let [prev] = layer.inputs.as_slice() else {
             return;

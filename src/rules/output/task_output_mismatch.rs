@@ -9,8 +9,8 @@
 //! output with a probability loss (ACT104, for the activation) and a
 //! categorical loss on 1 unit (ACT106, for the units).
 
-use crate::catalog::{ActFamily, LossFamily};
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::{ActFamily, LossFamily};
 use crate::ir::{Head, Model, Task};
 use crate::rules::output::{
     binary_softmax_output, categorical_loss_single_unit,

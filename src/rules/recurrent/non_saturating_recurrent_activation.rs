@@ -1,8 +1,8 @@
 //! ACT301 `non-saturating-recurrent-activation`: LSTM/GRU/SimpleRNN activation is relu/elu/selu/linear instead of tanh.
 
-use crate::catalog::{ActFamily, InitFamily};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Change, FixPlan};
+use crate::ir::catalog::{ActFamily, InitFamily};
 use crate::ir::{ActivationRef, Layer};
 use crate::rules::edits;
 use crate::rules::walk;

@@ -1,8 +1,8 @@
 //! ACT302 `recurrent-gate-activation`: LSTM/GRU recurrent_activation is not sigmoid/hard_sigmoid.
 
-use crate::catalog::{self, ActFamily};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Change, FixPlan};
+use crate::ir::catalog::{self, ActFamily};
 use crate::ir::{ActivationRef, Layer};
 use crate::rules::edits;
 use crate::rules::walk;

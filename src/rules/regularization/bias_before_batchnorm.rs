@@ -1,7 +1,7 @@
 //! ACT602 `bias-before-batchnorm`: a bias that the following BatchNormalization cancels.
 
-use crate::catalog::ActFamily;
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog::ActFamily;
 use crate::ir::{Layer, LayerId, Model};
 use crate::rules::walk::{self, Step};
 use crate::rules::{Context, Rule};
@@ -36,17 +36,15 @@ fn same_axis(weight: &Layer, bn: &Layer) -> bool {
         .param("data_format")
         .and_then(|n| n.as_str())
         .is_some_and(|f| f == "channels_first");
-    let axis = match bn.param("axis") {
-        None => -1,
-        Some(n) => match n.as_i64() {
-            Some(a) => a,
-            None => match n.as_array() {
-                Some([one]) => match one.as_i64() {
-                    Some(a) => a,
-                    None => return false,
-                },
-                _ => return false,
+    // A list of one axis counts as that axis.
+    let axis = match bn.axis() {
+        Some(a) => a,
+        None => match bn.param("axis").and_then(|n| n.as_array()) {
+            Some([one]) => match one.as_i64() {
+                Some(a) => a,
+                None => return false,
             },
+            _ => return false,
         },
     };
     // A convolution's output has rank N + 2 (`Conv2D`: batch, 2 spatial

@@ -1,7 +1,7 @@
 //! ACT601 `dropout-before-batchnorm`: Dropout immediately before BatchNormalization.
 
-use crate::catalog;
 use crate::diagnostic::Diagnostic;
+use crate::ir::catalog;
 use crate::ir::Layer;
 use crate::rules::walk::{self, Step};
 use crate::rules::{Context, Rule};
@@ -19,14 +19,7 @@ crate::declare_rule! {
 /// Dropout that scales the units it keeps, so the variance it passes on
 /// differs between training and inference.
 fn is_variance_shifting_dropout(class: &str) -> bool {
-    matches!(
-        class,
-        "Dropout"
-            | "SpatialDropout1D"
-            | "SpatialDropout2D"
-            | "SpatialDropout3D"
-            | "GaussianDropout"
-    )
+    crate::ir::catalog::dropout(class).is_some_and(|d| d.plain)
 }
 
 /// Normalization with moving statistics learnt during training (layer and

@@ -31,15 +31,7 @@ pub static MAX_RATE: RuleOption = RuleOption {
 /// Dropout layers whose `rate` is the fraction of units dropped.
 /// (`GaussianNoise` has a `stddev`, not a rate.)
 fn has_drop_rate(class: &str) -> bool {
-    matches!(
-        class,
-        "Dropout"
-            | "SpatialDropout1D"
-            | "SpatialDropout2D"
-            | "SpatialDropout3D"
-            | "AlphaDropout"
-            | "GaussianDropout"
-    )
+    crate::ir::catalog::dropout(class).is_some_and(|d| d.has_rate)
 }
 
 /// A rate for messages: `0.8`, `1.0`.

@@ -629,62 +629,6 @@ pub fn metric_info(name: &str) -> Option<&'static MetricInfo> {
     METRICS.iter().find(|m| m.names.contains(&name))
 }
 
-/// How close candidate names are to a misspelled one, all compared without
-/// case.
-pub struct Typo {
-    lower: String,
-    /// Without underscores: `he_normal` is `HeNormal`.
-    plain: String,
-}
-
-impl Typo {
-    pub fn new(name: &str) -> Typo {
-        let lower = name.to_ascii_lowercase();
-        let plain = lower.replace('_', "");
-        Typo { lower, plain }
-    }
-
-    /// A score (2 for the same name up to case and underscores, else the
-    /// better of Jaro-Winkler and the normalized edit distance, which scores
-    /// transpositions of short names such as `rleu`/`relu` well) and the
-    /// edit distance.
-    pub fn measure(&self, candidate: &str) -> (f64, usize) {
-        let cand = candidate.to_ascii_lowercase();
-        let distance = strsim::osa_distance(&self.lower, &cand);
-        let same = cand == self.lower
-            || cand.len() >= self.plain.len()
-                && cand.chars().filter(|&c| c != '_').eq(self.plain.chars());
-        let score = if same {
-            2.0
-        } else {
-            strsim::jaro_winkler(&self.lower, &cand)
-                .max(1.0 - distance as f64 / self.lower.len().max(cand.len()).max(1) as f64)
-        };
-        (score, distance)
-    }
-}
-
-/// The index of the best-scoring candidate (the first of equals) when it is
-/// close enough to be a plausible typo.
-pub fn best_match(measured: &[(f64, usize)]) -> Option<usize> {
-    let mut best: Option<(usize, f64)> = None;
-    for (i, &(score, _)) in measured.iter().enumerate() {
-        if best.is_none_or(|(_, s)| score > s) {
-            best = Some((i, score));
-        }
-    }
-    best.filter(|(_, s)| *s >= 0.8).map(|(i, _)| i)
-}
-
-/// The closest known name to a misspelled one, when it is close enough to be
-/// a plausible typo (`rleu` -> `relu`, `Relu` -> `relu`).
-pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let typo = Typo::new(name);
-    let candidates: Vec<&str> = candidates.collect();
-    let measured: Vec<(f64, usize)> = candidates.iter().map(|c| typo.measure(c)).collect();
-    best_match(&measured).map(|i| candidates[i])
-}
-
 /// Layers with a kernel that a following activation acts on: the "weight
 /// layers" of the guidance.
 pub fn is_weight_layer(class: &str) -> bool {
@@ -754,17 +698,56 @@ pub fn is_normalization(class: &str) -> bool {
     )
 }
 
-pub fn is_dropout(class: &str) -> bool {
-    matches!(
+/// What a dropout or noise layer does, as far as rules care.
+#[derive(Debug)]
+pub struct DropoutInfo {
+    pub class: &'static str,
+    /// Its `rate` is the fraction of units dropped (`GaussianNoise` has a
+    /// `stddev` instead).
+    pub has_rate: bool,
+    /// It zeroes units and scales the ones it keeps (or multiplies them by
+    /// noise around 1): the variance it passes on differs between training
+    /// and inference, and it breaks selu's self-normalization, which
+    /// `AlphaDropout` keeps.
+    pub plain: bool,
+    /// Every value keeps its sign and is at most rescaled by a positive
+    /// factor.
+    pub keeps_sign: bool,
+}
+
+const fn dropout_info(
+    class: &'static str,
+    has_rate: bool,
+    plain: bool,
+    keeps_sign: bool,
+) -> DropoutInfo {
+    DropoutInfo {
         class,
-        "Dropout"
-            | "SpatialDropout1D"
-            | "SpatialDropout2D"
-            | "SpatialDropout3D"
-            | "AlphaDropout"
-            | "GaussianDropout"
-            | "GaussianNoise"
-    )
+        has_rate,
+        plain,
+        keeps_sign,
+    }
+}
+
+/// The dropout and noise layers of Keras: one table for every rule.
+pub static DROPOUTS: &[DropoutInfo] = &[
+    dropout_info("Dropout", true, true, true),
+    dropout_info("SpatialDropout1D", true, true, true),
+    dropout_info("SpatialDropout2D", true, true, true),
+    dropout_info("SpatialDropout3D", true, true, true),
+    dropout_info("AlphaDropout", true, false, false),
+    dropout_info("GaussianDropout", true, true, false),
+    dropout_info("GaussianNoise", false, false, false),
+];
+
+/// The facts of a dropout or noise layer class.
+pub fn dropout(class: &str) -> Option<&'static DropoutInfo> {
+    DROPOUTS.iter().find(|d| d.class == class)
+}
+
+/// Dropout and noise layers: identity at inference.
+pub fn is_dropout(class: &str) -> bool {
+    dropout(class).is_some()
 }
 
 /// Layers that only move values around (no arithmetic on them).
@@ -800,21 +783,6 @@ pub fn is_model_class(class: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn suggestions() {
-        let acts = || ACTIVATIONS.iter().map(|a| a.name);
-        assert_eq!(closest("rleu", acts()), Some("relu"));
-        assert_eq!(closest("Relu", acts()), Some("relu"));
-        assert_eq!(closest("sigmiod", acts()), Some("sigmoid"));
-        assert_eq!(closest("softmx", acts()), Some("softmax"));
-        assert_eq!(closest("banana", acts()), None);
-        assert_eq!(closest("he_norml", initializer_names()), Some("he_normal"));
-        assert_eq!(
-            closest("binary_crossentopy", loss_names()),
-            Some("binary_crossentropy")
-        );
-    }
 
     #[test]
     fn both_spellings_resolve() {
