@@ -17,6 +17,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::detect::is_model_entry;
 use super::layer::{check_values, describe, new_layer};
 use super::{
     heads, read, BuildError, Detected, Format, Graph, GraphId, GraphKind, LayerId, Model, Output,
@@ -33,36 +34,9 @@ const MAX_NESTING: usize = 32;
 /// How `initializer` objects are written in Keras configs, for messages.
 const OBJECT_FORM: &str = "a `{class_name: ..., config: ...}` object";
 
-/// A Keras model: a mapping with `class_name` and `config`, where the class
-/// is a model class (`Sequential`, `Functional`, `Model`) or the config has
-/// `layers`; or the root attributes of a legacy HDF5 file (`model_config`).
-/// A serialized single layer (`{class_name: "Dense", config: {...}}`) is not
-/// a model.
-pub fn looks_like_keras(root: &Node) -> bool {
-    is_model_entry(root) || is_h5_attributes(root)
-}
-
-fn is_model_entry(node: &Node) -> bool {
-    let (Some(class), Some(config)) = (node.get("class_name"), node.get("config")) else {
-        return false;
-    };
-    match class.as_str() {
-        Some(c) if catalog::is_model_class(c) => true,
-        _ => config.get("layers").is_some(),
-    }
-}
-
-fn is_h5_attributes(root: &Node) -> bool {
-    let Some(config) = root.get("model_config") else {
-        return false;
-    };
-    config.get("class_name").is_some()
-        || root.get("training_config").is_some()
-        || root.get("keras_version").is_some()
-}
-
-pub fn build(root: &Node) -> Detected {
-    let h5 = !is_model_entry(root);
+/// Builds a Keras model; `h5` when the document is the root attributes of
+/// a legacy HDF5 file rather than a model entry (see [`super::detect`]).
+pub fn build(root: &Node, h5: bool) -> Detected {
     let (entry, compile) = if h5 {
         let Some(config) = root.get("model_config") else {
             return Detected::NotAModel(

@@ -8,6 +8,7 @@
 //! text it came from.
 
 pub mod catalog;
+pub mod detect;
 pub mod heads;
 pub mod keras;
 pub mod layer;
@@ -16,6 +17,8 @@ pub mod suggest;
 
 use crate::source::Span;
 use crate::tree::Node;
+pub use detect::{detect, FrontEnd};
+
 use catalog::{ActFamily, ActivationInfo, InitFamily, InitializerInfo, LossInfo};
 
 pub type LayerId = usize;
@@ -502,19 +505,21 @@ pub enum Detected {
     NotAModel(&'static str),
 }
 
-/// Recognize the format of a parsed document and build its model.
+/// Detects the format of a parsed document and builds its model.
 pub fn build(root: &Node) -> Detected {
-    if keras::looks_like_keras(root) {
-        return keras::build(root);
+    match detect::detect(root) {
+        Ok(front) => build_as(root, front),
+        Err(reason) => Detected::NotAModel(reason),
     }
-    if simple::looks_like_simple(root) {
-        return simple::build(root);
+}
+
+/// Builds the model of a document whose format [`detect::detect`] found.
+pub fn build_as(root: &Node, front: FrontEnd) -> Detected {
+    match front {
+        FrontEnd::Keras => keras::build(root, false),
+        FrontEnd::KerasH5 => keras::build(root, true),
+        FrontEnd::Simple => simple::build(root),
     }
-    Detected::NotAModel(if root.as_object().is_some() {
-        "no `layers` list and no Keras model (`class_name` + `config`) at the top level"
-    } else {
-        "the document is not a mapping"
-    })
 }
 
 /// Shared helpers for the front ends: reading activations, initializers and

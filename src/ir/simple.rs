@@ -10,11 +10,6 @@ use crate::ir::catalog;
 use crate::source::Span;
 use crate::tree::{Node, Value};
 
-/// A mapping with a `layers` key and no Keras `class_name`/`config` pair.
-pub fn looks_like_simple(root: &Node) -> bool {
-    root.as_object().is_some() && root.get("layers").is_some() && root.get("class_name").is_none()
-}
-
 pub fn build(root: &Node) -> Detected {
     let mut b = Builder {
         model: Model {
@@ -22,7 +17,7 @@ pub fn build(root: &Node) -> Detected {
             ..Model::empty(Format::Simple, root.span)
         },
     };
-    let layers = root.get("layers").expect("checked by looks_like_simple");
+    let layers = root.get("layers").expect("checked by detect");
     let Some(items) = layers.as_array() else {
         return Detected::Malformed(vec![BuildError::new(
             format!(

@@ -334,18 +334,26 @@ fn parse_documents(
 
 /// Detect and build phases for one document, then [`check_model`].
 fn check_document(doc: &Node, source: &Source, options: &Options, found: &mut Found) {
-    if ir::keras::looks_like_keras(doc) || ir::simple::looks_like_simple(doc) {
-        // Too many layers: reported instead of built and checked.
-        if let Some(d) = limits::check_layer_entries(doc, &options.model_limits) {
-            found.count += 1;
-            found.diagnostics.push(d);
+    // Detected once: the answer decides both the limits and the front end.
+    let front = match ir::detect(doc) {
+        Ok(front) => front,
+        Err(reason) => {
+            if found.skip_reason.is_none() {
+                found.skip_reason = Some(reason.to_string());
+            }
             return;
         }
-        found
-            .diagnostics
-            .extend(limits::duplicate_keys(doc, source.syntax));
+    };
+    // Too many layers: reported instead of built and checked.
+    if let Some(d) = limits::check_layer_entries(doc, &options.model_limits) {
+        found.count += 1;
+        found.diagnostics.push(d);
+        return;
     }
-    match ir::build(doc) {
+    found
+        .diagnostics
+        .extend(limits::duplicate_keys(doc, source.syntax));
+    match ir::build_as(doc, front) {
         Detected::Model(model) => {
             found.count += 1;
             check_model(*model, source, options, found);
