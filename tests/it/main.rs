@@ -4,6 +4,7 @@
 mod common;
 mod external;
 
+mod architecture;
 mod bad_inputs;
 mod cli;
 mod config;

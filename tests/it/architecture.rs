@@ -81,11 +81,31 @@ fn modules() -> BTreeMap<String, Vec<PathBuf>> {
         }
         let mut files = Vec::new();
         rust_files(&path, &mut files);
+        files.retain(|file| !is_test_only(file));
         if !files.is_empty() {
             modules.entry(name).or_insert_with(Vec::new).extend(files);
         }
     }
     modules
+}
+
+/// Whether a file is a module its parent declares `#[cfg(test)] mod x;`
+/// (test helpers in a file of their own, like `rules/testing.rs`): test
+/// code, like an inline `#[cfg(test)] mod tests { … }`.
+fn is_test_only(file: &Path) -> bool {
+    let (Some(stem), Some(dir)) = (file.file_stem(), file.parent()) else {
+        return false;
+    };
+    let declaration = format!("mod {};", stem.to_string_lossy());
+    [dir.join("mod.rs"), dir.with_extension("rs")]
+        .iter()
+        .filter_map(|parent| fs::read_to_string(parent).ok())
+        .any(|text| {
+            let lines: Vec<&str> = text.lines().map(str::trim).collect();
+            lines
+                .windows(2)
+                .any(|w| w[0] == "#[cfg(test)]" && w[1].ends_with(&declaration))
+        })
 }
 
 /// The code of a file without comments and `#[cfg(test)]` modules.
@@ -96,7 +116,13 @@ fn code_lines(text: &str) -> Vec<(usize, String)> {
     while i < lines.len() {
         let line = lines[i].trim();
         let next = lines.get(i + 1).map_or("", |l| l.trim());
-        if line == "#[cfg(test)]" && (next.starts_with("mod ") || next.contains(" mod ")) {
+        let declares_module = next.starts_with("mod ") || next.contains(" mod ");
+        if line == "#[cfg(test)]" && declares_module && next.ends_with(';') {
+            // A test module in a file of its own (see `is_test_only`).
+            i += 2;
+            continue;
+        }
+        if line == "#[cfg(test)]" && declares_module {
             // Skip the module: to the line where its braces balance.
             let mut depth = 0i64;
             i += 1;
@@ -252,7 +278,7 @@ fn every_top_level_module_has_a_layer() {
         .collect();
     assert!(
         missing.is_empty(),
-        "place these modules in LAYERS (tests/architecture.rs) and docs/architecture.md: {missing:?}"
+        "place these modules in LAYERS (tests/it/architecture.rs) and docs/architecture.md: {missing:?}"
     );
 }
 
@@ -294,7 +320,7 @@ fn imports_point_down_the_pipeline() {
     }
     assert!(
         upward.is_empty(),
-        "imports up the pipeline (see LAYERS in tests/architecture.rs):\n{}",
+        "imports up the pipeline (see LAYERS in tests/it/architecture.rs):\n{}",
         upward.join("\n")
     );
     assert!(UPWARD.len() <= 1, "at most one documented upward import");
