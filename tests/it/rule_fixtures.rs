@@ -1,6 +1,6 @@
 //! Per-rule fixtures in `fixtures/rules/<CODE>/`: `bad.*` files trigger the
 //! rule, `good.*` files are clean, and the rendered output of every `bad.*`
-//! file is a snapshot (`tests/snapshots/`).
+//! file is a snapshot beside it (`bad.yaml` → `bad.yaml.snap`).
 //!
 //! Each rule has `bad.yaml` and `good.yaml` (the simple format) and
 //! `bad.keras.json` and `good.keras.json` (real Keras 3 `to_json()` output);
@@ -21,8 +21,23 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Whether a file in a fixture directory is a snapshot (`bad.yaml.snap`, or
+/// `bad.yaml.snap.new` written by a failed run) rather than a fixture.
+fn is_snapshot(file: &str) -> bool {
+    file.ends_with(".snap") || file.ends_with(".snap.new")
+}
+
 /// `fixtures/rules/<CODE>/<file>` for every fixture on disk, sorted.
 fn fixture_files() -> Vec<(String, String)> {
+    all_files()
+        .into_iter()
+        .filter(|(_, file)| !is_snapshot(file))
+        .collect()
+}
+
+/// `fixtures/rules/<CODE>/<file>` for every file on disk, snapshots
+/// included, sorted.
+fn all_files() -> Vec<(String, String)> {
     let mut out = Vec::new();
     let dir = root().join("fixtures/rules");
     let Ok(codes) = std::fs::read_dir(&dir) else {
@@ -82,8 +97,21 @@ fn every_rule_has_yaml_and_keras_fixtures() {
 #[test]
 fn fixture_directories_are_registered_rules_with_known_files() {
     let codes: Vec<&str> = all_meta().iter().map(|m| m.code).collect();
+    let fixtures = fixture_files();
     let mut problems = Vec::new();
-    for (code, file) in fixture_files() {
+    for (code, file) in all_files() {
+        if let Some(fixture) = file.strip_suffix(".snap") {
+            // A snapshot renders the bad fixture it is named after.
+            if !fixture.starts_with("bad.") || !fixtures.contains(&(code.clone(), fixture.into())) {
+                problems.push(format!(
+                    "fixtures/rules/{code}/{file}: orphan snapshot (no bad fixture `{fixture}` beside it)"
+                ));
+            }
+            continue;
+        }
+        if file.ends_with(".snap.new") {
+            continue;
+        }
         if !codes.contains(&code.as_str()) {
             problems.push(format!(
                 "fixtures/rules/{code}/: {code} is not a registered rule"
@@ -164,12 +192,16 @@ fn bad_fixture_output_snapshots() {
             continue;
         }
         let output = rendered(&lint_fixture(&code, &file));
-        let name = format!("{code}_{}", file.replace('.', "_"));
-        let result = std::panic::catch_unwind(|| {
-            insta::assert_snapshot!(name.as_str(), output);
-        });
+        // The snapshot sits beside its fixture: `bad.yaml` -> `bad.yaml.snap`.
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(root().join("fixtures/rules").join(&code));
+        settings.set_prepend_module_to_snapshot(false);
+        let result = settings
+            .bind(|| std::panic::catch_unwind(|| insta::assert_snapshot!(file.as_str(), output)));
         if result.is_err() {
-            failed.push(format!("fixtures/rules/{code}/{file} (snapshot `{name}`)"));
+            failed.push(format!(
+                "fixtures/rules/{code}/{file} (snapshot `{file}.snap`)"
+            ));
         }
     }
     fail_all(
