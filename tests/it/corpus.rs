@@ -1,6 +1,11 @@
-//! Every file of the Keras corpus (`../shared/corpus`, real Keras 2 and 3
-//! output) loads with the layer and output counts its manifest lists, and
-//! produces no parse (ACT000) or unresolved-reference (ACT004) diagnostic.
+//! Every file of the Keras corpus (real Keras 2 and 3 output) loads with the
+//! layer and output counts its manifest lists, and produces no parse (ACT000)
+//! or unresolved-reference (ACT004) diagnostic.
+//!
+//! The trimmed copy in `fixtures/corpus` is always checked. The full corpus
+//! (`../shared/corpus`, beside the checkout) is checked too when it is there;
+//! without it that part is skipped with a message, unless
+//! ACTLINT_REQUIRE_EXTERNAL=1 (set by `.ci/run`) makes it a failure.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,14 +13,68 @@ use std::path::{Path, PathBuf};
 use actlint::ir::{Format, Head, Model};
 use actlint::lint::{lint_bytes, load_models, Options, Status};
 
-fn corpus_dir() -> PathBuf {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
+use crate::external;
+
+/// A copy of the corpus and what it must at least hold.
+pub struct Corpus {
+    pub dir: PathBuf,
+    /// Rows in its two manifests.
+    min_rows: usize,
+    /// Model files (`.json` and `.keras`) under it.
+    min_models: usize,
+}
+
+/// The trimmed copy in the repository (see fixtures/corpus/README.md).
+pub fn in_repo() -> Corpus {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus");
     assert!(
         dir.join("keras3/MANIFEST.tsv").is_file() && dir.join("keras2/MANIFEST.tsv").is_file(),
-        "the Keras corpus is missing: expected {} with keras2/ and keras3/ and their MANIFEST.tsv",
+        "the trimmed Keras corpus is missing: expected {} with keras2/ and keras3/ and their MANIFEST.tsv",
         dir.display()
     );
-    dir
+    Corpus {
+        dir,
+        min_rows: 88,
+        min_models: 85,
+    }
+}
+
+/// The full corpus beside the checkout, or `None` after saying that the
+/// part of `test` that needs it is skipped (a failure when
+/// ACTLINT_REQUIRE_EXTERNAL=1).
+pub fn full(test: &str) -> Option<Corpus> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !dir.is_dir() {
+        if external::required() {
+            panic!(
+                "{test}: the full Keras corpus is missing at {}, and {}=1 requires it",
+                dir.display(),
+                external::REQUIRE_ENV
+            );
+        }
+        eprintln!(
+            "{test}: full Keras corpus not found at {}: skipped it, checked the trimmed copy in fixtures/corpus only",
+            dir.display()
+        );
+        return None;
+    }
+    assert!(
+        dir.join("keras3/MANIFEST.tsv").is_file() && dir.join("keras2/MANIFEST.tsv").is_file(),
+        "the Keras corpus is incomplete: expected {} with keras2/ and keras3/ and their MANIFEST.tsv",
+        dir.display()
+    );
+    Some(Corpus {
+        dir,
+        min_rows: 101,
+        min_models: 115,
+    })
+}
+
+/// The copy in the repository, then the full corpus when it is there.
+pub fn corpora(test: &str) -> Vec<Corpus> {
+    let mut all = vec![in_repo()];
+    all.extend(full(test));
+    all
 }
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -67,7 +126,8 @@ fn loss_entries(summary: &str) -> usize {
 }
 
 /// Rows keyed by path relative to the corpus directory.
-fn manifest(dir: &Path) -> BTreeMap<String, Row> {
+fn manifest(corpus: &Corpus) -> BTreeMap<String, Row> {
+    let dir = &corpus.dir;
     let mut rows = BTreeMap::new();
     for generation in ["keras3", "keras2"] {
         let path = dir.join(generation).join("MANIFEST.tsv");
@@ -105,8 +165,9 @@ fn manifest(dir: &Path) -> BTreeMap<String, Row> {
         }
     }
     assert!(
-        rows.len() > 100,
-        "the manifests list only {} files",
+        rows.len() >= corpus.min_rows,
+        "the manifests of {} list only {} files",
+        dir.display(),
         rows.len()
     );
     rows
@@ -116,9 +177,9 @@ fn read(dir: &Path, rel: &str) -> Vec<u8> {
     std::fs::read(dir.join(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
 }
 
-/// The single model of a corpus file.
+/// The single model of a file of the corpus copy in the repository.
 fn model(rel: &str) -> Model {
-    let dir = corpus_dir();
+    let dir = in_repo().dir;
     let mut models = load_models(rel, &read(&dir, rel), &Options::default())
         .unwrap_or_else(|e| panic!("{rel} does not load: {e}"));
     assert_eq!(models.len(), 1, "{rel}: expected one model");
@@ -155,15 +216,21 @@ fn loss(head: &Head) -> (String, bool) {
 
 #[test]
 fn every_corpus_file_lints_without_parse_or_reference_errors() {
-    let dir = corpus_dir();
-    let rows = manifest(&dir);
+    for corpus in corpora("every_corpus_file_lints_without_parse_or_reference_errors") {
+        lints_without_parse_or_reference_errors(&corpus);
+    }
+}
+
+fn lints_without_parse_or_reference_errors(corpus: &Corpus) {
+    let dir = &corpus.dir;
+    let rows = manifest(corpus);
     let mut files = Vec::new();
-    files_under(&dir, &mut files);
+    files_under(dir, &mut files);
     let mut failures = Vec::new();
     let mut linted = 0;
     for path in &files {
         let rel = path
-            .strip_prefix(&dir)
+            .strip_prefix(dir)
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
@@ -210,7 +277,7 @@ fn every_corpus_file_lints_without_parse_or_reference_errors() {
         }
     }
     assert!(
-        linted >= 115,
+        linted >= corpus.min_models,
         "only {linted} model files found under {}",
         dir.display()
     );
@@ -224,11 +291,17 @@ fn every_corpus_file_lints_without_parse_or_reference_errors() {
 
 #[test]
 fn layer_and_output_counts_match_the_manifest() {
-    let dir = corpus_dir();
-    let rows = manifest(&dir);
+    for corpus in corpora("layer_and_output_counts_match_the_manifest") {
+        counts_match_the_manifest(&corpus);
+    }
+}
+
+fn counts_match_the_manifest(corpus: &Corpus) {
+    let dir = &corpus.dir;
+    let rows = manifest(corpus);
     let mut failures = Vec::new();
     for row in rows.values() {
-        let bytes = read(&dir, &row.file);
+        let bytes = read(dir, &row.file);
         if row.file.ends_with(".h5") {
             let err = load_models(&row.file, &bytes, &Options::default()).unwrap_err();
             assert!(err.contains("HDF5"), "{}: {err}", row.file);
@@ -572,4 +645,53 @@ fn applications_load_with_their_single_head() {
             "{rel}"
         );
     }
+}
+
+#[test]
+fn the_copy_in_the_repository_matches_the_full_corpus() {
+    let Some(full) = full("the_copy_in_the_repository_matches_the_full_corpus") else {
+        return;
+    };
+    let copy = in_repo();
+    let mut files = Vec::new();
+    files_under(&copy.dir, &mut files);
+    let mut failures = Vec::new();
+    for path in &files {
+        let rel = path
+            .strip_prefix(&copy.dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == "README.md" {
+            continue;
+        }
+        let original = full.dir.join(&rel);
+        let Ok(original_bytes) = std::fs::read(&original) else {
+            failures.push(format!("{rel}: not in the full corpus"));
+            continue;
+        };
+        if rel.ends_with("MANIFEST.tsv") {
+            // The rows of the files kept, as the full manifest has them.
+            let text = std::fs::read_to_string(path).unwrap();
+            let original_text = String::from_utf8(original_bytes).unwrap();
+            let original_lines: Vec<&str> = original_text.lines().collect();
+            let mut lines = text.lines();
+            if lines.next() != original_lines.first().copied() {
+                failures.push(format!("{rel}: header differs from the full manifest"));
+            }
+            for line in lines {
+                if !original_lines[1..].contains(&line) {
+                    failures.push(format!("{rel}: row not in the full manifest: {line}"));
+                }
+            }
+        } else if std::fs::read(path).unwrap() != original_bytes {
+            failures.push(format!("{rel}: differs from {}", original.display()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -24,7 +24,7 @@ fn output_schema() -> PathBuf {
 fn sarif_schema() -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/schemas/sarif-schema-2.1.0.json"
+        "/fixtures/schemas/sarif-schema-2.1.0.json"
     ))
 }
 
