@@ -2,7 +2,7 @@
 //!
 //! Every fix is snapshotted (before and after) on the rule's bad fixtures in
 //! the simple format and in Keras JSON, through the command line on copies
-//! in a temporary directory; property tests check on generated models that
+//! in a temporary directory, beside the fixture (`bad.yaml.fix.snap`); property tests check on generated models that
 //! fixes leave the file parseable, fix what they claim and touch only the
 //! values they replace.
 
@@ -19,11 +19,16 @@ use actlint::source::Syntax;
 use actlint::tree::{self, Node, Value};
 use proptest::prelude::*;
 
-/// The rules with a fix, in code order.
-const FIXED: &[&str] = &[
-    "ACT001", "ACT002", "ACT003", "ACT101", "ACT105", "ACT206", "ACT301", "ACT302", "ACT401",
-    "ACT402", "ACT603",
-];
+/// The rules that declare a fix, in code order.
+fn fixed() -> Vec<&'static str> {
+    let codes: Vec<&'static str> = actlint::rules::all_meta()
+        .iter()
+        .filter(|meta| meta.fix != actlint::diagnostic::FixKind::None)
+        .map(|meta| meta.code)
+        .collect();
+    assert!(!codes.is_empty(), "no rule declares a fix");
+    codes
+}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -116,13 +121,7 @@ fn inline_changes(old: &str, new: &str) -> String {
 
 #[test]
 fn every_fix_on_the_bad_fixtures() {
-    for code in FIXED {
-        let meta = actlint::rules::find(code).unwrap();
-        assert_ne!(
-            meta.fix,
-            actlint::diagnostic::FixKind::None,
-            "{code} declares a fix"
-        );
+    for code in fixed() {
         for (fixture, name) in [("bad.yaml", "model.yaml"), ("bad.keras.json", "model.json")] {
             let dir = TempDir::new(code);
             let source = root().join("fixtures/rules").join(code).join(fixture);
@@ -151,7 +150,11 @@ fn every_fix_on_the_bad_fixtures() {
             } else {
                 inline_changes(&before, &after)
             };
-            insta::assert_snapshot!(format!("{code}_{}", fixture.replace('.', "_")), shown);
+            // Beside the fixture: `bad.yaml` -> `bad.yaml.fix.snap`.
+            let mut settings = insta::Settings::clone_current();
+            settings.set_snapshot_path(root().join("fixtures/rules").join(code));
+            settings.set_prepend_module_to_snapshot(false);
+            settings.bind(|| insta::assert_snapshot!(format!("{fixture}.fix"), shown));
         }
     }
 }
@@ -195,7 +198,7 @@ fn safe_fixes_need_no_flag_and_unsafe_ones_need_unsafe_fixes() {
 fn fix_is_idempotent() {
     let dir = TempDir::new("idem");
     let mut names = Vec::new();
-    for code in FIXED {
+    for code in fixed() {
         for (fixture, ext) in [("bad.yaml", "yaml"), ("bad.keras.json", "json")] {
             let name = format!("{code}.{ext}");
             dir.copy(
