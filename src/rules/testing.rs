@@ -53,7 +53,7 @@ pub(crate) fn codes_with(
         .collect()
 }
 
-/// The codes of the hidden-layer, recurrent and initialisation rules.
+/// The codes of the hidden-layer, recurrent and initialization rules.
 pub(crate) fn codes(path: &str, text: &str) -> Vec<&'static str> {
     codes_with(
         path,

@@ -3,7 +3,7 @@
 //! the trimmed copy in `fixtures/corpus` always, those of the full corpus
 //! (`../shared/corpus`) when it is there (see `corpus.rs`).
 //! The applications are well-tuned networks: only VGG16/VGG19 (deep plain
-//! ReLU stacks on Glorot initialisation without normalisation) should carry
+//! ReLU stacks on Glorot initialization without normalization) should carry
 //! warnings, and infos must be explained by their rule docs.
 
 use std::collections::BTreeMap;
