@@ -18,6 +18,8 @@ pub mod regularization;
 pub mod running;
 pub mod security;
 pub mod task;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod walk;
 
 pub use correctness::unresolved_reference;

@@ -83,14 +83,10 @@ fn is_unknown(act: &ActivationRef) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Diagnostic;
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn lint(yaml: &str) -> Vec<Diagnostic> {
-        let options = Options {
-            select: Some(["ACT001"].into()),
-            ..Options::default()
-        };
-        lint_bytes("model.yaml", yaml.as_bytes(), &options).diagnostics
+        testing::lint("model.yaml", yaml, &["ACT001"])
     }
 
     #[test]

@@ -97,14 +97,10 @@ impl Rule for UnknownInitializer {
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Diagnostic;
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn lint(yaml: &str) -> Vec<Diagnostic> {
-        let options = Options {
-            select: Some(["ACT002"].into()),
-            ..Options::default()
-        };
-        lint_bytes("model.yaml", yaml.as_bytes(), &options).diagnostics
+        testing::lint("model.yaml", yaml, &["ACT002"])
     }
 
     #[test]

@@ -72,14 +72,10 @@ impl Rule for UnknownLoss {
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Diagnostic;
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn lint(path: &str, text: &str) -> Vec<Diagnostic> {
-        let options = Options {
-            select: Some(["ACT003"].into()),
-            ..Options::default()
-        };
-        lint_bytes(path, text.as_bytes(), &options).diagnostics
+        testing::lint(path, text, &["ACT003"])
     }
 
     /// A Keras 3 functional model with outputs `a` and `b` and the given loss.

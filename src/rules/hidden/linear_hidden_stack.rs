@@ -66,7 +66,7 @@ impl Rule for LinearHiddenStack {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::walk::tests::{codes, functional, INPUT};
+    use crate::rules::testing::{codes, functional, INPUT};
 
     #[test]
     fn fires_through_time_distributed() {

@@ -199,7 +199,7 @@ fn removal(model: &Model, first: &Layer, second: LayerId, name: &str) -> Option<
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::walk::tests::codes_with;
+    use crate::rules::testing::codes_with;
 
     fn codes(yaml: &str) -> Vec<&'static str> {
         codes_with("m.yaml", yaml, &["ACT206", "ACT117"], 5)

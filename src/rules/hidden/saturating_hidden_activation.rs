@@ -63,7 +63,7 @@ impl Rule for SaturatingHiddenActivation {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::walk::tests::{codes, functional, INPUT};
+    use crate::rules::testing::{codes, functional, INPUT};
 
     #[test]
     fn activation_layer_after_the_weight_layer_counts() {

@@ -177,7 +177,7 @@ impl Rule for SoftmaxInHiddenLayer {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::walk::tests::{codes_with, functional, INPUT};
+    use crate::rules::testing::{codes_with, functional, INPUT};
 
     fn fires(path: &str, text: &str) -> bool {
         codes_with(path, text, &["ACT202"], 5).contains(&"ACT202")

@@ -150,7 +150,7 @@ impl Rule for VanishingGradientRisk {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::walk::tests::{codes, codes_with, functional, INPUT};
+    use crate::rules::testing::{codes, codes_with, functional, INPUT};
 
     fn tanh_stack(n: usize, between: &str) -> String {
         let mut yaml = String::from("task: binary\nlayers:\n");

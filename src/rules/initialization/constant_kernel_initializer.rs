@@ -94,7 +94,7 @@ impl Rule for ConstantKernelInitializer {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::walk::tests::codes_with;
+    use crate::rules::testing::codes_with;
 
     fn codes(yaml: &str) -> Vec<&'static str> {
         codes_with("m.yaml", yaml, &["ACT404"], 5)

@@ -119,7 +119,7 @@ impl Rule for LargeInitScale {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::walk::tests::codes_with;
+    use crate::rules::testing::codes_with;
 
     fn with(init: &str) -> Vec<&'static str> {
         codes_with(

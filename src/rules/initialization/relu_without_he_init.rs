@@ -137,7 +137,7 @@ impl Rule for ReluWithoutHeInit {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::walk::tests::{codes, functional, INPUT};
+    use crate::rules::testing::{self, codes, functional, INPUT};
 
     #[test]
     fn one_diagnostic_per_model_with_a_label_per_layer() {
@@ -154,12 +154,7 @@ layers:
   - {type: Dense, name: out, units: 1}
 loss: mse
 ";
-        let report = crate::lint::lint_bytes("m.yaml", yaml.as_bytes(), &Default::default());
-        let found: Vec<_> = report
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "ACT401")
-            .collect();
+        let found = testing::reported("m.yaml", yaml, "ACT401");
         assert_eq!(found.len(), 2, "{found:#?}");
         assert!(
             found[0].message.starts_with("2 ReLU-family layers"),

@@ -87,7 +87,7 @@ impl Rule for SaturatingActivationWithHeInit {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::walk::tests::codes;
+    use crate::rules::testing::codes;
 
     #[test]
     fn fires_for_an_activation_layer_after_an_he_initialized_layer() {

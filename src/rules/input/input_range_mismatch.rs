@@ -274,7 +274,7 @@ impl Rule for InputRangeMismatch {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::walk::tests::codes_with;
+    use crate::rules::testing::codes_with;
 
     fn codes(yaml: &str) -> Vec<&'static str> {
         codes_with("m.yaml", yaml, &["ACT501"], 5)

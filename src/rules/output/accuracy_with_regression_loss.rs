@@ -62,16 +62,14 @@ impl Rule for AccuracyWithRegressionLoss {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn act111(header: &str, output: &str, metrics: &str) -> Vec<String> {
         let yaml = format!(
             "{header}\nlayers:\n  - {{type: Dense, units: 16, activation: relu, kernel_initializer: he_normal}}\n  - {output}\nloss: mse\nmetrics: {metrics}\n"
         );
-        lint_bytes("model.yaml", yaml.as_bytes(), &Options::default())
-            .diagnostics
+        testing::reported("model.yaml", &yaml, "ACT111")
             .into_iter()
-            .filter(|d| d.code == "ACT111")
             .map(|d| d.message)
             .collect()
     }

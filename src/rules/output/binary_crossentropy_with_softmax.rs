@@ -81,13 +81,13 @@ impl Rule for BinaryCrossentropyWithSoftmax {
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Diagnostic;
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn lint(output: &str, loss: &str, metrics: &str) -> Vec<Diagnostic> {
         let yaml = format!(
             "layers:\n  - {{type: Dense, units: 16, activation: relu, kernel_initializer: he_normal}}\n{output}\nloss: {loss}\nmetrics: {metrics}\n"
         );
-        lint_bytes("model.yaml", yaml.as_bytes(), &Options::default()).diagnostics
+        testing::lint_all("model.yaml", &yaml)
     }
 
     fn act107(diags: &[Diagnostic]) -> Vec<&Diagnostic> {

@@ -71,15 +71,11 @@ impl Rule for BinarySoftmaxOutput {
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Diagnostic;
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn lint(header: &str, output: &str) -> (String, Vec<Diagnostic>) {
         let yaml = format!("{header}\nlayers:\n  - {output}\nloss: categorical_crossentropy\n");
-        let options = Options {
-            select: Some(["ACT102"].into()),
-            ..Options::default()
-        };
-        let d = lint_bytes("model.yaml", yaml.as_bytes(), &options).diagnostics;
+        let d = testing::lint("model.yaml", &yaml, &["ACT102"]);
         (yaml, d)
     }
 

@@ -55,25 +55,16 @@ impl Rule for CategoricalLossWithSigmoid {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn act108(model: &str) -> usize {
-        lint_bytes("model.yaml", model.as_bytes(), &Options::default())
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "ACT108")
-            .count()
+        testing::reported("model.yaml", model, "ACT108").len()
     }
 
     #[test]
     fn checks_each_head_of_a_multi_output_model() {
         let bad = include_str!("../../../fixtures/rules/ACT108/bad.keras.json");
-        let report = lint_bytes("bad.keras.json", bad.as_bytes(), &Options::default());
-        let found: Vec<_> = report
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "ACT108")
-            .collect();
+        let found = testing::reported("bad.keras.json", bad, "ACT108");
         assert_eq!(found.len(), 1);
         // The `tags` head, not the `price` regression head.
         assert_eq!(found[0].layer.as_deref(), Some("tags"));

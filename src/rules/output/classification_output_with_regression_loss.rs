@@ -85,22 +85,17 @@ impl Rule for ClassificationOutputWithRegressionLoss {
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Diagnostic;
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn lint(header: &str, output: &str, loss: &str) -> Vec<Diagnostic> {
         let yaml = format!("{header}\nlayers:\n  - {output}\nloss: {loss}\n");
-        let options = Options {
-            select: Some(["ACT103"].into()),
-            ..Options::default()
-        };
-        lint_bytes("model.yaml", yaml.as_bytes(), &options).diagnostics
+        testing::lint("model.yaml", &yaml, &["ACT103"])
     }
 
     #[test]
     fn says_what_each_side_implies_with_labels_on_both() {
         let yaml = "layers:\n  - {type: Dense, units: 1, activation: sigmoid}\nloss: mse\n";
-        let options = Options::default();
-        let d = lint_bytes("model.yaml", yaml.as_bytes(), &options).diagnostics;
+        let d = testing::lint_all("model.yaml", yaml);
         assert_eq!(d.len(), 1);
         assert_eq!(
             d[0].message,

@@ -130,17 +130,13 @@ impl Rule for DoubleOutputActivation {
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Diagnostic;
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn act117(layers: &str) -> Vec<Diagnostic> {
         let yaml = format!(
             "layers:\n  - {{type: Dense, units: 16, activation: relu, kernel_initializer: he_normal}}\n{layers}\nloss: categorical_crossentropy\n"
         );
-        lint_bytes("model.yaml", yaml.as_bytes(), &Options::default())
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.code == "ACT117")
-            .collect()
+        testing::reported("model.yaml", &yaml, "ACT117")
     }
 
     #[test]

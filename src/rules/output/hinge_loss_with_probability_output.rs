@@ -55,16 +55,14 @@ impl Rule for HingeLossWithProbabilityOutput {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn act112(output: &str, loss: &str) -> Vec<String> {
         let yaml = format!(
             "layers:\n  - {{type: Dense, units: 16, activation: relu, kernel_initializer: he_normal}}\n{output}\nloss: {loss}\n"
         );
-        lint_bytes("model.yaml", yaml.as_bytes(), &Options::default())
-            .diagnostics
+        testing::reported("model.yaml", &yaml, "ACT112")
             .into_iter()
-            .filter(|d| d.code == "ACT112")
             .map(|d| d.help.unwrap_or_default())
             .collect()
     }

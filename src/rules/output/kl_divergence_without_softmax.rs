@@ -55,14 +55,13 @@ impl Rule for KlDivergenceWithoutSoftmax {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn codes(output: &str) -> Vec<&'static str> {
         let yaml = format!(
             "layers:\n  - {{type: Dense, units: 16, activation: relu, kernel_initializer: he_normal}}\n{output}\nloss: kl_divergence\n"
         );
-        let mut codes: Vec<_> = lint_bytes("model.yaml", yaml.as_bytes(), &Options::default())
-            .diagnostics
+        let mut codes: Vec<_> = testing::lint_all("model.yaml", &yaml)
             .iter()
             .map(|d| d.code)
             .collect();

@@ -170,16 +170,14 @@ impl Rule for LayerAfterOutputActivation {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn act116(layers: &str, loss: &str) -> Vec<String> {
         let yaml = format!(
             "layers:\n  - {{type: Dense, units: 16, activation: relu, kernel_initializer: he_normal}}\n{layers}\nloss: {loss}\n"
         );
-        lint_bytes("model.yaml", yaml.as_bytes(), &Options::default())
-            .diagnostics
+        testing::reported("model.yaml", &yaml, "ACT116")
             .into_iter()
-            .filter(|d| d.code == "ACT116")
             .map(|d| d.message)
             .collect()
     }

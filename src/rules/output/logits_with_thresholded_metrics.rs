@@ -144,16 +144,14 @@ impl Rule for LogitsWithThresholdedMetrics {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn act115(output: &str, loss: &str, metrics: &str) -> Vec<String> {
         let yaml = format!(
             "layers:\n  - {{type: Dense, units: 16, activation: relu, kernel_initializer: he_normal}}\n{output}\nloss: {loss}\nmetrics: {metrics}\n"
         );
-        lint_bytes("model.yaml", yaml.as_bytes(), &Options::default())
-            .diagnostics
+        testing::reported("model.yaml", &yaml, "ACT115")
             .into_iter()
-            .filter(|d| d.code == "ACT115")
             .map(|d| d.message)
             .collect()
     }
@@ -198,13 +196,9 @@ mod tests {
     #[test]
     fn only_the_logit_head_of_a_multi_output_model() {
         let bad = include_str!("../../../fixtures/rules/ACT115/bad.keras.json");
-        let report = lint_bytes("bad.keras.json", bad.as_bytes(), &Options::default());
-        let found: Vec<_> = report
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "ACT115")
-            .collect();
-        assert_eq!(found.len(), 2, "{:#?}", report.diagnostics);
+        let all = testing::lint_all("bad.keras.json", bad);
+        let found: Vec<_> = all.iter().filter(|d| d.code == "ACT115").collect();
+        assert_eq!(found.len(), 2, "{all:#?}");
         assert!(found.iter().all(|d| d.layer.as_deref() == Some("spam")));
     }
 }

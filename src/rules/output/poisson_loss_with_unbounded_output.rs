@@ -66,16 +66,14 @@ impl Rule for PoissonLossWithUnboundedOutput {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn act113(output: &str) -> Vec<String> {
         let yaml = format!(
             "layers:\n  - {{type: Dense, units: 16, activation: relu, kernel_initializer: he_normal}}\n{output}\nloss: poisson\n"
         );
-        lint_bytes("model.yaml", yaml.as_bytes(), &Options::default())
-            .diagnostics
+        testing::reported("model.yaml", &yaml, "ACT113")
             .into_iter()
-            .filter(|d| d.code == "ACT113")
             .map(|d| d.message)
             .collect()
     }

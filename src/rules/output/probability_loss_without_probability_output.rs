@@ -100,15 +100,11 @@ impl Rule for ProbabilityLossWithoutProbabilityOutput {
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Diagnostic;
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn lint(output: &str, loss: &str) -> (String, Vec<Diagnostic>) {
         let yaml = format!("layers:\n  - {output}\nloss: {loss}\n");
-        let options = Options {
-            select: Some(["ACT104"].into()),
-            ..Options::default()
-        };
-        let d = lint_bytes("model.yaml", yaml.as_bytes(), &options).diagnostics;
+        let d = testing::lint("model.yaml", &yaml, &["ACT104"]);
         (yaml, d)
     }
 

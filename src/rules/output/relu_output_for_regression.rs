@@ -101,16 +101,14 @@ impl Rule for ReluOutputForRegression {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn act110(header: &str, output: &str, loss: &str) -> Vec<String> {
         let yaml = format!(
             "{header}\nlayers:\n  - {{type: Dense, units: 16, activation: relu, kernel_initializer: he_normal}}\n{output}\nloss: {loss}\n"
         );
-        lint_bytes("model.yaml", yaml.as_bytes(), &Options::default())
-            .diagnostics
+        testing::reported("model.yaml", &yaml, "ACT110")
             .into_iter()
-            .filter(|d| d.code == "ACT110")
             .map(|d| d.message)
             .collect()
     }

@@ -251,14 +251,14 @@ impl Rule for TaskOutputMismatch {
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Diagnostic;
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     /// Lints a model with one hidden layer and the given header, output layer and loss.
     fn lint(header: &str, output: &str, loss: &str) -> Vec<Diagnostic> {
         let yaml = format!(
             "{header}\nlayers:\n  - {{type: Dense, units: 16, activation: relu, kernel_initializer: he_normal}}\n  - {output}\nloss: {loss}\n"
         );
-        lint_bytes("model.yaml", yaml.as_bytes(), &Options::default()).diagnostics
+        testing::lint_all("model.yaml", &yaml)
     }
 
     fn codes(header: &str, output: &str, loss: &str) -> Vec<&'static str> {

@@ -87,7 +87,7 @@ impl Rule for NonSaturatingRecurrentActivation {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::walk::tests::codes;
+    use crate::rules::testing::codes;
 
     #[test]
     fn bidirectional_is_reported_once() {

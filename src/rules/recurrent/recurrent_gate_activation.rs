@@ -76,7 +76,7 @@ impl Rule for RecurrentGateActivation {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::walk::tests::codes;
+    use crate::rules::testing::codes;
 
     #[test]
     fn sigmoid_family_gates_are_fine() {

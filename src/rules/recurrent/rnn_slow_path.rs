@@ -177,8 +177,7 @@ impl Rule for RnnSlowPath {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::{lint_bytes, Options};
-    use crate::rules::walk::tests::codes_with;
+    use crate::rules::testing::{self, codes_with};
 
     fn codes(yaml: &str) -> Vec<&'static str> {
         codes_with("m.yaml", yaml, &["ACT303"], 5)
@@ -221,16 +220,9 @@ layers:
   - {type: Dense, units: 1}
 loss: mse
 ";
-        let report = lint_bytes(
-            "m.yaml",
-            yaml.as_bytes(),
-            &Options {
-                select: Some(["ACT303"].into()),
-                ..Options::default()
-            },
-        );
-        assert_eq!(report.diagnostics.len(), 1);
-        let d = &report.diagnostics[0];
+        let diagnostics = testing::lint("m.yaml", yaml, &["ACT303"]);
+        assert_eq!(diagnostics.len(), 1);
+        let d = &diagnostics[0];
         assert!(d
             .message
             .ends_with("recurrent_dropout 0.2, unroll=True, use_bias=False"));

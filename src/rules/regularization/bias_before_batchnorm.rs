@@ -152,7 +152,7 @@ impl Rule for BiasBeforeBatchnorm {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::walk::tests::{codes_with, functional, INPUT};
+    use crate::rules::testing::{codes_with, functional, INPUT};
 
     fn codes(path: &str, text: &str) -> Vec<&'static str> {
         codes_with(path, text, &["ACT602"], 5)

@@ -75,7 +75,7 @@ impl Rule for DropoutBeforeBatchnorm {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::walk::tests::codes_with;
+    use crate::rules::testing::codes_with;
 
     fn between(layers: &str) -> Vec<&'static str> {
         codes_with(

@@ -125,21 +125,17 @@ impl Rule for HighDropoutRate {
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Severity;
-    use crate::lint::{lint_bytes, Options};
+    use crate::rules::testing;
 
     fn severities(layer: &str, max: f64) -> Vec<Severity> {
         let yaml = format!(
             "layers:\n  - {{type: Dense, units: 8, activation: relu}}\n  - {layer}\n  - {{type: Dense, units: 1}}\nloss: mse\n"
         );
-        let mut options = Options {
-            select: Some(["ACT603"].into()),
-            ..Options::default()
-        };
+        let mut options = testing::selecting(&["ACT603"]);
         options
             .rule_options
             .set(&super::MAX_RATE, crate::rules::OptionValue::Number(max));
-        lint_bytes("m.yaml", yaml.as_bytes(), &options)
-            .diagnostics
+        testing::lint_with("m.yaml", &yaml, &options)
             .iter()
             .map(|d| d.severity)
             .collect()

@@ -112,7 +112,7 @@ impl Rule for LambdaLayer {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::walk::tests::codes_with;
+    use crate::rules::testing::codes_with;
 
     fn codes(yaml: &str) -> Vec<&'static str> {
         codes_with("m.yaml", yaml, &["ACT701"], 5)

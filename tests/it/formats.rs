@@ -1,0 +1,299 @@
+//! Every output format, as a user runs it: snapshots of the whole output on
+//! fixed fixtures (one model; several files with a `.keras` archive, a file
+//! that is not UTF-8, a YAML file that is not a model, non-ASCII names),
+//! and the options that shape the output (`--quiet`, `--statistics`,
+//! `--output-file`, `-v`).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::external::TempDir;
+use serde_json::Value;
+
+const FORMATS: &[&str] = &["human", "concise", "json", "sarif", "github", "gitlab"];
+const RAINFALL: &str = "fixtures/forum/rainfall_lstm.yaml";
+/// A multi-file run: Keras JSON and YAML, an archive, a non-UTF-8 file, a
+/// YAML file that is not a model, names outside the Basic Multilingual Plane.
+const MULTI: &[&str] = &["fixtures/forum", "fixtures/formats"];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs actlint in `dir`, ignoring configuration files (`--isolated`) so
+/// that the outputs are the defaults'.
+fn actlint_in(dir: &Path, args: &[&str]) -> Output {
+    actlint_configured(dir, &[&["--isolated"], args].concat())
+}
+
+fn actlint_configured(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_actlint"))
+        .args(args)
+        .current_dir(dir)
+        .env("COLUMNS", "100")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("actlint runs")
+}
+
+fn actlint(args: &[&str]) -> Output {
+    actlint_in(root(), args)
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// SARIF with what other changes may move replaced: the version, and the
+/// rule documentation (tested against the docs in tests/it/schemas.rs).
+fn stable_sarif(text: &str) -> String {
+    let mut log: Value = serde_json::from_str(text).expect("SARIF is JSON");
+    let driver = &mut log["runs"][0]["tool"]["driver"];
+    driver["version"] = "[version]".into();
+    driver["semanticVersion"] = "[version]".into();
+    for rule in driver["rules"].as_array_mut().expect("rules") {
+        rule["fullDescription"]["text"] = "[the doc's \"What it does\"]".into();
+        rule["help"]["text"] = "[the rule's doc]".into();
+        rule["help"]["markdown"] = "[the rule's doc]".into();
+    }
+    serde_json::to_string_pretty(&log).unwrap() + "\n"
+}
+
+/// The exit code and standard output of `actlint --format <format> <paths>`.
+fn run_format(format: &str, paths: &[&str]) -> String {
+    let mut args = vec!["--format", format];
+    args.extend_from_slice(paths);
+    let out = actlint(&args);
+    let text = stdout(&out);
+    let text = if format == "sarif" {
+        stable_sarif(&text)
+    } else {
+        text
+    };
+    format!("exit code: {:?}\n{text}", out.status.code())
+}
+
+#[test]
+fn rainfall_lstm_in_every_format() {
+    for format in FORMATS {
+        insta::assert_snapshot!(
+            format!("rainfall_{format}"),
+            run_format(format, &[RAINFALL])
+        );
+    }
+}
+
+#[test]
+fn several_files_in_every_format() {
+    for format in FORMATS {
+        insta::assert_snapshot!(format!("multi_{format}"), run_format(format, MULTI));
+    }
+}
+
+#[test]
+fn statistics_as_text_and_json() {
+    let mut args = vec!["--statistics"];
+    args.extend_from_slice(MULTI);
+    args.push("fixtures/misc");
+    let text = actlint(&args);
+    insta::assert_snapshot!("statistics_text", stdout(&text));
+    assert_eq!(
+        text.status.code(),
+        Some(1),
+        "findings still set the exit code"
+    );
+    args.extend(["--format", "json"]);
+    insta::assert_snapshot!("statistics_json", stdout(&actlint(&args)));
+}
+
+#[test]
+fn statistics_are_sorted_by_count_then_code() {
+    let out = stdout(&actlint(&["--statistics", "--quiet", "fixtures"]));
+    let rows: Vec<(usize, String)> = out
+        .lines()
+        .map(|l| {
+            let mut cols = l.split_whitespace();
+            let count = cols.next().unwrap().parse().expect("a count first");
+            (count, cols.next().unwrap().to_string())
+        })
+        .collect();
+    assert!(rows.len() > 10, "{out}");
+    let mut sorted = rows.clone();
+    sorted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    assert_eq!(rows, sorted);
+    // The counts add up to the findings.
+    let json: Value =
+        serde_json::from_slice(&actlint(&["--format", "json", "fixtures"]).stdout).unwrap();
+    let total: usize = rows.iter().map(|r| r.0).sum();
+    assert_eq!(total, json["diagnostics"].as_array().unwrap().len());
+}
+
+#[test]
+fn quiet_prints_only_the_findings() {
+    for format in ["human", "concise"] {
+        let loud = stdout(&actlint(&["--format", format, RAINFALL]));
+        let quiet = actlint(&["--quiet", "--format", format, RAINFALL]);
+        assert_eq!(quiet.status.code(), Some(1));
+        let quiet = stdout(&quiet);
+        let summary = loud.lines().last().unwrap();
+        assert!(summary.ends_with(" in 1 file"), "{format}:\n{loud}");
+        assert!(!quiet.contains(summary), "{format}:\n{quiet}");
+        assert!(quiet.contains("ACT301") && quiet.contains("ACT103"));
+    }
+    let github = stdout(&actlint(&["-q", "--format", "github", RAINFALL]));
+    assert!(!github.contains("title=actlint::"), "{github}");
+    assert!(
+        github.lines().all(|l| l.starts_with("::warning ")),
+        "{github}"
+    );
+    let clean = actlint(&["-q", "--format", "concise", "fixtures/ok"]);
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(stdout(&clean), "");
+}
+
+#[test]
+fn quiet_and_verbose_conflict() {
+    let out = actlint(&["-q", "-v", RAINFALL]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot be used with"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn verbose_says_what_was_skipped_and_why() {
+    let quiet = actlint(&["--format", "concise", "fixtures/formats"]);
+    assert!(!stderr(&quiet).contains("notes.yaml"), "{}", stderr(&quiet));
+    let verbose = actlint(&["-v", "--format", "concise", "fixtures/formats"]);
+    let err = stderr(&verbose);
+    assert!(
+        err.contains("skipped fixtures/formats/notes.yaml: no `layers` list"),
+        "{err}"
+    );
+    assert_eq!(stdout(&quiet), stdout(&verbose));
+}
+
+#[test]
+fn output_file_receives_the_output() {
+    let dir = TempDir::new("output-file");
+    let target = dir.path().join("reports/actlint.sarif");
+    let target_arg = target.to_str().unwrap();
+    let out = actlint(&["--format", "sarif", "--output-file", target_arg, RAINFALL]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "", "nothing on standard output");
+    let written = std::fs::read_to_string(&target).expect("the file was written");
+    assert_eq!(written, stdout(&actlint(&["--format", "sarif", RAINFALL])));
+
+    // Human output in a file has no colour, even when asked for by `auto`.
+    let human = dir.path().join("human.txt");
+    actlint(&["-o", human.to_str().unwrap(), RAINFALL]);
+    let text = std::fs::read_to_string(&human).unwrap();
+    assert!(
+        text.contains("ACT301") && !text.contains('\u{1b}'),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unwritable_output_file_is_an_error() {
+    let dir = TempDir::new("output-file-bad");
+    let blocker = dir.write("file", b"not a directory");
+    let target = blocker.join("out.json");
+    let out = actlint(&["--output-file", target.to_str().unwrap(), RAINFALL]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
+}
+
+#[test]
+fn ci_formats_report_paths_relative_to_the_repository() {
+    let dir = TempDir::new("repo-relative");
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let model = std::fs::read(root().join(RAINFALL)).unwrap();
+    dir.write("models/rain fall.yaml", &model);
+    let models = dir.path().join("models");
+
+    let sarif: Value = serde_json::from_slice(
+        &actlint_in(&models, &["--format", "sarif", "rain fall.yaml"]).stdout,
+    )
+    .unwrap();
+    let location = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "models/rain%20fall.yaml"
+    );
+
+    let gitlab: Value = serde_json::from_slice(
+        &actlint_in(&models, &["--format", "gitlab", "./rain fall.yaml"]).stdout,
+    )
+    .unwrap();
+    assert_eq!(gitlab[0]["location"]["path"], "models/rain fall.yaml");
+
+    let github = stdout(&actlint_in(
+        &models,
+        &[
+            "--format",
+            "github",
+            models.join("rain fall.yaml").to_str().unwrap(),
+        ],
+    ));
+    assert!(
+        github.starts_with("::warning file=models/rain fall.yaml,line=7,"),
+        "{github}"
+    );
+
+    // The human and concise formats keep the path as given.
+    let concise = stdout(&actlint_in(
+        &models,
+        &["--format", "concise", "rain fall.yaml"],
+    ));
+    assert!(concise.starts_with("rain fall.yaml:7:17: "), "{concise}");
+}
+
+#[test]
+fn fingerprints_survive_lines_moving() {
+    let dir = TempDir::new("fingerprints");
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let model = std::fs::read_to_string(root().join(RAINFALL)).unwrap();
+    dir.write("m.yaml", model.as_bytes());
+    let before = actlint_in(dir.path(), &["--format", "gitlab", "m.yaml"]);
+    dir.write(
+        "m.yaml",
+        format!("# a comment\n# and another\n{model}").as_bytes(),
+    );
+    let after = actlint_in(dir.path(), &["--format", "gitlab", "m.yaml"]);
+    let parse = |o: &Output| -> Value { serde_json::from_slice(&o.stdout).unwrap() };
+    let (before, after) = (parse(&before), parse(&after));
+    let pick = |v: &Value, key: &str| -> Vec<Value> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i[key].clone())
+            .collect()
+    };
+    assert_eq!(pick(&before, "fingerprint"), pick(&after, "fingerprint"));
+    assert_ne!(pick(&before, "location"), pick(&after, "location"));
+}
+
+#[test]
+fn the_configured_output_format_applies_unless_format_is_given() {
+    let dir = TempDir::new("configured-format");
+    dir.write("actlint.toml", b"output-format = \"concise\"\n");
+    dir.write("m.yaml", &std::fs::read(root().join(RAINFALL)).unwrap());
+    let configured = stdout(&actlint_configured(dir.path(), &["m.yaml"]));
+    assert!(
+        configured.starts_with("m.yaml:7:17: warning[ACT301] "),
+        "{configured}"
+    );
+    let given = stdout(&actlint_configured(
+        dir.path(),
+        &["--format", "gitlab", "m.yaml"],
+    ));
+    let doc: Value = serde_json::from_str(&given).expect("--format wins over the configuration");
+    assert_eq!(doc[0]["check_name"], "ACT301");
+}

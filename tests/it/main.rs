@@ -1,0 +1,24 @@
+//! The integration tests, in one binary so that the crate is linked once:
+//! one module per area, run with `cargo test --test it [FILTER]`.
+
+mod common;
+mod external;
+
+mod architecture;
+mod bad_inputs;
+mod cli;
+mod config;
+mod corpus;
+mod corpus_findings;
+mod docs;
+mod fix;
+mod formats;
+mod generated_docs;
+mod precommit;
+mod properties;
+mod render;
+mod robustness;
+mod rule_fixtures;
+mod schemas;
+mod server;
+mod walk;
