@@ -389,6 +389,23 @@ fn extend_naming_a_fifo_fails_promptly() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(flat(&out.stderr).contains("not a regular file"), "{stderr}");
+    // A repository whose `.gitignore` is a FIFO: the walk reads it.
+    let tmp = TempDir::new("hostile-fifo-gitignore");
+    std::fs::create_dir(tmp.path().join(".git")).unwrap();
+    if !mkfifo(&tmp.path().join(".gitignore")) {
+        return;
+    }
+    tmp.write(
+        "m.yaml",
+        b"layers:\n  - {type: Dense, units: 1, activation: softmax}\n",
+    );
+    let out = run_in(tmp.path(), &args(&["--isolated", "."]), &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(".gitignore") && stderr.contains("not a regular file"),
+        "{stderr}"
+    );
 }
 
 /// Item 3: `extend` naming `/dev/zero` (directly, or through a link that

@@ -36,6 +36,10 @@ pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 /// findings.
 pub const MAX_BASELINE_SIZE: u64 = 16 * 1024 * 1024;
 
+/// Largest ignore file (`.gitignore`, `.ignore`, `.git/info/exclude`) a
+/// directory walk lets the `ignore` crate read: 1 MiB.
+pub const MAX_IGNORE_SIZE: u64 = 1024 * 1024;
+
 /// Characters of a configuration line shown around an error's column.
 pub const WINDOW: usize = 80;
 
@@ -148,6 +152,36 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     String::from_utf8(data).map_err(|e| ReadError::NotUtf8 {
         byte: e.utf8_error().valid_up_to(),
     })
+}
+
+/// The ignore files the walk reads in `dir`, checked before it reads them
+/// (it reads them itself, without a cap, and a FIFO would block it): each
+/// is missing, or a regular file of at most [`MAX_IGNORE_SIZE`]. `Err` holds
+/// the file that is not, and why.
+pub fn check_ignore_files(dir: &Path) -> Result<(), (std::path::PathBuf, String)> {
+    for name in [".gitignore", ".ignore", ".git/info/exclude"] {
+        let path = dir.join(name);
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        let why = if !meta.is_file() {
+            ReadError::NotRegular {
+                kind: kind_of(&meta),
+                limit: MAX_IGNORE_SIZE,
+            }
+        } else if meta.len() > MAX_IGNORE_SIZE {
+            ReadError::TooLarge {
+                limit: MAX_IGNORE_SIZE,
+            }
+        } else {
+            continue;
+        };
+        return Err((
+            path,
+            format!("ignore file not read: {why}; the directory was not walked"),
+        ));
+    }
+    Ok(())
 }
 
 /// Whether a configuration error may quote `path`'s text: it is a regular
