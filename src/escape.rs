@@ -22,7 +22,7 @@
 //! output, standard error). [`json`] rewrites serialized JSON (JSON, SARIF,
 //! GitLab) with JSON's own `\u` escapes, so the values it holds are
 //! unchanged. [`snippet`] is for source snippets, where offsets must not
-//! move.
+//! move, and [`diff`] for `--diff`, whose lines must stay applicable.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -151,6 +151,39 @@ pub fn json(s: String) -> String {
     out
 }
 
+/// A unified diff of model files (`--diff`), line by line: a line whose
+/// content (after the `+`, `-` or space) holds an unsafe character, `##[`,
+/// or starts (after whitespace) with `:`, is escaped with [`text`]; other
+/// lines, and the line ends (`\n`, `\r\n`), are kept, so that a diff of an
+/// ordinary file still applies.
+pub fn diff(diff: String) -> String {
+    let hostile = |content: &str| {
+        content.chars().any(is_unsafe)
+            || content.contains("##[")
+            || content.trim_start().starts_with(':')
+    };
+    let body = |line: &str| -> (usize, usize) {
+        // (start of the content, end of the content before the line end)
+        let end = line.strip_suffix('\n').map_or(line.len(), str::len);
+        let end = line[..end].strip_suffix('\r').map_or(end, str::len);
+        (1.min(end), end)
+    };
+    if !diff.split_inclusive('\n').any(|l| {
+        let (s, e) = body(l);
+        hostile(&l[s..e])
+    }) {
+        return diff;
+    }
+    let mut out = String::with_capacity(diff.len() + 64);
+    for line in diff.split_inclusive('\n') {
+        let (s, e) = body(line);
+        out.push_str(&line[..s]);
+        out.push_str(&text(&line[s..e]));
+        out.push_str(&line[e..]);
+    }
+    out
+}
+
 /// Unsafe characters other than the whitespace JSON writes between tokens.
 fn is_unsafe_in_json(c: char) -> bool {
     is_unsafe(c) && !matches!(c, '\n' | '\r' | '\t')
@@ -185,6 +218,17 @@ mod tests {
         assert_eq!(shown.chars().count(), s.chars().count());
         assert_eq!(shown, "a?b\u{fffd}c#?[d\r\ne¿");
         assert!(matches!(snippet("plain\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn diffs_escape_only_hostile_lines() {
+        let d = "--- a/m.yaml\n+++ b/m.yaml\n@@ -1,2 +1,2 @@\n ::error::x\r\n-a: relu\r\n+a: tanh\r\n #\u{1b}[2J\n";
+        assert_eq!(
+            diff(d.to_string()),
+            "--- a/m.yaml\n+++ b/m.yaml\n@@ -1,2 +1,2 @@\n \\u{3a}:error:\\u{3a}x\r\n-a: relu\r\n+a: tanh\r\n #\\u{1b}[2J\n"
+        );
+        let plain = "--- a/m.yaml\n+++ b/m.yaml\n@@ -1 +1 @@\n-a: relu\n+a: tanh\n";
+        assert_eq!(diff(plain.to_string()), plain);
     }
 
     #[test]

@@ -311,6 +311,31 @@ fn no_output_line_is_a_workflow_command() {
     }
 }
 
+/// Item 2: `--diff` shows lines of the model around a fix: those that would
+/// forge a command or hold control characters are escaped.
+#[test]
+fn diffs_forge_nothing() {
+    let tmp = TempDir::new("hostile-diff");
+    let model = "description: |\n  ::error file=a::forged\n  ##[error]x\n  \u{1b}]0;t\u{7}\nlayers:\n  - {type: Dense, units: 4, activation: rleu}\n  - {type: Dense, units: 1, activation: sigmoid}\nloss: binary_crossentropy\n";
+    tmp.write("m.yaml", model.as_bytes());
+    tmp.write("evil\n::error::n.yaml", model.as_bytes());
+    for format in FORMATS {
+        let mut a = args(&["--isolated", "--diff"]);
+        a.extend(args(format));
+        a.extend(["m.yaml", "evil\n::error::n.yaml"].map(OsString::from));
+        let out = run_in(tmp.path(), &a, &[]);
+        let what = format!("--diff {format:?}");
+        assert_eq!(out.status.code(), Some(1), "{what}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout)
+                .contains("+  - {type: Dense, units: 4, activation: relu}"),
+            "{what}"
+        );
+        assert_no_forgery(&format!("{what} stdout"), &out.stdout, false);
+        assert_no_forgery(&format!("{what} stderr"), &out.stderr, false);
+    }
+}
+
 /// Item 2 and 8: configuration errors quote configuration lines and values
 /// escaped.
 #[test]
