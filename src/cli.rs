@@ -9,6 +9,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::config::{self, Resolver};
 use crate::diagnostic::Severity;
+use crate::escape;
 use crate::lint::{FileReport, Status};
 use crate::render;
 use crate::run::{discover, pool};
@@ -225,16 +226,13 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Server) => return crate::server::run(),
         Some(Command::Rules { format, full }) => {
             use crate::rules::docs;
-            print!(
-                "{}",
-                match (format, full) {
-                    (RulesFormat::Text, _) => docs::list_text(),
-                    (RulesFormat::Json, _) => docs::list_json(),
-                    (RulesFormat::Markdown, false) => docs::table_markdown(),
-                    (RulesFormat::Markdown, true) => docs::reference_markdown(),
-                }
-            );
-            return EXIT_CLEAN;
+            let text = match (format, full) {
+                (RulesFormat::Text, _) => docs::list_text(),
+                (RulesFormat::Json, _) => docs::list_json(),
+                (RulesFormat::Markdown, false) => docs::table_markdown(),
+                (RulesFormat::Markdown, true) => docs::reference_markdown(),
+            };
+            return write_stdout(text.as_bytes());
         }
         None => {}
     }
@@ -244,10 +242,7 @@ pub fn run(cli: Cli) -> u8 {
     };
     if let Some(file) = &cli.show_settings {
         return match resolver.show(file) {
-            Ok(text) => {
-                print!("{text}");
-                EXIT_CLEAN
-            }
+            Ok(text) => write_stdout(text.as_bytes()),
             Err(errors) => config_errors(&cli, &errors),
         };
     }
@@ -295,8 +290,10 @@ pub fn run(cli: Cli) -> u8 {
         let Some(options) = options else {
             if let Some((pattern, origin)) = &settings.excluded_by {
                 excluded.push_str(&format!(
-                    "skipped {}: excluded by `{pattern}` ({origin})\n",
-                    target.display
+                    "skipped {}: excluded by `{}` ({})\n",
+                    escape::text(&target.display),
+                    escape::text(pattern),
+                    escape::text(&origin.to_string())
                 ));
             }
             continue;
@@ -321,18 +318,19 @@ pub fn run(cli: Cli) -> u8 {
             // A baseline of a partial run would drop the entries of the
             // files that could not be read.
             for p in &io_problems {
-                eprintln!("error: {}: {}", p.path, p.message);
+                eprintln!(
+                    "error: {}: {}",
+                    escape::text(&p.path),
+                    escape::text(&p.message)
+                );
             }
             eprintln!("error: baseline not written");
             return EXIT_ERROR;
         }
         return match crate::run::baseline::write(path, &reports, &cwd) {
-            Ok(message) => {
-                println!("{message}");
-                EXIT_CLEAN
-            }
+            Ok(message) => write_stdout(format!("{}\n", escape::text(&message)).as_bytes()),
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", escape::text(&e));
                 EXIT_ERROR
             }
         };
@@ -342,7 +340,7 @@ pub fn run(cli: Cli) -> u8 {
         match crate::run::baseline::read(path, &cwd) {
             Ok(b) => baseline_notes = b.apply(&mut reports, &cwd).notes(&b),
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", escape::text(&e));
                 return EXIT_ERROR;
             }
         }
@@ -375,13 +373,14 @@ pub fn run(cli: Cli) -> u8 {
     }
     if let Some(path) = &cli.output_file {
         if let Err(e) = write_output_file(path, &out) {
-            eprintln!("error: cannot write {}: {e}", path.display());
+            eprintln!(
+                "error: cannot write {}: {e}",
+                escape::text(&path.display().to_string())
+            );
             return EXIT_ERROR;
         }
-    } else {
-        let mut lock = stdout.lock();
-        let _ = lock.write_all(fix_stdout.as_deref().unwrap_or(out.as_bytes()));
-        let _ = lock.flush();
+    } else if write_stdout(fix_stdout.as_deref().unwrap_or(out.as_bytes())) != EXIT_CLEAN {
+        return EXIT_ERROR;
     }
     let mut notes = String::new();
     if cli.verbose {
@@ -389,7 +388,11 @@ pub fn run(cli: Cli) -> u8 {
         // quietly (pre-commit hands over every YAML file); `-v` says so.
         for r in &reports {
             if let Status::Skipped { reason } = &r.status {
-                notes.push_str(&format!("skipped {}: {reason}\n", r.path));
+                notes.push_str(&format!(
+                    "skipped {}: {}\n",
+                    escape::text(&r.path),
+                    escape::text(reason)
+                ));
             }
         }
     }
@@ -398,7 +401,11 @@ pub fn run(cli: Cli) -> u8 {
     }
     notes.push_str(&baseline_notes);
     for p in &io_problems {
-        notes.push_str(&format!("error: {}: {}\n", p.path, p.message));
+        notes.push_str(&format!(
+            "error: {}: {}\n",
+            escape::text(&p.path),
+            escape::text(&p.message)
+        ));
     }
     let _ = std::io::stderr().lock().write_all(notes.as_bytes());
     if cli.exit_zero && io_problems.is_empty() {
@@ -490,7 +497,8 @@ fn resolve_format(cli: &Cli, resolver: &mut Resolver) -> Result<Format, u8> {
     Format::from_str(&name.value, false).map_err(|_| {
         eprintln!(
             "error: output format `{}` ({}) is not available in this version of actlint",
-            name.value, name.origin
+            escape::text(&name.value),
+            escape::text(&name.origin.to_string())
         );
         EXIT_ERROR
     })
@@ -503,7 +511,7 @@ fn render_reports(cli: &Cli, format: Format, reports: &[FileReport], color: bool
     let mut out = String::new();
     if cli.statistics {
         if format == Format::Json {
-            return render::statistics::render_json(reports);
+            return escape::json(render::statistics::render_json(reports));
         }
         out.push_str(&render::statistics::render_text(reports));
         if summary {
@@ -544,12 +552,27 @@ fn render_reports(cli: &Cli, format: Format, reports: &[FileReport], color: bool
                 out.push('\n');
             }
         }
-        Format::Json => out.push_str(&render::json::render(reports)),
-        Format::Sarif => out.push_str(&render::sarif::render(reports, &paths())),
+        Format::Json => out.push_str(&escape::json(render::json::render(reports))),
+        Format::Sarif => out.push_str(&escape::json(render::sarif::render(reports, &paths()))),
         Format::Github => out.push_str(&render::github::render(reports, &paths(), summary)),
-        Format::Gitlab => out.push_str(&render::gitlab::render(reports, &paths())),
+        Format::Gitlab => out.push_str(&escape::json(render::gitlab::render(reports, &paths()))),
     }
     out
+}
+
+/// Writes the report to standard output. A report that cannot be written
+/// (a full disk, a closed pipe) is an error: exit status 2, and a message
+/// on standard error unless standard output is a pipe the reader closed.
+fn write_stdout(bytes: &[u8]) -> u8 {
+    let mut lock = std::io::stdout().lock();
+    match lock.write_all(bytes).and_then(|()| lock.flush()) {
+        Ok(()) => EXIT_CLEAN,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_ERROR,
+        Err(e) => {
+            eprintln!("error: cannot write the report to standard output: {e}");
+            EXIT_ERROR
+        }
+    }
 }
 
 /// Writes `--output-file`, creating its directory when needed.
@@ -592,18 +615,22 @@ fn print_rule(rule: &str) -> u8 {
     let meta = crate::rules::find(rule).or_else(|| crate::rules::find(&rule.to_ascii_uppercase()));
     match meta {
         Some(meta) => {
-            print!("{}", meta.doc);
-            if !meta.doc.ends_with('\n') {
-                println!();
+            let mut doc = meta.doc.to_string();
+            if !doc.ends_with('\n') {
+                doc.push('\n');
             }
-            EXIT_CLEAN
+            write_stdout(doc.as_bytes())
         }
         None => {
             match crate::rules::registry::suggest(rule) {
-                Some(s) => eprintln!("error: unknown rule `{rule}`; did you mean `{s}`?"),
-                None => {
-                    eprintln!("error: unknown rule `{rule}`; `actlint rule ACT101` shows one rule")
-                }
+                Some(s) => eprintln!(
+                    "error: unknown rule `{}`; did you mean `{s}`?",
+                    escape::text(rule)
+                ),
+                None => eprintln!(
+                    "error: unknown rule `{}`; `actlint rule ACT101` shows one rule",
+                    escape::text(rule)
+                ),
             }
             EXIT_ERROR
         }

@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module a stage, each importing only the ones before it
 //! (docs/architecture.md; checked by `tests/architecture.rs`):
-//! [`source`] (bytes to text, `.keras` archives, spans, line index) ->
+//! [`escape`] (input text made safe to print) -> [`source`] (bytes to text,
+//! `.keras` archives, spans, line index) ->
 //! [`diagnostic`] (findings and the fix vocabulary) -> [`tree`] (spanned
 //! JSON/YAML nodes, text edits) -> [`catalog`] (Keras facts) -> [`ir`] (the
 //! model: layers, graphs, output heads) -> [`rules`] -> [`lint`] (one file)
@@ -12,6 +13,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod escape;
 pub mod fix;
 pub mod ir;
 pub mod lint;

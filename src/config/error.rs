@@ -7,9 +7,10 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
-    NamedSource, SourceCode,
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode,
 };
+
+use super::untrusted::{self, Snippet};
 
 #[derive(Clone, Debug)]
 pub struct ConfigError {
@@ -69,14 +70,10 @@ pub fn render(errors: &[ConfigError], color: bool) -> String {
         .with_context_lines(1);
     let mut out = String::new();
     for e in errors {
-        let adapter = Adapter {
-            error: e,
-            source: e
-                .text
-                .as_ref()
-                .filter(|_| e.span.is_some())
-                .map(|t| NamedSource::new(&e.origin, t.to_string())),
-        };
+        // Input text escaped, the file's lines windowed (see `untrusted`).
+        let source = Snippet::of(e);
+        let e = &untrusted::escaped(e);
+        let adapter = Adapter { error: e, source };
         let mut buf = String::new();
         if handler.render_report(&mut buf, &adapter).is_err() {
             buf = format!("error: {e}\n");
@@ -91,7 +88,7 @@ pub fn render(errors: &[ConfigError], color: bool) -> String {
 
 struct Adapter<'a> {
     error: &'a ConfigError,
-    source: Option<NamedSource<String>>,
+    source: Option<Snippet>,
 }
 
 impl fmt::Debug for Adapter<'_> {
@@ -129,8 +126,7 @@ impl MietteDiagnostic for Adapter<'_> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.source.as_ref()?;
-        let span = self.error.span.clone()?;
+        let span = self.source.as_ref()?.span.clone();
         Some(Box::new(std::iter::once(
             LabeledSpan::new_primary_with_span(self.error.label.clone(), span),
         )))

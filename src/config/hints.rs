@@ -84,8 +84,10 @@ pub fn relabel(diagnostics: &mut [Diagnostic], applied: &Applied) {
                 if applied.notes.len() == 1 { "s" } else { "" },
                 applied.notes.join(", ")
             );
+            // One line: renderers show a help's line breaks escaped, as
+            // they can come from the model.
             d.help = Some(match d.help.take() {
-                Some(h) => format!("{h}\n{note}"),
+                Some(h) => format!("{h}; {note}"),
                 None => note,
             });
         }

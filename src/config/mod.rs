@@ -14,6 +14,7 @@ pub mod file;
 pub mod glob;
 pub mod hints;
 pub mod selector;
+pub mod untrusted;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::{self, Write as _};
@@ -25,6 +26,7 @@ pub use file::{ConfigFile, Located};
 pub use hints::{Hint, ModelHints};
 
 use crate::diagnostic::Severity;
+use crate::escape;
 use crate::lint::suppress::PointerIgnore;
 use crate::lint::Options;
 use crate::rules::{OptionValue, RuleMeta, RuleOption, RuleOptions};
@@ -253,13 +255,16 @@ impl Resolver {
             (Some(path), _) => {
                 let abs = glob::normalize(path, &cwd);
                 let display: Arc<str> = Arc::from(path.display().to_string());
-                let text = std::fs::read_to_string(&abs).map_err(|e| {
+                let text = untrusted::read_text(&abs, untrusted::MAX_CONFIG_SIZE).map_err(|e| {
                     vec![ConfigError::plain(
                         "--config",
-                        format!("cannot read `{}`: {}", path.display(), io_message(&e)),
+                        format!("cannot read `{}`: {e}", path.display()),
                     )]
                 })?;
-                match load(&abs, display, &text, &|p| shown(&cwd, p), &mut Vec::new()) {
+                let dir = abs.parent().unwrap_or(&cwd);
+                let quote = untrusted::quotable(&abs, &[dir, &cwd]);
+                let show = |p: &Path| shown(&cwd, p);
+                match load(&abs, display, &text, quote, &cwd, &show, &mut Vec::new()) {
                     Ok(Some(c)) => Some(Arc::new(c)),
                     Ok(None) => {
                         return Err(vec![ConfigError::plain(
@@ -321,17 +326,29 @@ impl Resolver {
     fn find_in(&self, dir: &Path) -> Result<Option<ConfigFile>, Vec<ConfigError>> {
         for name in CONFIG_NAMES {
             let path = dir.join(name);
-            if !path.is_file() {
+            // Directories and broken links are not configurations; a
+            // FIFO or a device is an error (from the reader), not a hang.
+            if std::fs::metadata(&path).map_or(true, |m| m.is_dir()) {
                 continue;
             }
             let display = self.display(&path);
-            let text = std::fs::read_to_string(&path).map_err(|e| {
+            let text = untrusted::read_text(&path, untrusted::MAX_CONFIG_SIZE).map_err(|e| {
                 vec![ConfigError::plain(
                     display.clone(),
-                    format!("cannot read the configuration: {}", io_message(&e)),
+                    format!("cannot read the configuration: {e}"),
                 )]
             })?;
-            if let Some(c) = load(&path, display, &text, &|p| self.display(p), &mut Vec::new())? {
+            let quote = untrusted::quotable(&path, &[dir, &self.cwd]);
+            let show = |p: &Path| self.display(p);
+            if let Some(c) = load(
+                &path,
+                display,
+                &text,
+                quote,
+                &self.cwd,
+                &show,
+                &mut Vec::new(),
+            )? {
                 return Ok(Some(c));
             }
         }
@@ -580,7 +597,11 @@ impl Resolver {
         let settings = self.settings_for(file)?;
         let project = self.project()?;
         let mut out = String::new();
-        let _ = writeln!(out, "Settings for {}", file.display());
+        let _ = writeln!(
+            out,
+            "Settings for {}",
+            escape::text(&file.display().to_string())
+        );
         let config = match (&settings.config, self.overrides.isolated) {
             (_, true) => "none (--isolated)".to_string(),
             (Some(c), _) if self.overrides.config.is_some() => format!("{} (--config)", c.display),
@@ -721,29 +742,39 @@ const MAX_EXTEND_CHAIN: usize = 32;
 
 /// Reads a configuration file, and the files it extends (`extend`), into one
 /// configuration. `chain` holds the files that extend this one, to report a
-/// cycle instead of following it.
+/// cycle instead of following it. `quote`: whether errors may show the
+/// file's text ([`untrusted::quotable`]); if not, they give only a place.
 fn load(
     path: &Path,
     display: Arc<str>,
     text: &str,
+    quote: bool,
+    cwd: &Path,
     show: &dyn Fn(&Path) -> Arc<str>,
     chain: &mut Vec<PathBuf>,
 ) -> Result<Option<ConfigFile>, Vec<ConfigError>> {
-    let Some(config) = file::parse(path, display, text)? else {
+    let redact = |errors: Vec<ConfigError>| {
+        if quote {
+            errors
+        } else {
+            untrusted::redact(errors, &display, text)
+        }
+    };
+    let Some(config) = file::parse(path, display.clone(), text).map_err(redact)? else {
         return Ok(None);
     };
     let Some(extend) = config.extend.clone() else {
         return Ok(Some(config));
     };
     let at = |message: String, label: &str, help: Option<&str>| {
-        vec![ConfigError {
+        redact(vec![ConfigError {
             origin: config.display.clone(),
             text: Some(extend.text.clone()),
             span: Some(extend.span.clone()),
             message,
             label: Some(label.to_string()),
             help: help.map(str::to_string),
-        }]
+        }])
     };
     chain.push(path.to_path_buf());
     if chain.contains(&extend.path) {
@@ -765,20 +796,34 @@ fn load(
             None,
         ));
     }
-    let base_text =
-        match std::fs::read_to_string(&extend.path) {
-            Ok(t) => t,
-            Err(e) => return Err(at(
+    let base_text = match untrusted::read_text(&extend.path, untrusted::MAX_CONFIG_SIZE) {
+        Ok(t) => t,
+        Err(e) => {
+            let help = (e.kind() == Some(std::io::ErrorKind::NotFound)).then_some(
+                "a relative path is relative to the directory of the file that says `extend`",
+            );
+            return Err(at(
                 format!(
-                    "cannot read `{}`, which `extend` names: {}",
-                    extend.written,
-                    io_message(&e)
+                    "cannot read `{}`, which `extend` names: {e}",
+                    extend.written
                 ),
                 "cannot read this file",
-                Some("a relative path is relative to the directory of the file that says `extend`"),
-            )),
-        };
-    let base = load(&extend.path, show(&extend.path), &base_text, show, chain)?;
+                help,
+            ));
+        }
+    };
+    // The project of the extended file: the directory of this file, or
+    // the current directory.
+    let base_quote = untrusted::quotable(&extend.path, &[config.root.as_path(), cwd]);
+    let base = load(
+        &extend.path,
+        show(&extend.path),
+        &base_text,
+        base_quote,
+        cwd,
+        show,
+        chain,
+    )?;
     chain.pop();
     match base {
         Some(base) => Ok(Some(config.on_top_of(base))),
@@ -804,11 +849,16 @@ fn default_exclude() -> &'static Vec<Pattern> {
     })
 }
 
-/// Writes rows in aligned columns.
+/// Writes rows in aligned columns. Cells hold text from configuration
+/// files (patterns, selectors, pointers): each is escaped.
 fn table(out: &mut String, rows: &[[String; 3]], indent: &str) {
+    let rows: Vec<[String; 3]> = rows
+        .iter()
+        .map(|r| r.clone().map(|cell| escape::text(&cell).into_owned()))
+        .collect();
     let w0 = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0);
     let w1 = rows.iter().map(|r| r[1].chars().count()).max().unwrap_or(0);
-    for [a, b, c] in rows {
+    for [a, b, c] in &rows {
         let line = format!("{indent}{a:<w0$}  {b:<w1$}  {c}");
         let _ = writeln!(out, "{}", line.trim_end());
     }
@@ -859,14 +909,6 @@ fn select(meta: &'static RuleMeta, layers: &[Selection<'_>]) -> (bool, String) {
 
 fn describe(s: &Located<Selector>) -> String {
     format!("`{}` ({})", s.value, s.origin)
-}
-
-fn io_message(e: &std::io::Error) -> String {
-    if e.kind() == std::io::ErrorKind::NotFound {
-        "no such file".to_string()
-    } else {
-        e.to_string()
-    }
 }
 
 #[cfg(test)]

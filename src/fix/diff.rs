@@ -2,17 +2,23 @@
 
 use similar::TextDiff;
 
+use crate::escape;
+
 /// The unified diff from `old` to `new`, with `a/` and `b/` headers naming
-/// `path`; empty when the texts are equal.
+/// `path`; empty when the texts are equal. Lines that could forge a CI
+/// command or hold control characters are escaped ([`escape::diff`]).
 pub fn unified(path: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
-    TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string()
+    let path = escape::text(path);
+    escape::diff(
+        TextDiff::from_lines(old, new)
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{path}"), &format!("b/{path}"))
+            .to_string(),
+    )
 }
 
 #[cfg(test)]

@@ -305,25 +305,6 @@ impl Fnv128 {
     }
 }
 
-/// Replaces control characters (newlines included) with visible escapes,
-/// for formats that put one finding on one line.
-pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,12 +370,6 @@ mod tests {
             uri(&RelPath::Absolute("/tmp/m.json".into())),
             "file:///tmp/m.json"
         );
-    }
-
-    #[test]
-    fn one_line_escapes_controls() {
-        assert_eq!(one_line("a\nb\u{1b}"), "a\\nb\\u{1b}");
-        assert!(matches!(one_line("plain"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

@@ -9,13 +9,13 @@
 //! `--format json`). A finding inside a `.keras` archive names the member
 //! (`model.keras!config.json:1:345:`), as the human output does. A finding
 //! without a place (a file that is not UTF-8) is reported at `1:1`.
-//! Control characters in paths and messages are escaped, so one finding is
-//! always one line.
+//! Paths and messages are escaped (see [`crate::escape`]), so one finding
+//! is always one line and no line is a CI workflow command.
 
 use std::fmt::Write as _;
 
-use super::ci::one_line;
 use crate::diagnostic::Diagnostic;
+use crate::escape;
 use crate::lint::FileReport;
 use crate::source::LineIndex;
 
@@ -28,7 +28,7 @@ pub fn render(reports: &[FileReport]) -> String {
             Some(member) => format!("{}!{member}", report.path),
             None => report.path.clone(),
         };
-        let name = one_line(&name);
+        let name = escape::text(&name);
         for d in &report.diagnostics {
             line(&mut out, &name, index.as_ref(), d);
         }
@@ -49,7 +49,7 @@ fn line(out: &mut String, name: &str, index: Option<&LineIndex<'_>>, d: &Diagnos
         "{name}:{line}:{column}: {}[{}] {} ({})",
         d.severity,
         d.code,
-        one_line(&d.message),
+        escape::text(&d.message),
         d.name
     );
 }

@@ -5,8 +5,10 @@
 //! ::warning file=models/rain.yaml,line=7,col=17,endLine=7,endColumn=21,title=ACT301 non-saturating-recurrent-activation::layer 1 ...
 //! ```
 //!
-//! Escaping follows the runner: `%`, `\r` and `\n` in the message; `:` and
-//! `,` as well in properties. Columns count Unicode characters and
+//! Text from input (messages, file names) is escaped first (see
+//! [`crate::escape`]: a newline in a layer name is `\n`, never a new
+//! command); then escaping follows the runner: `%`, `\r` and `\n` in the
+//! message; `:` and `,` as well in properties. Columns count Unicode characters and
 //! `endColumn` is exclusive, as in `--format json`; a span over several
 //! lines gives `line` and `endLine` only (GitHub reads columns only on one
 //! line). Info findings are `::notice`.
@@ -22,6 +24,7 @@ use std::fmt::Write as _;
 use super::ci::{self, Columns, Locator, Paths};
 use super::Summary;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::escape;
 use crate::lint::FileReport;
 
 /// Annotations GitHub shows per kind and step.
@@ -109,7 +112,7 @@ pub fn render(reports: &[FileReport], paths: &Paths, summary: bool) -> String {
 }
 
 fn annotation(out: &mut String, path: &str, locator: Option<&Locator<'_>>, d: &Diagnostic) {
-    let mut props = format!("file={}", escape_property(path));
+    let mut props = format!("file={}", escape_property(&escape::text(path)));
     if let Some(r) = ci::file_region(locator, d, Columns::Chars) {
         let _ = write!(props, ",line={}", r.start.line);
         if r.start.line == r.end.line {
@@ -125,11 +128,11 @@ fn annotation(out: &mut String, path: &str, locator: Option<&Locator<'_>>, d: &D
         ",title={}",
         escape_property(&format!("{} {}", d.code, d.name))
     );
-    let mut message = d.message.clone();
-    message.push_str(&ci::member_note(locator, d));
+    let mut message = escape::text(&d.message).into_owned();
+    message.push_str(&escape::text(&ci::member_note(locator, d)));
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
-        message.push_str(help);
+        message.push_str(&escape::text(help));
     }
     let _ = writeln!(
         out,
@@ -155,10 +158,10 @@ fn plain_line(out: &mut String, path: &str, locator: Option<&Locator<'_>>, d: &D
     let _ = writeln!(
         out,
         "{}:{line}:{column}: {}[{}] {} ({})",
-        ci::one_line(&path),
+        escape::text(&path),
         d.severity,
         d.code,
-        ci::one_line(&d.message),
+        escape::text(&d.message),
         d.name
     );
 }
@@ -200,7 +203,7 @@ mod tests {
         assert_eq!(
             out,
             "::error file=dir%2Cx/m%3A1.yaml,line=2,col=41,endLine=2,endColumn=48,\
-             title=ACT101 softmax-single-unit::one unit: 100%25, always%0Asecond line%0Ahelp: use sigmoid\n"
+             title=ACT101 softmax-single-unit::one unit: 100%25, always\\nsecond line%0Ahelp: use sigmoid\n"
         );
     }
 

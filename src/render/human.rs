@@ -7,9 +7,9 @@
 //! the header. Labels far apart on one line get a window each.
 //!
 //! Positions in headers are 1-based lines and columns counted in Unicode
-//! characters, as in `--format json`. Control characters from the file are
-//! never written to the terminal: the source text shows them as `?`, and
-//! messages show them escaped.
+//! characters, as in `--format json`. Text from the file is escaped (see
+//! [`crate::escape`]): the source text shows control characters as `?`, and
+//! messages and file names show them escaped.
 
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
@@ -21,6 +21,7 @@ use miette::{
 
 use super::Summary;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::escape;
 use crate::lint::FileReport;
 use crate::source::Span;
 use crate::source::{clamp_boundary, LineIndex};
@@ -65,7 +66,7 @@ pub fn render(reports: &[FileReport], style: &Style) -> String {
     let mut out = String::new();
     for report in reports {
         // Built once per file: a file may have thousands of diagnostics.
-        let shown = report.source.as_ref().map(|s| display_text(&s.text));
+        let shown = report.source.as_ref().map(|s| escape::snippet(&s.text));
         let index = shown.as_deref().map(LineIndex::new);
         let text = shown.as_deref().zip(index.as_ref());
         for d in &report.diagnostics {
@@ -90,7 +91,7 @@ fn render_one(
         Some(member) => format!("{}!{member}", report.path),
         None => report.path.clone(),
     };
-    let name = escape_controls(&name).into_owned();
+    let name = escape::text(&name).into_owned();
     let mut labels: Vec<(Span, Option<String>, bool)> = Vec::new();
     if let Some(p) = &d.primary {
         labels.push((p.span, p.message.clone(), true));
@@ -115,11 +116,13 @@ fn render_one(
         } else {
             "`--fix --unsafe-fixes`"
         };
-        format!("fix: {} ({how})", f.message)
+        format!("fix: {} ({how})", escape::text(&f.message))
     });
-    let help = match (d.help.as_deref(), fix_line) {
+    // Input text is escaped piece by piece: the newlines that join the
+    // pieces are the only ones in the help.
+    let help = match (d.help.as_deref().map(escape::text), fix_line) {
         (Some(h), Some(f)) => Some(format!("{h}\n{f}")),
-        (Some(h), None) => Some(h.to_string()),
+        (Some(h), None) => Some(h.into_owned()),
         (None, f) => f,
     };
     let help = match (help, more) {
@@ -138,8 +141,8 @@ fn render_one(
             format!("{} {}", d.code, d.name)
         },
         severity: d.severity,
-        message: escape_controls(&d.message).into_owned(),
-        help: help.as_deref().map(|h| escape_controls(h).into_owned()),
+        message: escape::text(&d.message).into_owned(),
+        help,
         file: &name,
         view: view.as_ref(),
     };
@@ -157,59 +160,6 @@ fn render_one(
     if !buf.ends_with('\n') {
         out.push('\n');
     }
-}
-
-/// Control characters (escape sequences, carriage returns) in text from the
-/// file, written as Rust escapes; newlines and tabs are kept.
-fn escape_controls(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Cow::Borrowed(s);
-    }
-    Cow::Owned(
-        s.chars()
-            .map(|c| {
-                if c.is_control() && c != '\n' && c != '\t' {
-                    c.escape_unicode().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
-}
-
-/// The source as shown: control characters (other than tab, newline, and the
-/// carriage return of a `\r\n`) become `?`, byte for byte and character for
-/// character, so that offsets and columns are unchanged and lines are split
-/// exactly where [`LineIndex`] splits them.
-fn display_text(text: &str) -> Cow<'_, str> {
-    let bytes = text.as_bytes();
-    // Control characters are C0 and DEL (one byte) and C1 (0xC2 0x80..0x9F).
-    // Most files hold none but newlines and tabs: a branch-free scan (which
-    // the compiler vectorizes) for bytes that may start one, and the exact
-    // check below only when it finds some (a `\r\n` file, a `¿`).
-    let maybe = bytes.iter().fold(0u8, |acc, &b| {
-        acc | u8::from(b < 0x20 && b != b'\t' && b != b'\n') | u8::from(b == 0x7f || b == 0xc2)
-    });
-    if maybe == 0 {
-        return Cow::Borrowed(text);
-    }
-    let needs = |i: usize, c: char| {
-        c.is_control() && c != '\t' && c != '\n' && !(c == '\r' && bytes.get(i + 1) == Some(&b'\n'))
-    };
-    if !text.char_indices().any(|(i, c)| needs(i, c)) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
-        if needs(i, c) {
-            // C0 controls and DEL are one byte, C1 controls two.
-            out.push_str(if c.len_utf8() == 1 { "?" } else { "¿" });
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
 }
 
 /// What miette renders for one diagnostic.
@@ -264,10 +214,7 @@ impl MietteDiagnostic for Adapter<'_> {
         let view = self.view?;
         Some(Box::new(view.labels.iter().map(|l| {
             let span = SourceSpan::new(l.start.into(), l.end - l.start);
-            let message = l
-                .message
-                .as_deref()
-                .map(|m| escape_controls(m).into_owned());
+            let message = l.message.as_deref().map(|m| escape::text(m).into_owned());
             if l.primary {
                 LabeledSpan::new_primary_with_span(message, span)
             } else {
@@ -284,7 +231,7 @@ struct ViewLabel {
     primary: bool,
 }
 
-/// The text miette sees: the file (as [`display_text`] shows it) when every
+/// The text miette sees: the file (as [`escape::snippet`] shows it) when every
 /// labelled line and the context line around it are short; otherwise one
 /// window line per label region, each mapped to its real line and column.
 struct View<'t> {

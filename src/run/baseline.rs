@@ -26,7 +26,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::glob;
+use crate::config::{glob, untrusted};
+use crate::escape;
 use crate::lint::FileReport;
 
 pub const VERSION: u64 = 1;
@@ -105,8 +106,8 @@ pub fn write(path: &Path, reports: &[FileReport], cwd: &Path) -> Result<String, 
 /// `--baseline`: reads a baseline file.
 pub fn read(path: &Path, cwd: &Path) -> Result<Baseline, String> {
     let display = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
+    let text = untrusted::read_text(path, untrusted::MAX_BASELINE_SIZE).map_err(|e| {
+        if e.kind() == Some(std::io::ErrorKind::NotFound) {
             format!("baseline {display} does not exist; create it with `actlint --write-baseline {display} PATHS`")
         } else {
             format!("cannot read baseline {display}: {e}")
@@ -197,7 +198,7 @@ impl Outcome {
     /// Notes for standard error.
     pub fn notes(&self, baseline: &Baseline) -> String {
         let mut out = String::new();
-        let b = &baseline.display;
+        let b = escape::text(&baseline.display);
         if self.baselined > 0 {
             let _ = writeln!(
                 out,
@@ -207,6 +208,7 @@ impl Outcome {
             );
         }
         for (file, code, found, recorded) in &self.exceeded {
+            let (file, code) = (escape::text(file), escape::text(code));
             let _ = writeln!(
                 out,
                 "{file}: {found} {code} findings where the baseline records {recorded}; all {found} are shown"
@@ -221,6 +223,7 @@ impl Outcome {
                 if self.stale.len() == 1 { "it" } else { "them" },
             );
             for (file, code, found, recorded) in &self.stale {
+                let (file, code) = (escape::text(file), escape::text(code));
                 let _ = writeln!(out, "  {file}: {code} recorded {recorded}, found {found}");
             }
         }

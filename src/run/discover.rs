@@ -150,6 +150,29 @@ fn walk(
         .git_exclude(git)
         .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b));
+    // The ignore files of the root and of its parents in the repository are
+    // checked first (see `config::untrusted::check_ignore_files`): a root
+    // with one that is not a small regular file is reported and not walked.
+    // (Those of subdirectories are read by the `ignore` crate unchecked: it
+    // reads them even for a directory `filter_entry` rejects.)
+    if git {
+        // The root, and its parents up to the repository's root: the
+        // repository's ignore files (those above it are the machine's).
+        let real = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let top = real.ancestors().position(|d| d.join(".git").exists());
+        for dir in real.ancestors().take(top.map_or(1, |i| i + 1)) {
+            if let Err((file, message)) = crate::config::untrusted::check_ignore_files(dir) {
+                let shown = file
+                    .strip_prefix(&real)
+                    .map_or(file.clone(), |r| root.join(r));
+                problems.push(IoProblem {
+                    path: shown.display().to_string(),
+                    message,
+                });
+                return;
+            }
+        }
+    }
     if let Some(exclude) = options.exclude.clone() {
         // The walk never asks about the root itself: it was given explicitly.
         builder.filter_entry(move |entry| {

@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 /// The top-level modules of `src/`, lowest first. A module may import the
 /// modules of its own row and of the rows above it.
 const LAYERS: &[&[&str]] = &[
+    // Input text escaped for terminals and CI logs: used by every stage
+    // that prints text from input (config errors, run notes, render).
+    &["escape"],
     // Text, spans and the one LineIndex.
     &["source"],
     // Diagnostics and the fix vocabulary rules speak.

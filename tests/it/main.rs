@@ -14,6 +14,9 @@ mod docs;
 mod fix;
 mod formats;
 mod generated_docs;
+// FIFOs, links, `/proc`, `/dev/zero` and `/dev/full`.
+#[cfg(unix)]
+mod hostile;
 mod precommit;
 mod properties;
 mod render;
