@@ -150,7 +150,7 @@ pub enum Command {
     },
     /// List every rule: code, name, category, default severity, enabled by default, summary.
     Rules {
-        /// `text` (a table), `json` (for tools), or `markdown` (the README table; with
+        /// `text` (a table), `json` (for tools), or `markdown` (the rule table of docs/rules.md; with
         /// `--full`, the whole rule reference in docs/rules.md).
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,

@@ -19,6 +19,7 @@ mod generated_docs;
 mod hostile;
 mod precommit;
 mod properties;
+mod readme;
 mod render;
 mod robustness;
 mod rule_fixtures;
