@@ -554,7 +554,13 @@ pub mod read {
                 // Keras 3 writes plain functions as {class_name: "function", config: "relu"}.
                 if class_name == "function" {
                     let name = config.and_then(|c| c.as_str())?;
-                    let builtin = module.is_none_or(|m| m.starts_with("keras"));
+                    // Keras 3 writes every plain function with module
+                    // `builtins` (`loss=keras.losses.categorical_crossentropy`
+                    // included); a registered one has `package>name` as its
+                    // config.
+                    let builtin = module
+                        .is_none_or(|m| m == "builtins" || m.starts_with("keras"))
+                        && !name.contains('>');
                     return Some(NamedObject {
                         name: name.to_string(),
                         span: config.map_or(class.span, |c| c.span),
