@@ -13,10 +13,15 @@ pub enum FrontEnd {
     KerasH5,
     /// The authoring format: a `layers` list.
     Simple,
+    /// A TensorFlow.js `model.json` (a Keras config under `modelTopology`).
+    Tfjs,
 }
 
 /// What a parsed document is; `Err` says why it is not a model.
 pub fn detect(root: &Node) -> Result<FrontEnd, &'static str> {
+    if super::tfjs::looks_like_tfjs(root) {
+        return Ok(FrontEnd::Tfjs);
+    }
     if looks_like_keras(root) {
         return Ok(if is_model_entry(root) {
             FrontEnd::Keras

@@ -65,8 +65,28 @@ pub fn build(root: &Node, h5: bool) -> Detected {
         (root, root.get("compile_config"))
     };
 
+    build_parts(
+        root.span,
+        entry,
+        compile,
+        h5,
+        detect_format(root, entry, h5),
+    )
+}
+
+/// Builds the model `entry` (a model `{class_name, config}`) with its compile
+/// settings `compile` (`training_config` when `training`, else
+/// `compile_config`), for this and the front ends that wrap a Keras config.
+pub fn build_parts(
+    span: Span,
+    entry: &Node,
+    compile: Option<&Node>,
+    training: bool,
+    format: Format,
+) -> Detected {
+    let h5 = training;
     let mut b = Builder {
-        model: Model::empty(detect_format(root, entry, h5), root.span),
+        model: Model::empty(format, span),
         suggestion_budget: SUGGESTION_BUDGET,
     };
     if let Err(e) = b.graph(entry, None, 0) {

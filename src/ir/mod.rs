@@ -14,6 +14,7 @@ pub mod keras;
 pub mod layer;
 pub mod simple;
 pub mod suggest;
+pub mod tfjs;
 
 use crate::source::Span;
 use crate::tree::Node;
@@ -32,6 +33,9 @@ pub enum Format {
     Keras3,
     /// Keras 2 (tf.keras / tf-keras) `to_json()`, `.keras` config or HDF5 attributes.
     Keras2,
+    /// A TensorFlow.js layers model (`model.json`): a Keras 2 style config
+    /// under `modelTopology`.
+    TfjsLayers,
 }
 
 impl Format {
@@ -40,6 +44,7 @@ impl Format {
             Format::Simple => "simple model format",
             Format::Keras3 => "Keras 3 model JSON",
             Format::Keras2 => "Keras 2 model JSON",
+            Format::TfjsLayers => "TensorFlow.js layers model",
         }
     }
 }
@@ -519,6 +524,7 @@ pub fn build_as(root: &Node, front: FrontEnd) -> Detected {
         FrontEnd::Keras => keras::build(root, false),
         FrontEnd::KerasH5 => keras::build(root, true),
         FrontEnd::Simple => simple::build(root),
+        FrontEnd::Tfjs => tfjs::build(root),
     }
 }
 
@@ -558,8 +564,7 @@ pub mod read {
                     // `builtins` (`loss=keras.losses.categorical_crossentropy`
                     // included); a registered one has `package>name` as its
                     // config.
-                    let builtin = module
-                        .is_none_or(|m| m == "builtins" || m.starts_with("keras"))
+                    let builtin = module.is_none_or(|m| m == "builtins" || m.starts_with("keras"))
                         && !name.contains('>');
                     return Some(NamedObject {
                         name: name.to_string(),

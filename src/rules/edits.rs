@@ -73,7 +73,8 @@ fn seeded_only(config: Option<&Node>) -> bool {
 fn serialized(format: Format, to: InitializerName) -> NewValue {
     match format {
         Format::Simple => NewValue::String(to.snake.to_string()),
-        Format::Keras2 => NewValue::Json(format!(
+        // TensorFlow.js reads Keras 2 style objects (no `module`).
+        Format::Keras2 | Format::TfjsLayers => NewValue::Json(format!(
             r#"{{"class_name": "{}", "config": {{"seed": null}}}}"#,
             to.class
         )),
