@@ -193,7 +193,7 @@ fn report(
 /// message.
 pub fn load_models(path: &str, bytes: &[u8], options: &Options) -> Result<Vec<ir::Model>, String> {
     let source = source::decode(path, bytes, options.read_limits).map_err(|e| e.to_string())?;
-    let docs = parse_documents(path, &source, options.tree_limits).map_err(|e| e.message)?;
+    let (docs, _) = parse_documents(path, &source, options.tree_limits).map_err(|e| e.message)?;
     let mut models = Vec::new();
     for doc in &docs {
         match ir::build(doc) {
@@ -210,8 +210,8 @@ pub fn load_models(path: &str, bytes: &[u8], options: &Options) -> Result<Vec<ir
 
 /// Lints decoded text: the pipeline, one phase after the other.
 pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
-    let docs = match parse(path, &source, options) {
-        Ok(docs) => docs,
+    let (docs, encoded) = match parse(path, &source, options) {
+        Ok(parsed) => parsed,
         Err(d) => {
             return Analysis {
                 source,
@@ -221,7 +221,10 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
             }
         }
     };
-    let mut found = Found::default();
+    let mut found = Found {
+        encoded,
+        ..Found::default()
+    };
     for doc in &docs {
         check_document(doc, &source, options, &mut found);
     }
@@ -230,6 +233,7 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
         count,
         mut diagnostics,
         skip_reason,
+        encoded: _,
     } = found;
     if count > 0 {
         // Suppressions and severities apply to what the rules found, after
@@ -270,17 +274,25 @@ struct Found {
     diagnostics: Vec<Diagnostic>,
     /// Why the first document that is not a model is not one.
     skip_reason: Option<String>,
+    /// The document was double-encoded (a JSON string holding the model
+    /// JSON): its spans are mapped into the string, but an edit written
+    /// there would need escaping, so no fixes are offered.
+    encoded: bool,
 }
 
 /// Parse phase: the documents of the text, or the one diagnostic that says
 /// why there are none to check (a syntax error, an empty file).
-fn parse(path: &str, source: &Source, options: &Options) -> Result<Vec<Node>, Box<Diagnostic>> {
+fn parse(
+    path: &str,
+    source: &Source,
+    options: &Options,
+) -> Result<(Vec<Node>, bool), Box<Diagnostic>> {
     // An empty file reads the same whatever its syntax (for JSON it is not
     // a syntax error so much as a missing model).
     let blank = source.text.trim().is_empty();
-    let docs = match parse_documents(path, source, options.tree_limits) {
-        Err(_) if blank => Vec::new(),
-        Ok(docs) => docs,
+    let (docs, encoded) = match parse_documents(path, source, options.tree_limits) {
+        Err(_) if blank => (Vec::new(), false),
+        Ok(parsed) => parsed,
         Err(e) => {
             let what = match source.syntax {
                 Syntax::Json => "invalid JSON",
@@ -307,28 +319,35 @@ fn parse(path: &str, source: &Source, options: &Options) -> Result<Vec<Node>, Bo
         .at(Span::empty(0), label);
         return Err(Box::new(d));
     }
-    Ok(docs)
+    Ok((docs, encoded))
 }
 
 /// Parses the text into documents; JSON-looking YAML falls back to YAML.
+/// A JSON string holding a JSON object is double-encoded: its content is
+/// the document (spans in the outer text), and the flag says so.
 fn parse_documents(
     path: &str,
     source: &Source,
     limits: Limits,
-) -> Result<Vec<Node>, tree::SyntaxError> {
+) -> Result<(Vec<Node>, bool), tree::SyntaxError> {
     match source.syntax {
         Syntax::Json => match tree::json::parse(&source.text, limits) {
-            Ok(node) => Ok(vec![node]),
+            Ok(node) => match tree::encoded::unwrap(&source.text, &node, limits) {
+                Some(inner) => Ok((vec![inner?], true)),
+                None => Ok((vec![node], false)),
+            },
             Err(json_err) => {
                 let lower = path.to_ascii_lowercase();
                 if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-                    tree::yaml::parse(&source.text, limits).or(Err(json_err))
+                    tree::yaml::parse(&source.text, limits)
+                        .map(|docs| (docs, false))
+                        .or(Err(json_err))
                 } else {
                     Err(json_err)
                 }
             }
         },
-        Syntax::Yaml => tree::yaml::parse(&source.text, limits),
+        Syntax::Yaml => tree::yaml::parse(&source.text, limits).map(|docs| (docs, false)),
     }
 }
 
@@ -385,7 +404,14 @@ fn check_model(mut model: ir::Model, source: &Source, options: &Options, found: 
     }
     let hinted = hints::apply(&mut model, &options.hints);
     let mut diagnostics = rules::run(&model, &options.rule_options, &|m| options.enabled(m));
-    crate::tree::edit::resolve_all(&source.text, source.syntax, &mut diagnostics);
+    if found.encoded {
+        for d in &mut diagnostics {
+            d.fix = None;
+            d.fix_plan = None;
+        }
+    } else {
+        crate::tree::edit::resolve_all(&source.text, source.syntax, &mut diagnostics);
+    }
     if let Some(applied) = &hinted {
         hints::relabel(&mut diagnostics, applied);
     }

@@ -5,6 +5,7 @@
 //! own span too.
 
 pub mod edit;
+pub mod encoded;
 pub mod json;
 pub mod yaml;
 
