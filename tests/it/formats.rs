@@ -297,3 +297,132 @@ fn the_configured_output_format_applies_unless_format_is_given() {
     let doc: Value = serde_json::from_str(&given).expect("--format wins over the configuration");
     assert_eq!(doc[0]["check_name"], "ACT301");
 }
+
+/// The codes actlint reports for `path`, sorted, and the JSON report.
+fn codes_of(path: &str) -> (Vec<String>, Value) {
+    let out = actlint(&["--format", "json", path]);
+    let report: Value = serde_json::from_str(&stdout(&out)).expect("JSON report");
+    let mut codes: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["code"].as_str().expect("code").to_string())
+        .collect();
+    codes.sort();
+    (codes, report)
+}
+
+/// The TF.js, double-encoded and loss-object fixtures give exactly the
+/// codes of fixtures/formats/README.md; the clean twins give none.
+#[test]
+fn wrapped_formats_give_the_readme_codes() {
+    let expected: &[(&str, &[&str])] = &[
+        ("tfjs/converted_sigmoid_mse/model.json", &["ACT103"]),
+        ("tfjs/converted_sigmoid_bce/model.json", &[]),
+        ("tfjs/layers_js_softmax_single_unit/model.json", &["ACT101"]),
+        ("tfjs/layers_js_sigmoid_single_unit/model.json", &[]),
+        (
+            "double-encoded/tf_keras_softmax_single_unit.json",
+            &["ACT101"],
+        ),
+        ("double-encoded/tf_keras_sigmoid_single_unit.json", &[]),
+        ("double-encoded/keras3_sigmoid_mse.json", &["ACT103"]),
+        ("double-encoded/keras3_sigmoid_bce.json", &[]),
+        ("loss-objects/function_cce_single_unit.json", &["ACT106"]),
+        ("loss-objects/function_cce_single_unit.keras", &["ACT106"]),
+        ("loss-objects/function_cce_softmax4.json", &[]),
+        ("loss-objects/bce_from_logits_sigmoid.json", &["ACT105"]),
+        ("loss-objects/bce_from_logits_linear.json", &[]),
+        ("loss-objects/dict_losses_priority_mse.json", &["ACT103"]),
+        ("loss-objects/dict_losses_priority_bce.json", &[]),
+        ("loss-objects/custom_registered_function.json", &[]),
+        ("loss-objects/custom_registered_class.json", &[]),
+    ];
+    let mut wrong = Vec::new();
+    for (file, codes) in expected {
+        let path = format!("fixtures/formats/{file}");
+        let (got, report) = codes_of(&path);
+        let linted = report["files"][0]["status"] == "linted";
+        if got != *codes || !linted {
+            wrong.push(format!(
+                "{file}: expected {codes:?}, got {got:?} ({})",
+                report["files"][0]
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_priority_output_is_named_for_its_function_loss() {
+    let (_, report) = codes_of("fixtures/formats/loss-objects/dict_losses_priority_mse.json");
+    let message = report["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(message.contains("`priority`"), "{message}");
+    assert!(message.contains("mean_squared_error"), "{message}");
+}
+
+/// A finding in a double-encoded file names the layer and points into the
+/// string, at the escaped value; no fix is offered there.
+#[test]
+fn double_encoded_findings_point_into_the_string() {
+    let path = "fixtures/formats/double-encoded/tf_keras_softmax_single_unit.json";
+    let text = std::fs::read_to_string(root().join(path)).unwrap();
+    let (_, report) = codes_of(path);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["layer"], "dense_1");
+    assert_eq!(d["line"], 1);
+    assert!(d["fix"].is_null(), "{d}");
+    // The file is one ASCII line: columns are byte offsets plus one.
+    let start = d["column"].as_u64().unwrap() as usize - 1;
+    let end = d["end_column"].as_u64().unwrap() as usize - 1;
+    assert!(end <= text.len(), "{start}..{end} of {}", text.len());
+    assert_eq!(&text[start..end], r#"\"softmax\""#);
+    let diff = actlint(&["--diff", "--unsafe-fixes", path]);
+    assert_eq!(stdout(&diff), "");
+    assert!(
+        stderr(&diff).contains("would fix 0 problems"),
+        "{}",
+        stderr(&diff)
+    );
+}
+
+#[test]
+fn a_tfjs_graph_model_is_skipped_with_a_reason() {
+    let path = "fixtures/real-world/files/Alysoun__Super-Tic-Tac-Toe__model.json";
+    let out = actlint(&["-v", "--format", "concise", path]);
+    assert!(
+        stderr(&out).contains("TensorFlow.js graph model"),
+        "{}",
+        stderr(&out)
+    );
+    let (codes, report) = codes_of(path);
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(report["files"][0]["status"], "skipped");
+}
+
+#[test]
+fn a_malformed_tfjs_model_is_a_parse_error_naming_the_place() {
+    let dir = TempDir::new("tfjs");
+    dir.write(
+        "no_topology.json",
+        br#"{"format": "layers-model", "weightsManifest": []}"#,
+    );
+    dir.write(
+        "bad_topology.json",
+        br#"{"format": "layers-model", "modelTopology": [1], "weightsManifest": []}"#,
+    );
+    let out = actlint_in(dir.path(), &["--format", "concise", "."]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "no_topology.json:1:1: error[ACT000] TensorFlow.js model without `modelTopology`"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "bad_topology.json:1:45: error[ACT000] TensorFlow.js `modelTopology` must be a mapping"
+        ),
+        "{text}"
+    );
+}
