@@ -76,3 +76,55 @@ pub fn build(root: &Node) -> Detected {
         .or_else(|| root.get("training_config"));
     keras::build_parts(root.span, entry, training, true, Format::TfjsLayers)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tree::{json, Limits};
+
+    const DENSE: &str = r#"{"class_name": "Sequential", "config": {"name": "s", "layers": [
+        {"class_name": "Dense", "config": {"name": "out", "units": 1, "activation": "sigmoid"}}]}}"#;
+
+    fn detected(text: &str) -> Detected {
+        let root = json::parse(text, Limits::default()).unwrap();
+        assert!(looks_like_tfjs(&root));
+        super::super::build(&root)
+    }
+
+    fn loss_of(d: Detected) -> Option<String> {
+        match d {
+            Detected::Model(m) => {
+                assert_eq!(m.format, Format::TfjsLayers);
+                m.heads
+                    .first()
+                    .and_then(|h| h.loss.as_ref())
+                    .map(|l| l.name.clone())
+            }
+            _ => panic!("not a model"),
+        }
+    }
+
+    #[test]
+    fn both_shapes_of_model_topology() {
+        let converted = format!(
+            r#"{{"format": "layers-model", "modelTopology": {{"model_config": {DENSE},
+                "training_config": {{"loss": "mse"}}}}, "weightsManifest": []}}"#
+        );
+        assert_eq!(loss_of(detected(&converted)).as_deref(), Some("mse"));
+        let saved = format!(
+            r#"{{"format": "layers-model", "modelTopology": {DENSE}, "weightsManifest": [],
+                "trainingConfig": {{"loss": "binary_crossentropy"}}}}"#
+        );
+        assert_eq!(
+            loss_of(detected(&saved)).as_deref(),
+            Some("binary_crossentropy")
+        );
+    }
+
+    #[test]
+    fn a_graph_model_is_not_a_keras_model() {
+        let graph = r#"{"format": "graph-model", "modelTopology": {"node": [], "versions": {}},
+            "weightsManifest": []}"#;
+        assert!(matches!(detected(graph), Detected::NotAModel(_)));
+    }
+}
