@@ -1,7 +1,13 @@
 //! Source text and positions in it: reading a file's bytes into text
 //! (UTF-8 with or without BOM, format sniffing, `config.json` out of `.keras`
-//! archives), the byte [`Span`] every later stage speaks, and the one
+//! archives, the model attributes of HDF5 files as JSON, see
+//! [`crate::hdf5`]), the byte [`Span`] every later stage speaks, and the one
 //! [`LineIndex`] that turns byte offsets into lines and columns.
+//!
+//! Binary files that are clearly not models (a Python pickle, a NumPy
+//! array, by their signature; TensorFlow.js weights, a `.bin` that is not
+//! text) are told apart from broken model files: see
+//! [`DecodeError::NotAModelFile`].
 //!
 //! Everything read here is bounded by [`ReadLimits`]: a text file larger
 //! than the file size limit is not parsed, an archive that lists too many
@@ -81,8 +87,20 @@ pub enum DecodeError {
         limit: u64,
     },
     Archive(String),
-    Hdf5,
+    /// An HDF5 file that cannot be read (see [`crate::hdf5`]).
+    Hdf5(crate::hdf5::Hdf5Error),
+    /// A file that is readable but holds no model: an HDF5 file without
+    /// `model_config` (weights). Skipped, not an error.
+    NoModel(String),
+    /// A binary file of a kind that is never a model (a Python pickle, a
+    /// NumPy array, TensorFlow.js weights): what it looks like. Named on
+    /// the command line it is an error ([`NOT_A_MODEL_FILE`]); found by a
+    /// directory walk it is skipped.
+    NotAModelFile(&'static str),
 }
+
+/// How the message about a binary file that is not a model starts.
+pub const NOT_A_MODEL_FILE: &str = "not a model file";
 
 impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -111,9 +129,9 @@ impl std::fmt::Display for DecodeError {
                 bytes(*limit)
             ),
             DecodeError::Archive(msg) => write!(f, "{msg}"),
-            DecodeError::Hdf5 => f.write_str(
-                "HDF5 (.h5) model files are not supported yet: save the model as `.keras` or export `model.to_json()`",
-            ),
+            DecodeError::Hdf5(e) => write!(f, "{e}"),
+            DecodeError::NoModel(reason) => f.write_str(reason),
+            DecodeError::NotAModelFile(what) => write!(f, "{NOT_A_MODEL_FILE}: {what}"),
         }
     }
 }
@@ -136,7 +154,7 @@ pub fn bytes(n: u64) -> String {
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const EMPTY_ZIP_MAGIC: &[u8] = b"PK\x05\x06";
-const HDF5_MAGIC: &[u8] = b"\x89HDF\r\n\x1a\n";
+const HDF5_MAGIC: &[u8] = crate::hdf5::MAGIC;
 
 /// Whether a file is read as a `.keras` (zip) archive: by its name, or by
 /// the zip signature at its start.
@@ -148,25 +166,67 @@ pub fn is_archive(path: &str, head: &[u8]) -> bool {
 
 /// Turns a file's bytes into parseable text.
 pub fn decode(path: &str, bytes: &[u8], limits: ReadLimits) -> Result<Source, DecodeError> {
-    if bytes.starts_with(HDF5_MAGIC) {
-        return Err(DecodeError::Hdf5);
+    if let Some(what) = binary_not_a_model(bytes) {
+        return Err(DecodeError::NotAModelFile(what));
     }
-    if is_archive(path, bytes) {
+    let too_large = bytes.len() as u64 > limits.max_file_size;
+    if bytes.starts_with(HDF5_MAGIC) && !too_large {
+        return decode_hdf5(bytes);
+    }
+    if is_archive(path, bytes) && !bytes.starts_with(HDF5_MAGIC) {
         return decode_archive(std::io::Cursor::new(bytes), limits);
     }
-    if bytes.len() as u64 > limits.max_file_size {
+    if too_large {
         return Err(DecodeError::TooLarge {
             size: Some(bytes.len() as u64),
             limit: limits.max_file_size,
         });
     }
-    let (text, bom) = to_text(bytes)?;
+    let (text, bom) = match to_text(bytes) {
+        Err(DecodeError::NotUtf8 { .. }) if is_weights_shard(path) => {
+            return Err(DecodeError::NotAModelFile(
+                "binary data, as in TensorFlow.js weights (`.bin`): the model is in the `model.json` beside it",
+            ))
+        }
+        decoded => decoded?,
+    };
     Ok(Source {
         syntax: sniff(path, &text),
         text,
         member: None,
         bom,
     })
+}
+
+/// An HDF5 file (already read through the file size limit): the JSON text
+/// of its model attributes (see [`crate::hdf5`]).
+fn decode_hdf5(bytes: &[u8]) -> Result<Source, DecodeError> {
+    match crate::hdf5::to_json(bytes) {
+        Ok(crate::hdf5::Hdf5::Model(text)) => Ok(Source {
+            text,
+            member: Some(crate::hdf5::MEMBER.to_string()),
+            syntax: Syntax::Json,
+            bom: false,
+        }),
+        Ok(crate::hdf5::Hdf5::NotAModel(reason)) => Err(DecodeError::NoModel(reason)),
+        Err(e) => Err(DecodeError::Hdf5(e)),
+    }
+}
+
+/// Binary formats that are never a model, by their signature: neither can
+/// start a UTF-8 text, so no JSON or YAML file is mistaken for one.
+fn binary_not_a_model(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        // Pickle protocols 2 to 5 start with PROTO (0x80) and the version.
+        [0x80, 2..=5, ..] => Some("it looks like a Python pickle"),
+        [0x93, b'N', b'U', b'M', b'P', b'Y', ..] => Some("it looks like a NumPy array (`.npy`)"),
+        _ => None,
+    }
+}
+
+/// `.bin`: TensorFlow.js weights shards (`group1-shard1of1.bin`).
+fn is_weights_shard(path: &str) -> bool {
+    path.to_ascii_lowercase().ends_with(".bin")
 }
 
 /// Reads at most `limit + 1` bytes: more than `limit` means "too large",
@@ -648,6 +708,60 @@ mod tests {
                 .starts_with("not a readable .keras (zip) archive"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn binaries_that_are_never_models_are_named() {
+        let limits = ReadLimits::default();
+        let e = decode("m.json", b"\x80\x04\x95\x00", limits).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "not a model file: it looks like a Python pickle"
+        );
+        let e = decode("m.npy", b"\x93NUMPY\x01\x00", limits).unwrap_err();
+        assert!(matches!(e, DecodeError::NotAModelFile(_)), "{e}");
+        let e = decode("group1-shard1of1.bin", b"\x00\x00\x80\x3f", limits).unwrap_err();
+        assert!(e.to_string().contains("TensorFlow.js weights"), "{e}");
+        // Elsewhere, binary data is a file that is not UTF-8.
+        let e = decode("m.json", b"\x00\x00\x80\x3f", limits).unwrap_err();
+        assert!(matches!(e, DecodeError::NotUtf8 { .. }), "{e}");
+        // A `.bin` that is text is read as usual.
+        assert!(decode("m.bin", b"layers: []", limits).is_ok());
+    }
+
+    #[test]
+    fn hdf5_files_become_the_json_of_their_attributes() {
+        let limits = ReadLimits::default();
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/formats/h5/compiled_cce_softmax3.h5"
+        ))
+        .unwrap();
+        // Under any name, `.keras` included.
+        for name in ["m.h5", "m.keras", "m"] {
+            let s = decode(name, &bytes, limits).unwrap();
+            assert_eq!(s.member.as_deref(), Some(crate::hdf5::MEMBER));
+            assert_eq!(s.syntax, Syntax::Json);
+            assert!(
+                s.text.starts_with("{\n  \"model_config\": {\n"),
+                "{}",
+                s.text
+            );
+            assert!(
+                s.text.contains("\n  \"keras_version\": \"2.19.0\""),
+                "{}",
+                s.text
+            );
+        }
+        // The file size limit applies as to any file.
+        let small = ReadLimits {
+            max_file_size: 1000,
+            ..limits
+        };
+        assert!(matches!(
+            decode("m.h5", &bytes, small),
+            Err(DecodeError::TooLarge { .. })
+        ));
     }
 
     #[test]

@@ -101,6 +101,26 @@ impl FileReport {
         self.diagnostics.iter().any(isolate::is_internal_error)
     }
 
+    /// This report for a file that a directory walk found rather than the
+    /// command line named: a binary file that is clearly not a model (a
+    /// pickle, a NumPy array) is skipped instead of reported (named, it is
+    /// an ACT000 error; see [`source::DecodeError::NotAModelFile`]).
+    pub fn found_by_walk(mut self) -> Self {
+        let not_a_model = self.source.is_none()
+            && self.diagnostics.len() == 1
+            && self.diagnostics[0].code == parse_error::META.code
+            && self.diagnostics[0]
+                .message
+                .starts_with(source::NOT_A_MODEL_FILE);
+        if not_a_model {
+            let d = self.diagnostics.pop();
+            self.status = Status::Skipped {
+                reason: d.map(|d| d.message).unwrap_or_default(),
+            };
+        }
+        self
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
@@ -168,10 +188,16 @@ fn report(
 ) -> FileReport {
     match decoded {
         Ok(source) => lint_source(path, source, options).into_report(path),
+        Err(source::DecodeError::NoModel(reason)) => FileReport {
+            path: path.to_string(),
+            source: None,
+            status: Status::Skipped { reason },
+            diagnostics: Vec::new(),
+        },
         Err(e) => {
             let help = match e {
-                source::DecodeError::Hdf5 => Some(
-                    "in Python: `open('model.json', 'w').write(model.to_json())`, or `model.save('model.keras')`",
+                source::DecodeError::NotAModelFile(_) => Some(
+                    "actlint reads model configs: Keras JSON or YAML, `.keras` archives and HDF5 (`.h5`) model files",
                 ),
                 _ => None,
             };
@@ -192,7 +218,11 @@ fn report(
 /// a file that cannot be read or parsed, or a malformed model, is an error
 /// message.
 pub fn load_models(path: &str, bytes: &[u8], options: &Options) -> Result<Vec<ir::Model>, String> {
-    let source = source::decode(path, bytes, options.read_limits).map_err(|e| e.to_string())?;
+    let source = match source::decode(path, bytes, options.read_limits) {
+        Ok(source) => source,
+        Err(source::DecodeError::NoModel(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(e.to_string()),
+    };
     let (docs, _) = parse_documents(path, &source, options.tree_limits).map_err(|e| e.message)?;
     let mut models = Vec::new();
     for doc in &docs {
@@ -247,6 +277,13 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
         );
     }
     grade(&mut diagnostics, options);
+    if source.member.as_deref() == Some(crate::hdf5::MEMBER) {
+        // The text was built from an HDF5 file's attributes: an edit to it
+        // cannot be written back, so no fix is offered.
+        for d in &mut diagnostics {
+            d.fix = None;
+        }
+    }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     let status = if count == 0 {

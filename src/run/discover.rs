@@ -3,7 +3,7 @@
 //! [`collect`] turns the paths of the command line into a list of targets:
 //! a file given explicitly is linted whatever its extension; a directory is
 //! walked (with the `ignore` crate, as ripgrep does) for `.json`, `.yaml`,
-//! `.yml` and `.keras` files, skipping hidden entries, what `.gitignore`,
+//! `.yml`, `.keras`, `.h5` and `.hdf5` files (never `.bin`, `.pkl`, ...), skipping hidden entries, what `.gitignore`,
 //! `.ignore` and git's exclude files list, and what an [`ExcludeFn`] rejects.
 //! Symbolic links are followed; a link that points back to a directory it is
 //! in is reported as a loop and not followed.
@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Extensions searched for when walking a directory.
-pub const MODEL_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "keras"];
+pub const MODEL_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "keras", "h5", "hdf5"];
 
 /// A problem that is not a finding: a missing path, an unreadable file or
 /// directory, a symbolic link loop. Printed as `error: PATH: MESSAGE`; it
@@ -66,6 +66,10 @@ pub struct Target {
     pub display: String,
     /// Read standard input instead of `path`.
     pub stdin: bool,
+    /// Found by walking a directory, not named on the command line: a
+    /// binary file that is clearly not a model is then skipped rather than
+    /// reported (see [`crate::lint::FileReport::found_by_walk`]).
+    pub walked: bool,
 }
 
 /// The result of [`collect`].
@@ -96,6 +100,7 @@ pub fn collect(paths: &[PathBuf], stdin_name: Option<&str>, options: &WalkOption
                     path: PathBuf::from(name),
                     display: name.to_string(),
                     stdin: true,
+                    walked: false,
                 },
             );
             continue;
@@ -112,23 +117,24 @@ pub fn collect(paths: &[PathBuf], stdin_name: Option<&str>, options: &WalkOption
             }
         };
         if !meta.is_dir() {
-            push(&mut out, file_target(path.clone()));
+            push(&mut out, file_target(path.clone(), false));
             continue;
         }
         let mut files = Vec::new();
         walk(path, options, &mut files, &mut out.problems);
         for file in files {
-            push(&mut out, file_target(file));
+            push(&mut out, file_target(file, true));
         }
     }
     out
 }
 
-fn file_target(path: PathBuf) -> Target {
+fn file_target(path: PathBuf, walked: bool) -> Target {
     Target {
         display: path.display().to_string(),
         path,
         stdin: false,
+        walked,
     }
 }
 
@@ -197,8 +203,8 @@ fn walk(
     }
 }
 
-/// Whether the walk picks up a file: `.json`, `.yaml`, `.yml`, `.keras`, in
-/// any case.
+/// Whether the walk picks up a file: `.json`, `.yaml`, `.yml`, `.keras`,
+/// `.h5`, `.hdf5`, in any case.
 pub fn has_model_extension(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())

@@ -31,10 +31,18 @@ pub fn lint_target(target: &Target, options: &Options) -> Result<FileReport, IoP
     } else {
         lint::lint_path(&target.path, &target.display, options).map_err(|e| read_message(&e))
     };
-    result.map_err(|message| IoProblem {
-        path: target.display.clone(),
-        message,
-    })
+    result
+        .map(|report| {
+            if target.walked {
+                report.found_by_walk()
+            } else {
+                report
+            }
+        })
+        .map_err(|message| IoProblem {
+            path: target.display.clone(),
+            message,
+        })
 }
 
 /// `f` applied to every item on `threads` threads, results in item order.

@@ -165,7 +165,8 @@ pub fn fix_target(
     let src = match decoded {
         Ok(s) if s.member.is_none() => s,
         Ok(_) => {
-            // An archive read from standard input.
+            // An archive read from standard input, or an HDF5 file (whose
+            // reports carry no fixes: see `lint_source`).
             let report = crate::lint::lint_bytes(&target.display, &bytes, options);
             if count_fixable(&report, mode.unsafe_fixes) > 0 {
                 fix.problem = Some("fixes are not applicable to `.keras` archives".to_string());
@@ -174,7 +175,10 @@ pub fn fix_target(
             return Ok((report, fix));
         }
         Err(_) => {
-            let report = crate::lint::lint_bytes(&target.display, &bytes, options);
+            let mut report = crate::lint::lint_bytes(&target.display, &bytes, options);
+            if target.walked {
+                report = report.found_by_walk();
+            }
             fix.stdout = target.stdin.then(|| bytes.clone());
             return Ok((report, fix));
         }

@@ -132,12 +132,13 @@ fn all_bad_inputs_together_with_a_good_file() {
 
     assert_eq!(status_of(good), Some("linted"), "{doc:#}");
     assert!(codes_of(good).is_empty(), "{doc:#}");
-    // The directory walk finds the model extensions (.json, .yaml, .keras).
+    // The directory walk finds the model extensions (.json, .yaml, .keras,
+    // .h5, .hdf5).
     let walked: Vec<String> = bad_files()
         .iter()
         .map(|p| name_of(p))
         .filter(|n| {
-            [".json", ".yaml", ".yml", ".keras"]
+            [".json", ".yaml", ".yml", ".keras", ".h5", ".hdf5"]
                 .iter()
                 .any(|e| n.ends_with(e))
         })
