@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh [SECONDS]      # each target for SECONDS (default 600)
 #
-# Environment: FUZZ_TARGETS (default: all four), FUZZ_JOBS (targets run at
+# Environment: FUZZ_TARGETS (default: all five), FUZZ_JOBS (targets run at
 # the same time, default 1), FUZZ_SANITIZER (default `address`; `none` runs
 # several times faster and still catches what matters in safe Rust: panics,
 # timeouts and memory blow-ups). Seeds come from fixtures/ and, when present,
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${1:-600}"
-targets="${FUZZ_TARGETS:-json_front_end yaml_front_end keras_archive pipeline}"
+targets="${FUZZ_TARGETS:-json_front_end yaml_front_end keras_archive pipeline hdf5_model}"
 jobs="${FUZZ_JOBS:-1}"
 sanitizer="${FUZZ_SANITIZER:-address}"
 export RUSTC_BOOTSTRAP=1
@@ -55,6 +55,10 @@ seed() {
     keras_archive)
         seed_with_prefix "$out" '\000' '*.keras'
         seed_with_prefix "$out" '\002' '*.json'
+        ;;
+    hdf5_model)
+        seed_with_prefix "$out" '\001' '*.h5' '*.hdf5'
+        seed_with_prefix "$out" '\003' '*.h5' '*.hdf5'
         ;;
     pipeline)
         seed_with_prefix "$out" '\000' '*.yaml' '*.yml'

@@ -295,7 +295,7 @@ def lint_file(
     isolated: bool = False,
     baseline: StrPath | None = None,
 ) -> list[Finding]:
-    """Lint a model configuration file (``.yaml``, ``.json``, ``.keras``), or
+    """Lint a model configuration file (``.yaml``, ``.json``, ``.keras``, ``.h5``), or
     every such file under a directory.
 
     Takes the same keyword options as :func:`lint_text`.
