@@ -15,7 +15,6 @@ pub mod config;
 pub mod diagnostic;
 pub mod escape;
 pub mod fix;
-pub mod hdf5;
 pub mod ir;
 pub mod lint;
 pub mod render;

@@ -1,7 +1,7 @@
 //! Source text and positions in it: reading a file's bytes into text
 //! (UTF-8 with or without BOM, format sniffing, `config.json` out of `.keras`
 //! archives, the model attributes of HDF5 files as JSON, see
-//! [`crate::hdf5`]), the byte [`Span`] every later stage speaks, and the one
+//! [`hdf5`]), the byte [`Span`] every later stage speaks, and the one
 //! [`LineIndex`] that turns byte offsets into lines and columns.
 //!
 //! Binary files that are clearly not models (a Python pickle, a NumPy
@@ -14,6 +14,8 @@
 //! entries is not opened, and `config.json` is read through a cap, because
 //! the sizes in zip headers can lie (a zip bomb declares a small size and
 //! inflates to gigabytes).
+
+pub mod hdf5;
 
 use std::io::{Read, Seek, SeekFrom};
 
@@ -87,8 +89,8 @@ pub enum DecodeError {
         limit: u64,
     },
     Archive(String),
-    /// An HDF5 file that cannot be read (see [`crate::hdf5`]).
-    Hdf5(crate::hdf5::Hdf5Error),
+    /// An HDF5 file that cannot be read (see [`hdf5`]).
+    Hdf5(hdf5::Hdf5Error),
     /// A file that is readable but holds no model: an HDF5 file without
     /// `model_config` (weights). Skipped, not an error.
     NoModel(String),
@@ -154,7 +156,7 @@ pub fn bytes(n: u64) -> String {
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const EMPTY_ZIP_MAGIC: &[u8] = b"PK\x05\x06";
-const HDF5_MAGIC: &[u8] = crate::hdf5::MAGIC;
+const HDF5_MAGIC: &[u8] = hdf5::MAGIC;
 
 /// Whether a file is read as a `.keras` (zip) archive: by its name, or by
 /// the zip signature at its start.
@@ -199,16 +201,16 @@ pub fn decode(path: &str, bytes: &[u8], limits: ReadLimits) -> Result<Source, De
 }
 
 /// An HDF5 file (already read through the file size limit): the JSON text
-/// of its model attributes (see [`crate::hdf5`]).
+/// of its model attributes (see [`hdf5`]).
 fn decode_hdf5(bytes: &[u8]) -> Result<Source, DecodeError> {
-    match crate::hdf5::to_json(bytes) {
-        Ok(crate::hdf5::Hdf5::Model(text)) => Ok(Source {
+    match hdf5::to_json(bytes) {
+        Ok(hdf5::Hdf5::Model(text)) => Ok(Source {
             text,
-            member: Some(crate::hdf5::MEMBER.to_string()),
+            member: Some(hdf5::MEMBER.to_string()),
             syntax: Syntax::Json,
             bom: false,
         }),
-        Ok(crate::hdf5::Hdf5::NotAModel(reason)) => Err(DecodeError::NoModel(reason)),
+        Ok(hdf5::Hdf5::NotAModel(reason)) => Err(DecodeError::NoModel(reason)),
         Err(e) => Err(DecodeError::Hdf5(e)),
     }
 }
@@ -740,7 +742,7 @@ mod tests {
         // Under any name, `.keras` included.
         for name in ["m.h5", "m.keras", "m"] {
             let s = decode(name, &bytes, limits).unwrap();
-            assert_eq!(s.member.as_deref(), Some(crate::hdf5::MEMBER));
+            assert_eq!(s.member.as_deref(), Some(hdf5::MEMBER));
             assert_eq!(s.syntax, Syntax::Json);
             assert!(
                 s.text.starts_with("{\n  \"model_config\": {\n"),

@@ -6,7 +6,7 @@
 //! within a bounded factor of the file's size.
 #![no_main]
 
-use actlint::hdf5::{to_json, Hdf5, Hdf5Error, MAGIC};
+use actlint::source::hdf5::{to_json, Hdf5, Hdf5Error, MAGIC};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

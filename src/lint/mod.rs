@@ -277,7 +277,7 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
         );
     }
     grade(&mut diagnostics, options);
-    if source.member.as_deref() == Some(crate::hdf5::MEMBER) {
+    if source.member.as_deref() == Some(crate::source::hdf5::MEMBER) {
         // The text was built from an HDF5 file's attributes: an edit to it
         // cannot be written back, so no fix is offered.
         for d in &mut diagnostics {

@@ -22,10 +22,10 @@
 //! (the weights) are never read.
 //!
 //! The reader is the `hdf5-pure` crate (no C library). A file it cannot
-//! read is an error; a panic inside it is caught here and reported as an
-//! internal error for the file, so the command-line and `--fix` paths are
-//! protected even where they call the source stage outside the per-file
-//! isolation.
+//! read is an error; a panic inside it is caught here (as well as by the
+//! per-file isolation around the whole pipeline, `lint::isolate`) and
+//! reported as an internal error for the file, so the paths that call the
+//! source stage outside that isolation (`--fix`) are protected too.
 
 /// The HDF5 format signature, at the start of every Keras HDF5 file.
 pub const MAGIC: &[u8] = b"\x89HDF\r\n\x1a\n";
@@ -76,11 +76,11 @@ impl std::fmt::Display for Hdf5Error {
                 f,
                 "HDF5 attribute `{name}` is not a string: Keras writes the model there as JSON text"
             ),
-            Hdf5Error::Internal(msg) => write!(
-                f,
-                "{} while reading the HDF5 file: {msg}",
-                crate::lint::isolate::INTERNAL_ERROR
-            ),
+            // Worded as the per-file isolation words a caught panic, so
+            // that the run reports it as a bug (exit code 2).
+            Hdf5Error::Internal(msg) => {
+                write!(f, "internal error while reading the HDF5 file: {msg}")
+            }
         }
     }
 }
@@ -89,10 +89,16 @@ impl std::fmt::Display for Hdf5Error {
 /// bounded by the file size limit). A panic in the reader is an
 /// [`Hdf5Error::Internal`].
 pub fn to_json(bytes: &[u8]) -> Result<Hdf5, Hdf5Error> {
-    match crate::lint::isolate::catch(|| read(bytes)) {
-        Ok(result) => result,
-        Err(e) => Err(Hdf5Error::Internal(e.message)),
-    }
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(bytes))).unwrap_or_else(
+        |payload| {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_string());
+            Err(Hdf5Error::Internal(message))
+        },
+    )
 }
 
 fn read(bytes: &[u8]) -> Result<Hdf5, Hdf5Error> {
