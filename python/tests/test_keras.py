@@ -30,7 +30,7 @@ else:
 
 
 def binary_classifier(loss: str) -> Any:
-    """A binary classifier: ReLU hidden layers with He initialisation, one
+    """A binary classifier: ReLU hidden layers with He initialization, one
     sigmoid output unit, compiled with ``loss``."""
     model = keras.Sequential(
         [

@@ -276,7 +276,7 @@ async def test_hover_explains_activations_initializers_and_losses(client: Langua
 
     relu = await hover(3, 18)
     assert relu.startswith("**`relu`** — activation, ReLU family")
-    assert "He initialisation" in relu
+    assert "He initialization" in relu
     assert "ACT401" in relu
     glorot = await hover(4, 26)
     assert glorot.startswith("**`glorot_uniform`** — initializer, Glorot (Xavier) family")
