@@ -16,7 +16,7 @@ use crate::source::{clamp_boundary, LineIndex, Position};
 #[derive(Clone, Debug)]
 pub struct Paths {
     /// The directory relative paths were given from, and the root they are
-    /// made relative to; `None` keeps paths as given (normalised).
+    /// made relative to; `None` keeps paths as given (normalized).
     base: Option<(PathBuf, PathBuf)>,
 }
 
@@ -39,7 +39,7 @@ impl RelPath {
 }
 
 impl Paths {
-    /// Paths as given, only normalised (`./a\b` -> `a/b` on Windows, `./a` -> `a`).
+    /// Paths as given, only normalized (`./a\b` -> `a/b` on Windows, `./a` -> `a`).
     pub fn as_given() -> Paths {
         Paths { base: None }
     }
@@ -347,7 +347,7 @@ mod tests {
     }
 
     #[test]
-    fn paths_as_given_are_only_normalised() {
+    fn paths_as_given_are_only_normalized() {
         let p = Paths::as_given();
         assert_eq!(p.resolve("./a/./b.yaml").as_str(), "a/b.yaml");
         assert_eq!(p.resolve("../a.yaml").as_str(), "../a.yaml");
