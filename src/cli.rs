@@ -47,7 +47,7 @@ pub struct Cli {
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
 
-    /// When to use colour in human output (`NO_COLOR` is honoured by `auto`).
+    /// When to use colour in human output (`auto` honours `NO_COLOR`, then `FORCE_COLOR`).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 
@@ -350,11 +350,7 @@ pub fn run(cli: Cli) -> u8 {
     let color = match cli.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => {
-            cli.output_file.is_none()
-                && stdout.is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        Color::Auto => auto_color(cli.output_file.is_none() && stdout.is_terminal()),
     };
     let mut out = render_reports(&cli, format, &reports, color);
     // Fixing: the diffs or the fixed standard input go to standard output,
@@ -466,15 +462,25 @@ fn excluded_directories(cli: &Cli) -> Option<std::sync::Arc<discover::ExcludeFn>
     }))
 }
 
+/// `--color auto`: a non-empty `NO_COLOR` turns colour off, else a
+/// non-empty `FORCE_COLOR` turns it on, else colour when writing to a
+/// terminal. `NO_COLOR` wins when both are set (no-color.org,
+/// force-color.org); `--color always|never` wins over both.
+fn auto_color(terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if set("NO_COLOR") {
+        false
+    } else {
+        set("FORCE_COLOR") || terminal
+    }
+}
+
 /// Prints configuration errors; the exit code for them.
 fn config_errors(cli: &Cli, errors: &[config::ConfigError]) -> u8 {
     let color = match cli.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => {
-            std::io::stderr().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        Color::Auto => auto_color(std::io::stderr().is_terminal()),
     };
     let _ = std::io::stderr()
         .lock()

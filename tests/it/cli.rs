@@ -380,6 +380,33 @@ fn no_escape_codes_without_colour() {
     assert_eq!(never.stdout, no_color.stdout);
 }
 
+#[test]
+fn force_color_colours_a_pipe_unless_no_color_is_set() {
+    let always = run(&["--color", "always", SOFTMAX]);
+    let mut cmd = actlint();
+    cmd.env("FORCE_COLOR", "1").arg(SOFTMAX);
+    let forced = run_cmd(cmd, b"");
+    assert!(forced.stdout.contains('\u{1b}'), "{forced:?}");
+    assert_eq!(forced.stdout, always.stdout);
+    // An empty FORCE_COLOR is unset.
+    let mut cmd = actlint();
+    cmd.env("FORCE_COLOR", "").arg(SOFTMAX);
+    let empty = run_cmd(cmd, b"");
+    assert!(!empty.stdout.contains('\u{1b}'), "{empty:?}");
+    // NO_COLOR wins over FORCE_COLOR; --color wins over both.
+    let mut cmd = actlint();
+    cmd.env("FORCE_COLOR", "1")
+        .env("NO_COLOR", "1")
+        .arg(SOFTMAX);
+    let both = run_cmd(cmd, b"");
+    assert!(!both.stdout.contains('\u{1b}'), "{both:?}");
+    let mut cmd = actlint();
+    cmd.env("FORCE_COLOR", "1")
+        .args(["--color", "never", SOFTMAX]);
+    let never = run_cmd(cmd, b"");
+    assert!(!never.stdout.contains('\u{1b}'), "{never:?}");
+}
+
 /// Runs actlint on a pseudo-terminal (util-linux `script`), where `--color
 /// auto` decides by itself; `None` where `script` is not available.
 fn run_on_terminal(no_color: bool) -> Option<String> {
