@@ -352,7 +352,11 @@ pub fn run(cli: Cli) -> u8 {
         Color::Never => false,
         Color::Auto => auto_color(cli.output_file.is_none() && stdout.is_terminal()),
     };
-    let mut out = render_reports(&cli, format, &reports, color);
+    // When no path could be read, "no problems in 0 files" would read as a
+    // clean run: the errors on standard error are the whole answer.
+    let nothing_read = reports.is_empty() && !io_problems.is_empty();
+    let summary = !cli.quiet && !nothing_read;
+    let mut out = render_reports(&cli, format, &reports, color, summary);
     // Fixing: the diffs or the fixed standard input go to standard output,
     // and the fix summary to standard error.
     let mut fix_stdout: Option<Vec<u8>> = None;
@@ -510,9 +514,15 @@ fn resolve_format(cli: &Cli, resolver: &mut Resolver) -> Result<Format, u8> {
     })
 }
 
-/// The output for a run in `format` (`--statistics` and `--quiet` applied).
-fn render_reports(cli: &Cli, format: Format, reports: &[FileReport], color: bool) -> String {
-    let summary = !cli.quiet;
+/// The output for a run in `format` (`--statistics` applied; the summary
+/// lines only with `summary`).
+fn render_reports(
+    cli: &Cli,
+    format: Format,
+    reports: &[FileReport],
+    color: bool,
+    summary: bool,
+) -> String {
     let threads = pool::thread_count(cli.threads);
     let mut out = String::new();
     if cli.statistics {

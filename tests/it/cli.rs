@@ -217,6 +217,26 @@ fn missing_path_exits_2_and_the_other_files_are_still_reported() {
 }
 
 #[test]
+fn only_missing_paths_print_no_clean_summary() {
+    let out = run(&["no/such/model.yaml"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("error: no/such/model.yaml: no such file or directory"),
+        "{out:?}"
+    );
+    assert!(!out.stdout.contains("no problems"), "{out:?}");
+    assert_eq!(out.stdout, "", "{out:?}");
+    // An empty but readable directory is still a clean run of 0 files.
+    let dir = std::env::temp_dir().join(format!("actlint-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = run(&[dir.to_str().unwrap()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "no problems in 0 files\n", "{out:?}");
+}
+
+#[test]
 fn usage_errors_exit_2() {
     for args in [
         &["--no-such-flag", CLEAN][..],
