@@ -161,6 +161,13 @@ pub enum Command {
     /// Run the language server: LSP over standard input and output, for
     /// editors (diagnostics as you type, quick fixes, hover help).
     Server,
+    /// Print a shell completion script to standard output (bash, zsh, fish,
+    /// powershell or elvish).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -224,6 +231,11 @@ pub fn run(cli: Cli) -> u8 {
     match &cli.command {
         Some(Command::Rule { rule }) => return print_rule(rule),
         Some(Command::Server) => return crate::server::run(),
+        Some(Command::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "actlint", &mut script);
+            return write_stdout(&script);
+        }
         Some(Command::Rules { format, full }) => {
             use crate::rules::docs;
             let text = match (format, full) {

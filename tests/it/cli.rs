@@ -874,3 +874,41 @@ fn deep_nesting_and_alias_bombs_are_bounded() {
     assert_eq!(codes_of(&doc, "deep.json"), ["ACT000"], "{doc:#}");
     assert_eq!(codes_of(&doc, "bomb.yaml"), ["ACT000"], "{doc:#}");
 }
+
+#[test]
+fn completions_are_printed_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = run(&["completions", shell]);
+        assert_eq!(out.code, 0, "{shell}: {out:?}");
+        assert!(out.stdout.contains("actlint"), "{shell}: {out:?}");
+        assert!(out.stdout.contains("fail-on"), "{shell}: {out:?}");
+    }
+    assert_eq!(run(&["completions", "tcsh"]).code, 2);
+}
+
+#[test]
+fn bash_completion_script_parses() {
+    let out = run(&["completions", "bash"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let Ok(mut child) = Command::new("bash")
+        .arg("-n")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    else {
+        eprintln!("skipped: no bash on PATH");
+        return;
+    };
+    {
+        use std::io::Write as _;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(out.stdout.as_bytes()).unwrap();
+    }
+    let checked = child.wait_with_output().unwrap();
+    assert!(
+        checked.status.success(),
+        "bash -n: {}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+}
