@@ -44,7 +44,13 @@ done
 COMMAND+="scripts/bench-compare.sh${*:+ $*}"
 RUNS=${BENCH_RUNS:-20}
 OUT=${BENCH_OUT:-$ROOT/docs/benchmarks.md}
-CORPUS=${ACTLINT_CORPUS:-$ROOT/../shared/corpus}
+if [ -n "${ACTLINT_CORPUS:-}" ]; then
+    CORPUS=$ACTLINT_CORPUS
+elif [ -d "$ROOT/../shared/corpus" ]; then
+    CORPUS=$ROOT/../shared/corpus
+else
+    CORPUS=$ROOT/fixtures/corpus
+fi
 WORK=$ROOT/target/bench-compare
 RESULTS=$WORK/results
 VENV=$WORK/venv

@@ -6,8 +6,8 @@
 # Environment: FUZZ_TARGETS (default: all five), FUZZ_JOBS (targets run at
 # the same time, default 1), FUZZ_SANITIZER (default `address`; `none` runs
 # several times faster and still catches what matters in safe Rust: panics,
-# timeouts and memory blow-ups). Seeds come from fixtures/ and, when present,
-# ../shared/corpus/; the corpora grow under fuzz/corpus/ and crashes land in
+# timeouts and memory blow-ups). Seeds come from fixtures/ (fixtures/corpus/
+# included) and, when present, the larger ../shared/corpus/; the corpora grow under fuzz/corpus/ and crashes land in
 # fuzz/artifacts/ (both ignored by git). cargo-fuzz needs nightly features:
 # on a stable toolchain RUSTC_BOOTSTRAP=1 enables them.
 set -euo pipefail

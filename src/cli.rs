@@ -47,7 +47,7 @@ pub struct Cli {
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
 
-    /// When to use colour in human output (`NO_COLOR` is honoured by `auto`).
+    /// When to use colour in human output (`auto` honours `NO_COLOR`, then `FORCE_COLOR`).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 
@@ -161,6 +161,13 @@ pub enum Command {
     /// Run the language server: LSP over standard input and output, for
     /// editors (diagnostics as you type, quick fixes, hover help).
     Server,
+    /// Print a shell completion script to standard output (bash, zsh, fish,
+    /// powershell or elvish).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -224,6 +231,11 @@ pub fn run(cli: Cli) -> u8 {
     match &cli.command {
         Some(Command::Rule { rule }) => return print_rule(rule),
         Some(Command::Server) => return crate::server::run(),
+        Some(Command::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "actlint", &mut script);
+            return write_stdout(&script);
+        }
         Some(Command::Rules { format, full }) => {
             use crate::rules::docs;
             let text = match (format, full) {
@@ -350,13 +362,13 @@ pub fn run(cli: Cli) -> u8 {
     let color = match cli.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => {
-            cli.output_file.is_none()
-                && stdout.is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        Color::Auto => auto_color(cli.output_file.is_none() && stdout.is_terminal()),
     };
-    let mut out = render_reports(&cli, format, &reports, color);
+    // When no path could be read, "no problems in 0 files" would read as a
+    // clean run: the errors on standard error are the whole answer.
+    let nothing_read = reports.is_empty() && !io_problems.is_empty();
+    let summary = !cli.quiet && !nothing_read;
+    let mut out = render_reports(&cli, format, &reports, color, summary);
     // Fixing: the diffs or the fixed standard input go to standard output,
     // and the fix summary to standard error.
     let mut fix_stdout: Option<Vec<u8>> = None;
@@ -466,15 +478,25 @@ fn excluded_directories(cli: &Cli) -> Option<std::sync::Arc<discover::ExcludeFn>
     }))
 }
 
+/// `--color auto`: a non-empty `NO_COLOR` turns colour off, else a
+/// non-empty `FORCE_COLOR` turns it on, else colour when writing to a
+/// terminal. `NO_COLOR` wins when both are set (no-color.org,
+/// force-color.org); `--color always|never` wins over both.
+fn auto_color(terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if set("NO_COLOR") {
+        false
+    } else {
+        set("FORCE_COLOR") || terminal
+    }
+}
+
 /// Prints configuration errors; the exit code for them.
 fn config_errors(cli: &Cli, errors: &[config::ConfigError]) -> u8 {
     let color = match cli.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => {
-            std::io::stderr().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        Color::Auto => auto_color(std::io::stderr().is_terminal()),
     };
     let _ = std::io::stderr()
         .lock()
@@ -504,9 +526,15 @@ fn resolve_format(cli: &Cli, resolver: &mut Resolver) -> Result<Format, u8> {
     })
 }
 
-/// The output for a run in `format` (`--statistics` and `--quiet` applied).
-fn render_reports(cli: &Cli, format: Format, reports: &[FileReport], color: bool) -> String {
-    let summary = !cli.quiet;
+/// The output for a run in `format` (`--statistics` applied; the summary
+/// lines only with `summary`).
+fn render_reports(
+    cli: &Cli,
+    format: Format,
+    reports: &[FileReport],
+    color: bool,
+    summary: bool,
+) -> String {
     let threads = pool::thread_count(cli.threads);
     let mut out = String::new();
     if cli.statistics {

@@ -217,6 +217,26 @@ fn missing_path_exits_2_and_the_other_files_are_still_reported() {
 }
 
 #[test]
+fn only_missing_paths_print_no_clean_summary() {
+    let out = run(&["no/such/model.yaml"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("error: no/such/model.yaml: no such file or directory"),
+        "{out:?}"
+    );
+    assert!(!out.stdout.contains("no problems"), "{out:?}");
+    assert_eq!(out.stdout, "", "{out:?}");
+    // An empty but readable directory is still a clean run of 0 files.
+    let dir = std::env::temp_dir().join(format!("actlint-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = run(&[dir.to_str().unwrap()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "no problems in 0 files\n", "{out:?}");
+}
+
+#[test]
 fn usage_errors_exit_2() {
     for args in [
         &["--no-such-flag", CLEAN][..],
@@ -378,6 +398,33 @@ fn no_escape_codes_without_colour() {
     assert!(!no_color.stdout.contains('\u{1b}'), "{no_color:?}");
     // The same text, only without styling.
     assert_eq!(never.stdout, no_color.stdout);
+}
+
+#[test]
+fn force_color_colours_a_pipe_unless_no_color_is_set() {
+    let always = run(&["--color", "always", SOFTMAX]);
+    let mut cmd = actlint();
+    cmd.env("FORCE_COLOR", "1").arg(SOFTMAX);
+    let forced = run_cmd(cmd, b"");
+    assert!(forced.stdout.contains('\u{1b}'), "{forced:?}");
+    assert_eq!(forced.stdout, always.stdout);
+    // An empty FORCE_COLOR is unset.
+    let mut cmd = actlint();
+    cmd.env("FORCE_COLOR", "").arg(SOFTMAX);
+    let empty = run_cmd(cmd, b"");
+    assert!(!empty.stdout.contains('\u{1b}'), "{empty:?}");
+    // NO_COLOR wins over FORCE_COLOR; --color wins over both.
+    let mut cmd = actlint();
+    cmd.env("FORCE_COLOR", "1")
+        .env("NO_COLOR", "1")
+        .arg(SOFTMAX);
+    let both = run_cmd(cmd, b"");
+    assert!(!both.stdout.contains('\u{1b}'), "{both:?}");
+    let mut cmd = actlint();
+    cmd.env("FORCE_COLOR", "1")
+        .args(["--color", "never", SOFTMAX]);
+    let never = run_cmd(cmd, b"");
+    assert!(!never.stdout.contains('\u{1b}'), "{never:?}");
 }
 
 /// Runs actlint on a pseudo-terminal (util-linux `script`), where `--color
@@ -826,4 +873,42 @@ fn deep_nesting_and_alias_bombs_are_bounded() {
     let doc = out.json();
     assert_eq!(codes_of(&doc, "deep.json"), ["ACT000"], "{doc:#}");
     assert_eq!(codes_of(&doc, "bomb.yaml"), ["ACT000"], "{doc:#}");
+}
+
+#[test]
+fn completions_are_printed_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = run(&["completions", shell]);
+        assert_eq!(out.code, 0, "{shell}: {out:?}");
+        assert!(out.stdout.contains("actlint"), "{shell}: {out:?}");
+        assert!(out.stdout.contains("fail-on"), "{shell}: {out:?}");
+    }
+    assert_eq!(run(&["completions", "tcsh"]).code, 2);
+}
+
+#[test]
+fn bash_completion_script_parses() {
+    let out = run(&["completions", "bash"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let Ok(mut child) = Command::new("bash")
+        .arg("-n")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    else {
+        eprintln!("skipped: no bash on PATH");
+        return;
+    };
+    {
+        use std::io::Write as _;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(out.stdout.as_bytes()).unwrap();
+    }
+    let checked = child.wait_with_output().unwrap();
+    assert!(
+        checked.status.success(),
+        "bash -n: {}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
 }
