@@ -24,6 +24,7 @@ pub mod diagnostics;
 pub mod documents;
 pub mod hover;
 pub mod settings;
+pub mod transport;
 
 use std::collections::HashMap;
 use std::error::Error;
@@ -98,7 +99,7 @@ pub struct Linted {
 /// Runs the server until the client shuts it down; the process exit code.
 pub fn run() -> u8 {
     crate::lint::isolate::install_panic_hook();
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, io_threads) = transport::stdio();
     let result = serve(&connection);
     // Dropping the connection ends the writer thread once it has sent
     // everything.

@@ -558,3 +558,23 @@ fn a_report_that_cannot_be_written_is_an_error() {
         assert!(stderr.contains("standard output"), "{stderr}");
     }
 }
+
+/// A file whose lines end with a lone `\r` (item 9): positions count those
+/// line ends, as the YAML parser does.
+#[test]
+fn lone_cr_line_ends_give_right_positions() {
+    let dir = TempDir::new("lone-cr");
+    let file = dir.path().join("cr.yaml");
+    std::fs::write(
+        &file,
+        "task: binary\rlayers:\r  - type: Dense\r    units: 1\r    activation: softmax\rloss: binary_crossentropy\r",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_actlint"))
+        .args(["--format", "concise"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("cr.yaml:5:17: error[ACT101]"), "{stdout}");
+}

@@ -302,3 +302,65 @@ fn configuration_errors_are_shown_and_the_defaults_apply() {
     assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
     assert_eq!(client.shutdown(), 0);
 }
+
+impl Client {
+    fn raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// The next error response with a `null` id, as its code.
+    fn null_id_error(&mut self) -> i64 {
+        loop {
+            let m = self.next();
+            if m.get("id") == Some(&Value::Null) {
+                return m["error"]["code"].as_i64().expect("an error code");
+            }
+        }
+    }
+}
+
+/// Broken or hostile framing gets a JSON-RPC error and the server keeps
+/// serving: invalid JSON, a non-UTF-8 body, a batch, a header without
+/// `\r\n`, a non-numeric or huge `Content-Length` (never allocated).
+#[test]
+fn bad_framing_is_answered_and_the_server_keeps_serving() {
+    let mut client = Client::start(&[]);
+    client.initialize();
+    client.raw(b"Content-Length: 9\r\n\r\n{not json");
+    assert_eq!(client.null_id_error(), -32700);
+    client.raw(b"Content-Length: 4\r\n\r\n\xff\xfe{}");
+    assert_eq!(client.null_id_error(), -32700);
+    let batch = br#"[{"jsonrpc":"2.0","id":7,"method":"shutdown"}]"#;
+    client.raw(format!("Content-Length: {}\r\n\r\n", batch.len()).as_bytes());
+    client.raw(batch);
+    assert_eq!(client.null_id_error(), -32600);
+    client.raw(b"Content-Length: ten\r\n\r\n");
+    assert_eq!(client.null_id_error(), -32700);
+    client.raw(b"Content-Length: 99999999999999\r\n\r\n");
+    assert_eq!(client.null_id_error(), -32700);
+    let body = br#"{"jsonrpc":"2.0","id":5,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///x.yaml"},"position":{"line":0,"character":0}}}"#;
+    client.raw(format!("Content-Length: {}\n\n", body.len()).as_bytes());
+    client.raw(body);
+    loop {
+        let m = client.next();
+        if m.get("id") == Some(&json!(5)) {
+            break;
+        }
+    }
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// A request after `shutdown` gets an error instead of ending the server
+/// silently; `exit` then ends it with code 0.
+#[test]
+fn a_request_after_shutdown_gets_an_error() {
+    let mut client = Client::start(&[]);
+    client.initialize();
+    let response = client.request(2, "shutdown", Value::Null);
+    assert!(response.get("error").is_none(), "{response}");
+    let response = client.request(3, "textDocument/hover", json!({}));
+    assert_eq!(response["error"]["code"], -32600, "{response}");
+    client.notify("exit", Value::Null);
+    assert_eq!(client.child.wait().unwrap().code(), Some(0));
+}
