@@ -716,3 +716,37 @@ fn fix_leaves_hdf5_files_alone() {
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
     assert_eq!(std::fs::read(&named).unwrap(), bytes);
 }
+
+/// Keras 1 keys are read: an explicit `init: he_normal` is He (no ACT401),
+/// Dropout `p: 0.8` is a rate of 0.8 (ACT603, exit 1), its `p: 0.3` twin is
+/// clean, and `output_dim: 1` with softmax is a single unit (ACT101).
+#[test]
+fn keras1_keys_are_read() {
+    let run = |file: &str| {
+        let out = actlint(&[
+            "--format",
+            "concise",
+            &format!("fixtures/formats/keras1/{file}"),
+        ]);
+        (out.status.code(), stdout(&out))
+    };
+    let (code, text) = run("dropout_p08.json");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("warning[ACT603] `dropout_1` drops 80%"),
+        "{text}"
+    );
+    assert!(!text.contains("ACT401"), "{text}");
+    let (code, text) = run("dropout_p03.json");
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = run("dense_relu_he_normal.json");
+    assert_eq!(code, Some(0), "{text}");
+    let (_, text) = run("cnn_softmax_single_unit.yaml");
+    assert!(
+        text.contains("error[ACT101]") && text.contains("`dense_16`"),
+        "{text}"
+    );
+    assert!(!text.contains("ACT401"), "{text}");
+    let (_, text) = run("dense_tanh_he_normal.json");
+    assert!(text.contains("its `init` is He initialization"), "{text}");
+}
