@@ -750,3 +750,24 @@ fn keras1_keys_are_read() {
     let (_, text) = run("dense_tanh_he_normal.json");
     assert!(text.contains("its `init` is He initialization"), "{text}");
 }
+
+/// A fix in a Keras 1 file writes the Keras 1 key and value form
+/// (`"init": "glorot_uniform"`), never Keras 2's `kernel_initializer`.
+#[test]
+fn keras1_fix_writes_the_keras1_key() {
+    let out = actlint(&[
+        "--unsafe-fixes",
+        "--diff",
+        "fixtures/formats/keras1/dense_tanh_he_normal.json",
+    ]);
+    let text = stdout(&out);
+    let added: Vec<&str> = text.lines().filter(|l| l.starts_with("+{")).collect();
+    assert_eq!(added.len(), 1, "{text}");
+    assert!(!added[0].contains("he_normal"), "{text}");
+    assert_eq!(
+        added[0].matches(r#""init": "glorot_uniform""#).count(),
+        3,
+        "{text}"
+    );
+    assert!(!added[0].contains("kernel_initializer"), "{text}");
+}
