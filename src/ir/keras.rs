@@ -23,7 +23,7 @@ use super::{
     heads, read, BuildError, Detected, Format, Graph, GraphId, GraphKind, LayerId, Model, Output,
     Spanned, Unresolved,
 };
-use crate::ir::catalog;
+use crate::ir::{catalog, keras1};
 use crate::source::Span;
 use crate::tree::{Node, Value};
 
@@ -111,8 +111,11 @@ fn detect_format(root: &Node, entry: &Node, h5: bool) -> Format {
         if v.starts_with('3') {
             return Format::Keras3;
         }
-        if v.starts_with('2') || v.starts_with('1') {
+        if v.starts_with('2') {
             return Format::Keras2;
+        }
+        if v.starts_with('1') {
+            return Format::Keras1;
         }
     }
     let module = entry.get("module").and_then(Node::as_str);
@@ -124,6 +127,16 @@ fn detect_format(root: &Node, entry: &Node, h5: bool) -> Format {
         Some(c) => c.get("layers").and_then(Node::as_array),
         None => None,
     };
+    // Keras 1 keys (`init`, `output_dim`, `p`, ...) in any layer: Keras 1.
+    let keras1 = layers.unwrap_or_default().iter().any(|layer| {
+        layer
+            .get("config")
+            .and_then(Node::as_object)
+            .is_some_and(|c| c.iter().any(|e| keras1::is_keras1_only_key(&e.key)))
+    });
+    if keras1 {
+        return Format::Keras1;
+    }
     for layer in layers.unwrap_or_default() {
         if let Some(first) = layer
             .get("inbound_nodes")
@@ -690,6 +703,7 @@ impl Builder {
             name,
             item.span,
             config,
+            self.model.format,
         );
         if custom {
             // A user's class: opaque, whatever its constructor arguments say.
@@ -706,7 +720,12 @@ impl Builder {
             return Some(id);
         }
         if let Some(config) = config {
-            check_values(config, OBJECT_FORM, &mut self.model.problems);
+            check_values(
+                config,
+                self.model.format,
+                OBJECT_FORM,
+                &mut self.model.problems,
+            );
         }
 
         if catalog::is_wrapper(class) {

@@ -1,8 +1,9 @@
 //! Reading the constructor arguments every front end shares: activations,
 //! initializers, units and rates, with Keras's defaults where a key is absent.
 
+use super::keras1;
 use super::read;
-use super::{BuildError, Layer, Spanned};
+use super::{BuildError, Format, Layer, Spanned};
 use crate::ir::catalog;
 use crate::source::Span;
 use crate::tree::{Entry, Node, Value};
@@ -15,6 +16,7 @@ pub fn new_layer(
     name: Option<Spanned<String>>,
     span: Span,
     config: Option<&Node>,
+    format: Format,
 ) -> Layer {
     let custom = class.value.contains('>');
     let mut layer = Layer {
@@ -38,7 +40,7 @@ pub fn new_layer(
         custom,
     };
     if !custom {
-        fill(&mut layer, config);
+        fill(&mut layer, config, format);
     }
     layer
 }
@@ -85,10 +87,11 @@ fn default_activation(class: &str) -> Option<&'static str> {
 
 /// `config` is the node `layer.config` was cloned from: reading it instead
 /// of cloning the clone again keeps building the IR linear in the file size.
-fn fill(layer: &mut Layer, config: Option<&Node>) {
+fn fill(layer: &mut Layer, config: Option<&Node>, format: Format) {
     let class = layer.class.value.clone();
     let class_span = layer.class.span;
-    let get = |key: &str| config.and_then(|c| c.get(key));
+    // Keras 1 files write some arguments under their Keras 1 names.
+    let get = |key: &str| config.and_then(|c| c.get(keras1::key(format, key)));
 
     // The activation: an activation layer's class, `activation`, or the default.
     if let Some(act) = catalog::activation_layer(&class) {
@@ -105,7 +108,10 @@ fn fill(layer: &mut Layer, config: Option<&Node>) {
     if catalog::has_gates(&class) {
         layer.recurrent_activation = match get("recurrent_activation") {
             Some(node) => read::activation(node),
-            None => Some(read::default_activation("sigmoid", class_span)),
+            None => Some(read::default_activation(
+                keras1::default_recurrent_activation(format),
+                class_span,
+            )),
         };
     }
 
@@ -150,7 +156,12 @@ fn fill(layer: &mut Layer, config: Option<&Node>) {
 /// `filters`, activations, kernel initializers, `rate`): a wrong-typed value
 /// becomes a problem on that value. `object_form` names how the format
 /// writes an initializer object, for the message.
-pub fn check_values(config: &Node, object_form: &str, problems: &mut Vec<BuildError>) {
+pub fn check_values(
+    config: &Node,
+    format: Format,
+    object_form: &str,
+    problems: &mut Vec<BuildError>,
+) {
     let mut problem = |message: String, span: Span, help: Option<&str>| {
         let mut e = BuildError::new(message, span);
         if let Some(h) = help {
@@ -159,6 +170,7 @@ pub fn check_values(config: &Node, object_form: &str, problems: &mut Vec<BuildEr
         problems.push(e);
     };
     for key in ["units", "filters"] {
+        let key = keras1::key(format, key);
         if let Some(v) = config.get_some(key) {
             if v.as_u64().is_none_or(|u| u == 0) {
                 problem(
@@ -170,6 +182,7 @@ pub fn check_values(config: &Node, object_form: &str, problems: &mut Vec<BuildEr
         }
     }
     for key in ["activation", "recurrent_activation"] {
+        let key = keras1::key(format, key);
         if let Some(v) = config.get(key) {
             if read::activation(v).is_none() {
                 problem(
@@ -181,6 +194,7 @@ pub fn check_values(config: &Node, object_form: &str, problems: &mut Vec<BuildEr
         }
     }
     for key in ["kernel_initializer", "recurrent_initializer"] {
+        let key = keras1::key(format, key);
         if let Some(v) = config.get_some(key) {
             if read::initializer(v).is_none() {
                 problem(
@@ -194,10 +208,11 @@ pub fn check_values(config: &Node, object_form: &str, problems: &mut Vec<BuildEr
             }
         }
     }
-    if let Some(v) = config.get_some("rate") {
+    let rate = keras1::key(format, "rate");
+    if let Some(v) = config.get_some(rate) {
         if v.as_f64().is_none_or(|r| !r.is_finite()) {
             problem(
-                format!("`rate` must be a number, found {}", describe(v)),
+                format!("`{rate}` must be a number, found {}", describe(v)),
                 v.span,
                 None,
             );

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod detect;
 pub mod heads;
 pub mod keras;
+pub mod keras1;
 pub mod layer;
 pub mod simple;
 pub mod suggest;
@@ -36,6 +37,8 @@ pub enum Format {
     /// A TensorFlow.js layers model (`model.json`): a Keras 2 style config
     /// under `modelTopology`.
     TfjsLayers,
+    /// Keras 1.x `to_json()` / `to_yaml()`: `init`, `output_dim`, `p`, ...
+    Keras1,
 }
 
 impl Format {
@@ -45,6 +48,7 @@ impl Format {
             Format::Keras3 => "Keras 3 model JSON",
             Format::Keras2 => "Keras 2 model JSON",
             Format::TfjsLayers => "TensorFlow.js layers model",
+            Format::Keras1 => "Keras 1 model JSON",
         }
     }
 }

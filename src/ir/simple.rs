@@ -243,6 +243,7 @@ impl Builder {
             name,
             item.span,
             Some(item),
+            Format::Simple,
         );
         self.model.layers.push(layer);
         self.check_values(item);
@@ -309,6 +310,11 @@ impl Builder {
 
     /// Type checks for the arguments the rules read.
     fn check_values(&mut self, item: &Node) {
-        super::layer::check_values(item, "`{type: ...}`", &mut self.model.problems);
+        super::layer::check_values(
+            item,
+            Format::Simple,
+            "`{type: ...}`",
+            &mut self.model.problems,
+        );
     }
 }

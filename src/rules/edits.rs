@@ -3,15 +3,21 @@
 //! the did-you-mean correction of a misspelt name.
 
 use crate::diagnostic::{Change, NewValue};
-use crate::ir::{Format, Layer};
+use crate::ir::{keras1, Format, Layer};
 use crate::source::Span;
 use crate::tree::{Node, Value};
 
 /// The span of a string value written under `key` in a layer's config, when
 /// replacing that string changes the value: a plain string, or Keras 3's
 /// serialized function `{class_name: "function", config: "relu"}`.
+///
+/// A Keras 1 file writes some keys under their Keras 1 names (`inner_activation`
+/// for `recurrent_activation`); the key the file has is the one replaced.
 pub fn string_param_span(layer: &Layer, key: &str) -> Option<Span> {
-    let node = layer.config.as_ref()?.get(key)?;
+    let config = layer.config.as_ref()?;
+    let node = config
+        .get(key)
+        .or_else(|| keras1::keras1_key(key).and_then(|k1| config.get(k1)))?;
     string_value_span(node)
 }
 
@@ -69,10 +75,10 @@ fn seeded_only(config: Option<&Node>) -> bool {
 }
 
 /// An initializer as the model's format writes it: a name in the simple
-/// format, a serialized object in Keras 2 and Keras 3.
+/// format and Keras 1, a serialized object in Keras 2 and Keras 3.
 fn serialized(format: Format, to: InitializerName) -> NewValue {
     match format {
-        Format::Simple => NewValue::String(to.snake.to_string()),
+        Format::Simple | Format::Keras1 => NewValue::String(to.snake.to_string()),
         // TensorFlow.js reads Keras 2 style objects (no `module`).
         Format::Keras2 | Format::TfjsLayers => NewValue::Json(format!(
             r#"{{"class_name": "{}", "config": {{"seed": null}}}}"#,
@@ -89,13 +95,15 @@ fn serialized(format: Format, to: InitializerName) -> NewValue {
 /// string replaced (`glorot_uniform` -> `he_normal`, `GlorotUniform` ->
 /// `HeNormal`), an object's class name replaced when its config fits the
 /// new class, the whole object replaced otherwise, or the key inserted
-/// where the Keras default applied.
+/// where the Keras default applied. `key` is the Keras 2 name; a Keras 1
+/// file gets its own (`init`, `inner_init`), which is the one Keras 1 accepts.
 pub fn set_initializer(
     format: Format,
     layer: &Layer,
     key: &str,
     to: InitializerName,
 ) -> Option<Change> {
+    let key = keras1::key(format, key);
     let config = layer.config.as_ref()?;
     config.as_object()?;
     let named = |written: &str| {

@@ -98,6 +98,8 @@ enum Frame {
         start: usize,
         anchor: usize,
         items: Vec<Node>,
+        /// A Python tag PyYAML wrote on the sequence (`!!python/...`).
+        python: Option<PythonTag>,
     },
     Map {
         start: usize,
@@ -198,7 +200,8 @@ impl Builder {
                 }
                 self.complete(target)
             }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+            Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
+                let python = tag.as_ref().and_then(|t| python_tag(&t.suffix));
                 self.count(1, span, "")?;
                 if self.stack.len() >= self.limits.max_depth {
                     return Err(SyntaxError {
@@ -214,6 +217,7 @@ impl Builder {
                         start: span.start,
                         anchor,
                         items: Vec::new(),
+                        python,
                     }
                 } else {
                     Frame::Map {
@@ -235,9 +239,10 @@ impl Builder {
                         start,
                         anchor,
                         items,
+                        python,
                     } => {
                         let last = items.last().map(|n| n.span.end);
-                        (start, anchor, Value::Array(items), last)
+                        (start, anchor, python_value(python, items), last)
                     }
                     Frame::Map {
                         start,
@@ -538,5 +543,158 @@ mod tests {
         let text = "a: [1, 2\nb: 3\n";
         let err = parse(text, Limits::default()).unwrap_err();
         assert!(err.span.start <= text.len());
+    }
+}
+
+/// The Python tags of old `to_yaml()` output whose value actlint reads. The
+/// tags are never acted on: a tagged sequence is read as data.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum PythonTag {
+    /// `!!python/object/apply:...ListWrapper [list]`: the list.
+    ListWrapper,
+    /// `!!python/object/apply:numpy.core.multiarray.scalar [dtype, bytes]`.
+    NumpyScalar,
+}
+
+/// `python/tuple` needs nothing (a tuple is a sequence); the other
+/// `python/...` tags are read as the sequence they tag.
+fn python_tag(suffix: &str) -> Option<PythonTag> {
+    let callable = suffix.strip_prefix("python/object/apply:")?;
+    if callable.ends_with(".ListWrapper") || callable == "ListWrapper" {
+        Some(PythonTag::ListWrapper)
+    } else if callable.starts_with("numpy.") && callable.ends_with(".scalar") {
+        Some(PythonTag::NumpyScalar)
+    } else {
+        None
+    }
+}
+
+/// The value of a tagged sequence: a ListWrapper's single list argument,
+/// a NumPy scalar's number when its dtype and bytes decode (else null:
+/// unknown, never a guess), or the sequence itself.
+fn python_value(tag: Option<PythonTag>, mut items: Vec<Node>) -> Value {
+    match tag {
+        Some(PythonTag::ListWrapper) if items.len() == 1 && items[0].as_array().is_some() => {
+            items.pop().map(|n| n.value).unwrap_or(Value::Null)
+        }
+        Some(PythonTag::NumpyScalar) => numpy_scalar(&items).map_or(Value::Null, Value::Number),
+        Some(PythonTag::ListWrapper) | None => Value::Array(items),
+    }
+}
+
+/// A NumPy scalar from its pickled arguments: the dtype (`args: [i8, ...]`,
+/// byte order first in `state`) and the raw bytes (`!!binary`, base64).
+fn numpy_scalar(items: &[Node]) -> Option<Number> {
+    let [dtype, bytes] = items else {
+        return None;
+    };
+    let kind = dtype.get("args")?.as_array()?.first()?.as_str()?;
+    let order = dtype
+        .get("state")
+        .and_then(Node::as_array)
+        .and_then(|s| s.get(1))
+        .and_then(Node::as_str)
+        .unwrap_or("<");
+    if order == ">" {
+        return None;
+    }
+    let raw = base64(bytes.as_str()?)?;
+    let word = |n: usize| -> Option<[u8; 8]> {
+        if raw.len() != n {
+            return None;
+        }
+        let mut w = [0u8; 8];
+        w[..n].copy_from_slice(&raw);
+        Some(w)
+    };
+    let int = |i: i64| Number {
+        value: i as f64,
+        int: Some(i),
+    };
+    match kind {
+        "i8" | "i4" | "i2" | "i1" => {
+            let n: usize = kind[1..].parse().ok()?;
+            let w = word(n)?;
+            // Sign-extend from n bytes.
+            let shift = 64 - 8 * n as u32;
+            Some(int((i64::from_le_bytes(w) << shift) >> shift))
+        }
+        "u8" | "u4" | "u2" | "u1" => {
+            let n: usize = kind[1..].parse().ok()?;
+            let v = u64::from_le_bytes(word(n)?);
+            Some(int(i64::try_from(v).ok()?))
+        }
+        "f8" => {
+            let v = f64::from_le_bytes(word(8)?);
+            v.is_finite().then_some(Number {
+                value: v,
+                int: None,
+            })
+        }
+        "f4" => {
+            let w = word(4)?;
+            let v = f64::from(f32::from_le_bytes([w[0], w[1], w[2], w[3]]));
+            v.is_finite().then_some(Number {
+                value: v,
+                int: None,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Standard base64 (whitespace ignored); `None` on anything else.
+fn base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod python_tag_tests {
+    use super::*;
+
+    fn parse_one(text: &str) -> Node {
+        parse(text, Limits::default()).unwrap().remove(0)
+    }
+
+    #[test]
+    fn tuples_list_wrappers_and_numpy_scalars() {
+        let n = parse_one(
+            "t: !!python/tuple [null, 3]\n\
+             axis: !!python/object/apply:tensorflow.python.training.tracking.data_structures.ListWrapper\n\
+             - - 1\n\
+             d: !!python/object/apply:numpy.core.multiarray.scalar\n\
+             - !!python/object/apply:numpy.dtype\n  args: [i8, false, true]\n  state: !!python/tuple [3, <, null, null, null, -1, -1, 0]\n\
+             - !!binary |\n  QAAAAAAAAAA=\n\
+             bad: !!python/object/apply:numpy.core.multiarray.scalar\n\
+             - !!python/object/apply:numpy.dtype\n  args: [O8, false, true]\n\
+             - !!binary |\n  QAAAAAAAAAA=\n",
+        );
+        assert_eq!(n.get("t").unwrap().as_array().unwrap().len(), 2);
+        let axis = n.get("axis").unwrap().as_array().unwrap();
+        assert_eq!(axis.len(), 1);
+        assert_eq!(axis[0].as_u64(), Some(1));
+        assert_eq!(n.get("d").unwrap().as_u64(), Some(64));
+        assert!(n.get("bad").unwrap().is_null());
     }
 }

@@ -716,3 +716,58 @@ fn fix_leaves_hdf5_files_alone() {
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
     assert_eq!(std::fs::read(&named).unwrap(), bytes);
 }
+
+/// Keras 1 keys are read: an explicit `init: he_normal` is He (no ACT401),
+/// Dropout `p: 0.8` is a rate of 0.8 (ACT603, exit 1), its `p: 0.3` twin is
+/// clean, and `output_dim: 1` with softmax is a single unit (ACT101).
+#[test]
+fn keras1_keys_are_read() {
+    let run = |file: &str| {
+        let out = actlint(&[
+            "--format",
+            "concise",
+            &format!("fixtures/formats/keras1/{file}"),
+        ]);
+        (out.status.code(), stdout(&out))
+    };
+    let (code, text) = run("dropout_p08.json");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("warning[ACT603] `dropout_1` drops 80%"),
+        "{text}"
+    );
+    assert!(!text.contains("ACT401"), "{text}");
+    let (code, text) = run("dropout_p03.json");
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = run("dense_relu_he_normal.json");
+    assert_eq!(code, Some(0), "{text}");
+    let (_, text) = run("cnn_softmax_single_unit.yaml");
+    assert!(
+        text.contains("error[ACT101]") && text.contains("`dense_16`"),
+        "{text}"
+    );
+    assert!(!text.contains("ACT401"), "{text}");
+    let (_, text) = run("dense_tanh_he_normal.json");
+    assert!(text.contains("its `init` is He initialization"), "{text}");
+}
+
+/// A fix in a Keras 1 file writes the Keras 1 key and value form
+/// (`"init": "glorot_uniform"`), never Keras 2's `kernel_initializer`.
+#[test]
+fn keras1_fix_writes_the_keras1_key() {
+    let out = actlint(&[
+        "--unsafe-fixes",
+        "--diff",
+        "fixtures/formats/keras1/dense_tanh_he_normal.json",
+    ]);
+    let text = stdout(&out);
+    let added: Vec<&str> = text.lines().filter(|l| l.starts_with("+{")).collect();
+    assert_eq!(added.len(), 1, "{text}");
+    assert!(!added[0].contains("he_normal"), "{text}");
+    assert_eq!(
+        added[0].matches(r#""init": "glorot_uniform""#).count(),
+        3,
+        "{text}"
+    );
+    assert!(!added[0].contains("kernel_initializer"), "{text}");
+}

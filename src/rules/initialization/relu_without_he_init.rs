@@ -3,7 +3,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::FixPlan;
 use crate::ir::catalog::ActFamily;
-use crate::ir::{InitializerRef, Layer, LayerId, Model};
+use crate::ir::{keras1, InitializerRef, Layer, LayerId, Model};
 use crate::rules::edits;
 use crate::rules::walk::{self, Effective};
 use crate::rules::{Context, Rule};
@@ -60,7 +60,7 @@ fn offender<'m>(model: &'m Model, layer: &'m Layer) -> Option<Offender<'m>> {
 /// activation (the default initializer has no text of its own).
 fn label(model: &Model, o: &Offender<'_>) -> (crate::source::Span, String) {
     let act = walk::activation_name(model, &o.eff);
-    let key = walk::kernel_initializer_key(o.layer.class());
+    let key = keras1::key(model.format, walk::kernel_initializer_key(o.layer.class()));
     // Keras writes JSON on one line: name the layer where it has a name.
     let name = o.layer.name();
     if o.init.explicit {

@@ -3,7 +3,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::FixPlan;
 use crate::ir::catalog::InitFamily;
-use crate::ir::{InitializerRef, Layer};
+use crate::ir::{keras1, InitializerRef, Layer};
 use crate::rules::edits;
 use crate::rules::walk;
 use crate::rules::{Context, Rule};
@@ -52,7 +52,7 @@ impl Rule for SaturatingActivationWithHeInit {
             return;
         }
         let act = eff.activation;
-        let key = walk::kernel_initializer_key(layer.class());
+        let key = keras1::key(model.format, walk::kernel_initializer_key(layer.class()));
         out.push(
             META.diag(format!(
                 "{} applies `{}` but its `{key}` is He initialization, which is scaled for ReLU",

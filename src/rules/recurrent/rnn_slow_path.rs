@@ -1,7 +1,7 @@
 //! ACT303 `rnn-slow-path`: LSTM/GRU settings that disable the fused cuDNN kernel.
 
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Layer, Model};
+use crate::ir::{Format, Layer, Model};
 use crate::rules::recurrent::non_saturating_recurrent_activation::unbounded_activation;
 use crate::rules::recurrent::recurrent_gate_activation::bad_gate_activation;
 use crate::rules::walk;
@@ -124,6 +124,13 @@ impl Rule for RnnSlowPath {
             return;
         }
         let model = cx.model;
+        // Keras 1 has no fused cuDNN kernel to lose (its `hard_sigmoid`
+        // gates are the default there); a file that still loads in Keras 1
+        // is not running on that path.
+        match model.format {
+            Format::Keras1 => return,
+            Format::Simple | Format::Keras2 | Format::Keras3 | Format::TfjsLayers => {}
+        }
         match layer.class() {
             "LSTM" | "GRU" => {}
             // RNN(LSTMCell(...)): the generic loop, whatever the settings.
