@@ -20,6 +20,7 @@ mod hostile;
 mod precommit;
 mod properties;
 mod readme;
+mod real_world;
 mod render;
 mod robustness;
 mod rule_fixtures;

@@ -14,7 +14,7 @@ crate::declare_rule! {
         code: "ACT206",
         name: "redundant-activation",
         category: Hidden,
-        severity: Warning,
+        severity: Info,
         fix: Safe,
     }
 }

@@ -11,7 +11,7 @@ crate::declare_rule! {
         code: "ACT102",
         name: "binary-softmax-output",
         category: Output,
-        severity: Warning,
+        severity: Info,
         concerns: [Activation(Softmax)],
     }
 }
