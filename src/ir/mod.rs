@@ -12,6 +12,7 @@ pub mod detect;
 pub mod heads;
 pub mod keras;
 pub mod layer;
+pub mod shapes;
 pub mod simple;
 pub mod suggest;
 pub mod tfjs;
