@@ -13,6 +13,7 @@ pub mod heads;
 pub mod keras;
 pub mod keras1;
 pub mod layer;
+pub mod shapes;
 pub mod simple;
 pub mod suggest;
 pub mod tfjs;
