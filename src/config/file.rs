@@ -1141,8 +1141,11 @@ input-range = [0, 1]
 
     #[test]
     fn bad_values_are_errors() {
-        let e = errors("[rules.ACT401]\ndepth = 3\n");
-        assert_eq!(e[0].1, "ACT401 `relu-without-he-init` has no options");
+        let e = errors("[rules.ACT402]\ndepth = 3\n");
+        assert_eq!(
+            e[0].1,
+            "ACT402 `saturating-activation-with-he-init` has no options"
+        );
         let e = errors("[rules.ACT203]\ndepht = 3\n");
         assert_eq!(e[0].2.as_deref(), Some("did you mean `depth`?"));
         let e = errors("[rules.ACT203]\ndepth = 1\n");

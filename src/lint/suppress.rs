@@ -618,7 +618,7 @@ loss: binary_crossentropy
 
     #[test]
     fn baseline_reports_act401() {
-        assert_eq!(lint(RELU_GLOROT), ["ACT401 4:17 warning"]);
+        assert_eq!(lint(RELU_GLOROT), ["ACT401 4:17 info"]);
     }
 
     #[test]
@@ -657,7 +657,7 @@ loss: binary_crossentropy
     #[test]
     fn a_comment_elsewhere_does_not_suppress() {
         let yaml = RELU_GLOROT.replace("units: 1", "units: 1  # actlint: ignore[ACT401]");
-        assert_eq!(lint(&yaml), ["ACT401 4:17 warning", "ACT006 6:33 warning"]);
+        assert_eq!(lint(&yaml), ["ACT401 4:17 info", "ACT006 6:33 warning"]);
     }
 
     #[test]
@@ -669,7 +669,7 @@ loss: binary_crossentropy
                 "ACT006 1:19 error",
                 "ACT006 2:12 error",
                 "ACT006 3:12 error",
-                "ACT401 7:17 warning"
+                "ACT401 7:17 info"
             ]
         );
     }
@@ -677,20 +677,20 @@ loss: binary_crossentropy
     #[test]
     fn hashes_in_strings_are_not_comments() {
         let yaml = RELU_GLOROT.replace("layers:", "name: \"x # actlint: ignore[ACT401]\"\nlayers:");
-        assert_eq!(lint(&yaml), ["ACT401 5:17 warning"]);
+        assert_eq!(lint(&yaml), ["ACT401 5:17 info"]);
     }
 
     #[test]
     fn unused_suppressions_can_be_silenced_file_wide() {
         let yaml =
             format!("# actlint: ignore-file[ACT006]\n# actlint: ignore[ACT204]\n{RELU_GLOROT}");
-        assert_eq!(lint(&yaml), ["ACT401 6:17 warning"]);
+        assert_eq!(lint(&yaml), ["ACT401 6:17 info"]);
     }
 
     #[test]
     fn a_comment_followed_by_a_blank_line_applies_to_nothing() {
         let yaml = format!("# actlint: ignore[ACT401]\n\n{RELU_GLOROT}");
-        assert_eq!(lint(&yaml), ["ACT006 1:19 warning", "ACT401 6:17 warning"]);
+        assert_eq!(lint(&yaml), ["ACT006 1:19 warning", "ACT401 6:17 info"]);
     }
 
     #[test]

@@ -8,13 +8,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
-/// A Dense(relu) hidden layer with the default Glorot init: one ACT401
-/// warning at 4:17 (the `relu`), nothing else.
+/// A deep plain chain of eight Dense(relu) hidden layers with the default
+/// Glorot init: one ACT401 warning at 4:17 (the first `relu`), nothing else.
 const RELU_GLOROT: &str = "\
 layers:
   - type: Dense
     units: 8
     activation: relu
+  - {type: Dense, units: 8, activation: relu}
+  - {type: Dense, units: 8, activation: relu}
+  - {type: Dense, units: 8, activation: relu}
+  - {type: Dense, units: 8, activation: relu}
+  - {type: Dense, units: 8, activation: relu}
+  - {type: Dense, units: 8, activation: relu}
+  - {type: Dense, units: 8, activation: relu}
   - type: Dense
     units: 1
     activation: sigmoid
@@ -606,7 +613,7 @@ fn per_file_ignores_with_a_json_pointer() {
             ),
             (
                 "ACT401".to_string(),
-                "1 ReLU-family layer uses Glorot initialization and no normalization: `dense`".to_string()
+                "1 ReLU-family layer uses Glorot initialization and no normalization in a shallow chain (2 hidden weight layers, fewer than 8): `dense`".to_string()
             ),
             (
                 "ACT006".to_string(),

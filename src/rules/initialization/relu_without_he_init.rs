@@ -1,12 +1,14 @@
 //! ACT401 `relu-without-he-init`: ReLU-family layers without He initialization or normalization.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+
 use crate::diagnostic::Diagnostic;
-use crate::diagnostic::FixPlan;
-use crate::ir::catalog::ActFamily;
+use crate::diagnostic::{FixPlan, Severity};
+use crate::ir::catalog::{ActFamily, InitFamily};
 use crate::ir::{keras1, InitializerRef, Layer, LayerId, Model};
 use crate::rules::edits;
-use crate::rules::walk::{self, Effective};
-use crate::rules::{Context, Rule};
+use crate::rules::walk::{self, Effective, Step};
+use crate::rules::{Context, OptionType, OptionValue, Rule, RuleOption};
 
 crate::declare_rule! {
     /// ReLU-family layers without He initialization or normalization.
@@ -17,7 +19,115 @@ crate::declare_rule! {
         severity: Warning,
         fix: Unsafe,
         concerns: [Activation(Relu), Initializer(He), Initializer(Glorot), Initializer(Lecun), Initializer(VarianceScaling)],
+        options: [DEEP_STACK_LAYERS],
     }
+}
+
+/// `deep-stack-layers`: how many trainable hidden weight layers in one plain
+/// chain make a deep stack, reported as a warning; shallower ones are infos.
+pub static DEEP_STACK_LAYERS: RuleOption = RuleOption {
+    key: "deep-stack-layers",
+    kind: OptionType::Integer { min: 1, max: 1000 },
+    default: OptionValue::Integer(8),
+    doc: "how many trainable hidden weight layers in one plain chain (no normalization, no merge) make a deep stack, reported as a warning; layers in shallower chains are reported as info",
+    expected: "a whole number of layers, at least 1",
+    default_means: "eight hidden weight layers in one plain chain",
+};
+
+/// Whether a layer's weights are frozen: `trainable: false` on the layer,
+/// on a wrapper around it or on a nested model that holds it. Its
+/// initializer is never used (pretrained weights are loaded into it).
+pub fn frozen(model: &Model, id: LayerId) -> bool {
+    let mut cur = Some(id);
+    for _ in 0..=model.layers.len() {
+        let Some(c) = cur else {
+            return false;
+        };
+        let layer = &model.layers[c];
+        if layer.param("trainable").and_then(|n| n.as_bool()) == Some(false) {
+            return true;
+        }
+        cur = layer.wrapper.or_else(|| {
+            model
+                .graphs
+                .get(layer.graph)
+                .and_then(|g| g.owner)
+                .filter(|&o| o != c)
+        });
+    }
+    false
+}
+
+/// A trainable hidden weight layer that can be part of a plain ReLU chain:
+/// its effective activation is ReLU-family or linear and no normalization
+/// sits between it and that activation.
+fn chain_member(model: &Model, layer: &Layer) -> Option<LayerId> {
+    if !layer.is_weight_layer() || layer.custom || layer.wrapped.is_some() {
+        return None;
+    }
+    let eff = walk::effective_activation(model, layer.id)?;
+    if !matches!(eff.family(), Some(ActFamily::Relu | ActFamily::Linear)) || eff.normalized {
+        return None;
+    }
+    if !walk::is_hidden(model, layer.id) || walk::is_gate(model, layer.id) {
+        return None;
+    }
+    if frozen(model, layer.id) {
+        return None;
+    }
+    Some(eff.layer)
+}
+
+/// For each chain member, the length of its plain chain: members linked when
+/// the only consumer chain from one's activation reaches the next through
+/// dropout, reshape, flatten, pooling, activation and residual `Add` layers
+/// only (a normalization layer, another merge, a branch or an output ends
+/// the chain).
+fn chain_lengths(model: &Model) -> HashMap<LayerId, usize> {
+    let members: BTreeMap<LayerId, LayerId> = model
+        .layers
+        .iter()
+        .filter_map(|l| chain_member(model, l).map(|applier| (l.id, applier)))
+        .collect();
+    let mut link: HashMap<LayerId, LayerId> = HashMap::new();
+    let mut linked_to: HashSet<LayerId> = HashSet::new();
+    for (&id, &applier) in &members {
+        // A residual `Add` does not rescale the signal: the chain goes on
+        // through it (and the activation after it) along its main path.
+        let reach = walk::follow(model, applier, |l| {
+            walk::is_value_preserving(l)
+                || walk::is_pooling(l)
+                || walk::is_activation_layer(l)
+                || l.class() == "Add"
+        });
+        let Step::Layer(next) = reach.step else {
+            continue;
+        };
+        if walk::is_merge(model, next) {
+            continue;
+        }
+        let next = walk::content(model, next).id;
+        if members.contains_key(&next) && !linked_to.contains(&next) {
+            link.insert(id, next);
+            linked_to.insert(next);
+        }
+    }
+    let mut lengths = HashMap::new();
+    for &start in members.keys().filter(|id| !linked_to.contains(id)) {
+        let mut chain = vec![start];
+        let mut cur = start;
+        while let Some(&n) = link.get(&cur) {
+            if chain.contains(&n) {
+                break;
+            }
+            chain.push(n);
+            cur = n;
+        }
+        for &id in &chain {
+            lengths.insert(id, chain.len());
+        }
+    }
+    lengths
 }
 
 /// One hidden ReLU-family layer with a Glorot/LeCun-scaled kernel and no
@@ -27,10 +137,17 @@ struct Offender<'m> {
     eff: Effective<'m>,
     init: InitializerRef,
     scheme: &'static str,
+    /// The length of its plain chain of hidden weight layers.
+    depth: usize,
 }
 
-fn offender<'m>(model: &'m Model, layer: &'m Layer) -> Option<Offender<'m>> {
-    if !layer.is_weight_layer() || layer.custom {
+fn offender<'m>(
+    model: &'m Model,
+    layer: &'m Layer,
+    lengths: &HashMap<LayerId, usize>,
+    deep: usize,
+) -> Option<Offender<'m>> {
+    if !layer.is_weight_layer() || layer.custom || frozen(model, layer.id) {
         return None;
     }
     let eff = walk::effective_activation(model, layer.id)?;
@@ -39,9 +156,17 @@ fn offender<'m>(model: &'m Model, layer: &'m Layer) -> Option<Offender<'m>> {
         return None;
     }
     let init = walk::kernel_initializer(layer)?;
-    // Fixed-scale random, orthogonal, custom and unknown initializers are
-    // deliberate choices this rule does not second-guess.
-    let scheme = walk::non_he_scaling(&init)?;
+    let depth = lengths.get(&layer.id).copied().unwrap_or(1);
+    // Orthogonal, custom and unknown initializers are deliberate choices this
+    // rule does not second-guess; so is a fixed-scale random one (DCGAN's
+    // `RandomNormal(stddev=0.02)`) unless the chain is deep.
+    let scheme = match walk::non_he_scaling(&init) {
+        Some(scheme) => scheme,
+        None if depth >= deep && init.effective_family() == Some(InitFamily::Random) => {
+            "fixed-scale random"
+        }
+        None => return None,
+    };
     if !walk::is_hidden(model, layer.id) || walk::is_gate(model, layer.id) {
         return None;
     }
@@ -53,6 +178,7 @@ fn offender<'m>(model: &'m Model, layer: &'m Layer) -> Option<Offender<'m>> {
         eff,
         init,
         scheme,
+        depth,
     })
 }
 
@@ -102,37 +228,71 @@ fn to_he(model: &Model, offenders: &[Offender<'_>]) -> Option<FixPlan> {
 impl Rule for ReluWithoutHeInit {
     fn check_model(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        // One diagnostic per model: the top level and each nested model.
-        for (_, mut offenders) in walk::by_graph(model, offender) {
-            offenders.sort_by_key(|o| (o.layer.span.start, o.layer.id));
-            let ids: Vec<LayerId> = offenders.iter().map(|o| o.layer.id).collect();
-            let mut schemes: Vec<&str> = offenders.iter().map(|o| o.scheme).collect();
-            schemes.sort_unstable();
-            schemes.dedup();
-            let n = offenders.len();
-            let (first_span, first_label) = label(model, &offenders[0]);
-            let mut d = META
-                .diag(format!(
-                    "{n} ReLU-family layer{} {} {} initialization and no normalization: {}",
-                    if n == 1 { "" } else { "s" },
-                    if n == 1 { "uses" } else { "use" },
-                    schemes.join("/"),
-                    walk::list_layers(model, &ids, 5),
-                ))
-                .at(first_span, first_label);
-            for o in &offenders[1..] {
-                let (span, text) = label(model, o);
-                d = d.label(span, text);
+        let deep = cx.options.integer(&DEEP_STACK_LAYERS).max(1) as usize;
+        let lengths = chain_lengths(model);
+        // One diagnostic per model (the top level and each nested model) for
+        // the layers of deep chains, and one info for the other layers.
+        let found = walk::by_graph(model, |m, l| offender(m, l, &lengths, deep));
+        for (_, offenders) in found {
+            let (deep_ones, shallow): (Vec<_>, Vec<_>) =
+                offenders.into_iter().partition(|o| o.depth >= deep);
+            if !deep_ones.is_empty() {
+                let longest = deep_ones.iter().map(|o| o.depth).max().unwrap_or(deep);
+                out.push(report(
+                    model,
+                    deep_ones,
+                    format!("in a plain chain of {longest} hidden weight layers"),
+                    Severity::Warning,
+                ));
             }
-            out.push(
-                d.help(
-                    "Glorot and LeCun scaling keep the variance for tanh-like units; ReLU zeroes half of them, so signals shrink layer by layer: use `kernel_initializer: he_normal` (or `he_uniform`) on these layers, or add BatchNormalization after them",
-                )
-                .layer(offenders[0].layer.name())
-                .fix_plan(to_he(model, &offenders)),
-            );
+            if !shallow.is_empty() {
+                let longest = shallow.iter().map(|o| o.depth).max().unwrap_or(1);
+                out.push(report(
+                    model,
+                    shallow,
+                    format!(
+                        "in a shallow chain ({longest} hidden weight layer{}, fewer than {deep})",
+                        if longest == 1 { "" } else { "s" }
+                    ),
+                    Severity::Info,
+                ));
+            }
         }
     }
+}
+
+fn report(
+    model: &Model,
+    mut offenders: Vec<Offender<'_>>,
+    chain: String,
+    severity: Severity,
+) -> Diagnostic {
+    offenders.sort_by_key(|o| (o.layer.span.start, o.layer.id));
+    let ids: Vec<LayerId> = offenders.iter().map(|o| o.layer.id).collect();
+    let mut schemes: Vec<&str> = offenders.iter().map(|o| o.scheme).collect();
+    schemes.sort_unstable();
+    schemes.dedup();
+    let n = offenders.len();
+    let (first_span, first_label) = label(model, &offenders[0]);
+    let mut d = META
+        .diag(format!(
+            "{n} ReLU-family layer{} {} {} initialization and no normalization {chain}: {}",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "uses" } else { "use" },
+            schemes.join("/"),
+            walk::list_layers(model, &ids, 5),
+        ))
+        .at(first_span, first_label);
+    d.severity = severity;
+    for o in &offenders[1..] {
+        let (span, text) = label(model, o);
+        d = d.label(span, text);
+    }
+    d.help(
+        "Glorot and LeCun scaling keep the variance for tanh-like units; ReLU zeroes half of them, so signals shrink layer by layer: use `kernel_initializer: he_normal` (or `he_uniform`) on these layers, or add BatchNormalization after them",
+    )
+    .layer(offenders[0].layer.name())
+    .fix_plan(to_he(model, &offenders))
 }
 
 #[cfg(test)]
