@@ -10,8 +10,28 @@ use saphyr_parser::{Event, Parser, ScalarStyle};
 use super::{Entry, Limits, Node, Number, Str, SyntaxError, Value};
 use crate::source::Span;
 
+/// YAML streams hold only printable characters (YAML 1.2, 5.1: tab, line
+/// breaks, and no C0 or C1 control character other than NEL), in comments
+/// too; PyYAML refuses such a file, so it is a syntax error here rather
+/// than a model that loads.
+fn non_printable(text: &str) -> Option<SyntaxError> {
+    let (at, c) = text.char_indices().find(|&(_, c)| {
+        matches!(c, '\0'..='\x08' | '\x0B' | '\x0C' | '\x0E'..='\x1F' | '\x7F'..='\u{84}' | '\u{86}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
+    })?;
+    Some(SyntaxError {
+        message: format!(
+            "control character U+{:04X} is not allowed in YAML (only tab and line breaks are); write it escaped inside a double-quoted string",
+            c as u32
+        ),
+        span: Span::new(at, at + c.len_utf8()),
+    })
+}
+
 /// Parses every document of a YAML stream.
 pub fn parse(text: &str, limits: Limits) -> Result<Vec<Node>, SyntaxError> {
+    if let Some(error) = non_printable(text) {
+        return Err(error);
+    }
     let offsets = CharOffsets::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut builder = Builder {
@@ -452,6 +472,25 @@ mod tests {
 
     fn at<'a>(text: &'a str, n: &Node) -> &'a str {
         &text[n.span.start..n.span.end]
+    }
+
+    #[test]
+    fn control_characters_are_syntax_errors_even_in_comments() {
+        for (text, at) in [
+            ("a: relu  # \x1b]0;title\x07\n", 11),
+            ("a: \u{85}b\u{9b}\n", 6),
+            ("a: 'x\0'\n", 5),
+        ] {
+            let e = parse(text, Limits::default()).unwrap_err();
+            assert_eq!(e.span.start, at, "{text:?}: {}", e.message);
+            assert!(
+                e.message.starts_with("control character U+"),
+                "{}",
+                e.message
+            );
+        }
+        // Tab, CR, LF, NEL and a BOM are allowed.
+        assert!(parse("\u{feff}a: \tb\r\nc: x\u{85}\n", Limits::default()).is_ok());
     }
 
     #[test]

@@ -311,7 +311,7 @@ fn no_output_line_is_a_workflow_command() {
 #[test]
 fn diffs_forge_nothing() {
     let tmp = TempDir::new("hostile-diff");
-    let model = "description: |\n  ::error file=a::forged\n  ##[error]x\n  \u{1b}]0;t\u{7}\nlayers:\n  - {type: Dense, units: 4, activation: rleu}\n  - {type: Dense, units: 1, activation: sigmoid}\nloss: binary_crossentropy\n";
+    let model = "description: |\n  ::error file=a::forged\n  ##[error]x\nlayers:\n  - {type: Dense, units: 4, activation: rleu}\n  - {type: Dense, units: 1, activation: sigmoid}\nloss: binary_crossentropy\n";
     tmp.write("m.yaml", model.as_bytes());
     tmp.write("evil\n::error::n.yaml", model.as_bytes());
     for format in FORMATS {
@@ -577,4 +577,28 @@ fn lone_cr_line_ends_give_right_positions() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("cr.yaml:5:17: error[ACT101]"), "{stdout}");
+}
+
+/// Item 10: control characters in a YAML comment make the file invalid
+/// YAML (PyYAML refuses it): an ACT000 error at the character, printed
+/// escaped, never "no problems".
+#[test]
+fn control_characters_in_yaml_are_an_error_shown_escaped() {
+    let dir = TempDir::new("yaml-ctl");
+    std::fs::write(
+        dir.path().join("m.yaml"),
+        "# \x1b]0;pwned\x07\x1b[2J\nlayers:\n  - {type: Dense, units: 1, activation: sigmoid}\nloss: binary_crossentropy\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &args(&["--format", "concise", "m.yaml"]), &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("m.yaml:1:3: error[ACT000] invalid YAML: control character U+001B"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains('\x1b') && !stdout.contains('\x07'),
+        "{stdout:?}"
+    );
 }
