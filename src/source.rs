@@ -99,6 +99,9 @@ pub enum DecodeError {
     /// the command line it is an error ([`NOT_A_MODEL_FILE`]); found by a
     /// directory walk it is skipped.
     NotAModelFile(&'static str),
+    /// A kind of file that may hold a model but is not read yet (Python
+    /// source, notebooks): an ACT000 error saying so, never a clean pass.
+    NotReadYet(&'static str),
 }
 
 /// How the message about a binary file that is not a model starts.
@@ -134,6 +137,10 @@ impl std::fmt::Display for DecodeError {
             DecodeError::Hdf5(e) => write!(f, "{e}"),
             DecodeError::NoModel(reason) => f.write_str(reason),
             DecodeError::NotAModelFile(what) => write!(f, "{NOT_A_MODEL_FILE}: {what}"),
+            DecodeError::NotReadYet(what) => write!(
+                f,
+                "{what} is not read yet: lint the model's saved config instead (`model.to_json()`, a `.keras` archive or an `.h5` file)"
+            ),
         }
     }
 }
@@ -184,6 +191,9 @@ pub fn decode(path: &str, bytes: &[u8], limits: ReadLimits) -> Result<Source, De
             limit: limits.max_file_size,
         });
     }
+    if let Some(what) = not_read_yet(path) {
+        return Err(DecodeError::NotReadYet(what));
+    }
     let (text, bom) = match to_text(bytes) {
         Err(DecodeError::NotUtf8 { .. }) if is_weights_shard(path) => {
             return Err(DecodeError::NotAModelFile(
@@ -223,6 +233,18 @@ fn binary_not_a_model(bytes: &[u8]) -> Option<&'static str> {
         [0x80, 2..=5, ..] => Some("it looks like a Python pickle"),
         [0x93, b'N', b'U', b'M', b'P', b'Y', ..] => Some("it looks like a NumPy array (`.npy`)"),
         _ => None,
+    }
+}
+
+/// Files that may define a model but that no front end reads yet.
+fn not_read_yet(path: &str) -> Option<&'static str> {
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".py") || lower.ends_with(".pyw") {
+        Some("Python source")
+    } else if lower.ends_with(".ipynb") {
+        Some("a Jupyter notebook")
+    } else {
+        None
     }
 }
 

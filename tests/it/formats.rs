@@ -771,3 +771,29 @@ fn keras1_fix_writes_the_keras1_key() {
     );
     assert!(!added[0].contains("kernel_initializer"), "{text}");
 }
+
+/// Python source and notebooks are not read yet: named on the command line
+/// they are an error that says so, never a clean pass.
+#[test]
+fn python_source_is_an_error_not_a_clean_pass() {
+    let dir = TempDir::new("python");
+    dir.write(
+        "train.py",
+        b"from keras.layers import Dense\nmodel.add(Dense(1, activation=\"softmax\"))\n",
+    );
+    dir.write("explore.ipynb", br#"{"cells": [], "nbformat": 4}"#);
+    let out = actlint_in(
+        dir.path(),
+        &["--format", "concise", "train.py", "explore.ipynb"],
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("train.py:1:1: error[ACT000] Python source is not read yet"),
+        "{text}"
+    );
+    assert!(
+        text.contains("explore.ipynb:1:1: error[ACT000] a Jupyter notebook is not read yet"),
+        "{text}"
+    );
+}
