@@ -1,9 +1,9 @@
 //! ACT001 `unknown-activation`: activation name Keras does not know.
 
-use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Change, FixPlan};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::ir::{catalog, suggest};
-use crate::ir::{ActivationRef, Layer};
+use crate::ir::{ActivationRef, Format, Layer};
 use crate::rules::edits;
 use crate::rules::{Context, Rule};
 
@@ -41,7 +41,27 @@ impl Rule for UnknownActivation {
                 continue;
             }
             let names = catalog::ACTIVATIONS.iter().map(|a| a.name);
-            let help = match suggest::closest(&act.name, names) {
+            let suggestion = suggest::closest(&act.name, names);
+            // Keras saved this file, so it resolved the name: one far from
+            // every built-in is the project's own function, not a typo.
+            if suggestion.is_none() && model.format != Format::Simple {
+                let mut d = META
+                    .diag(format!(
+                        "custom {what} `{}` in {}: not a Keras built-in, so loading this model needs it registered",
+                        act.name,
+                        model.describe_layer(layer.id)
+                    ))
+                    .at(act.span, "a custom activation")
+                    .help(
+                        "load the model with `custom_objects={...}` or register the function with \
+                         `keras.saving.register_keras_serializable`; the activation rules cannot judge it",
+                    )
+                    .layer(layer.name());
+                d.severity = Severity::Info;
+                out.push(d);
+                continue;
+            }
+            let help = match suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "use a Keras activation such as `relu`, `sigmoid`, `softmax` or `linear`; \
                          a custom activation must be registered and referenced as `package>name`"
@@ -130,5 +150,43 @@ mod tests {
     fn known_custom_and_default_activations_pass() {
         let yaml = "layers:\n  - {type: LSTM, units: 4}\n  - {type: Dense, units: 4, activation: gelu}\n  - {type: Dense, units: 4, activation: my_pkg>swishy}\n  - {type: LeakyReLU}\n  - {type: Dense, units: 1, activation: null}\n";
         assert!(lint(yaml).is_empty());
+    }
+
+    /// In a file Keras saved, a name far from every built-in is the
+    /// project's own function: info; a near-miss stays an error.
+    #[test]
+    fn a_custom_function_in_a_keras_file_is_info_a_typo_an_error() {
+        let model = |act: &str| {
+            testing::functional(
+                &[
+                    ("InputLayer", "x", testing::INPUT, &[]),
+                    (
+                        "Dense",
+                        "h",
+                        &format!(r#""units": 8, "activation": "{act}""#),
+                        &["x"],
+                    ),
+                    (
+                        "Dense",
+                        "out",
+                        r#""units": 1, "activation": "sigmoid""#,
+                        &["h"],
+                    ),
+                ],
+                "binary_crossentropy",
+            )
+        };
+        let d = testing::lint("m.json", &model("intensity_norm"), &["ACT001"]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].severity, crate::diagnostic::Severity::Info);
+        assert!(
+            d[0].message
+                .starts_with("custom activation `intensity_norm`"),
+            "{}",
+            d[0].message
+        );
+        let d = testing::lint("m.json", &model("rleu"), &["ACT001"]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].severity, crate::diagnostic::Severity::Error);
     }
 }
