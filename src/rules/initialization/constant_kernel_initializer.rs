@@ -1,6 +1,6 @@
 //! ACT404 `constant-kernel-initializer`: kernel initializer zeros/ones/constant never breaks symmetry.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::ir::catalog::InitFamily;
 use crate::ir::{InitializerRef, Layer};
 use crate::rules::walk;
@@ -80,8 +80,17 @@ impl Rule for ConstantKernelInitializer {
                     "these units start as exact copies of one another",
                 );
             }
+            // The units of an output layer read distinct hidden features,
+            // so their gradients differ from the first step: a zero-initialized
+            // head (as in TensorFlow's time-series tutorial) trains. Info only.
+            let head = cx.model.is_head_layer(layer.id);
+            if head {
+                d.severity = Severity::Info;
+            }
             out.push(
-                d.help(if key == "recurrent_initializer" {
+                d.help(if head {
+                    "on an output layer this trains (its units see different features, so their gradients differ), and a zero start is sometimes chosen on purpose; on a hidden layer it would not"
+                } else if key == "recurrent_initializer" {
                     "use `orthogonal` (the Keras default) for the recurrent kernel; constant values belong in `bias_initializer`"
                 } else {
                     "use a random initializer (`he_normal` for ReLU, `glorot_uniform` for sigmoid/tanh, `lecun_normal` for selu); constant values belong in `bias_initializer`"
@@ -94,6 +103,7 @@ impl Rule for ConstantKernelInitializer {
 
 #[cfg(test)]
 mod tests {
+    use crate::diagnostic::Severity;
     use crate::rules::testing::codes_with;
 
     fn codes(yaml: &str) -> Vec<&'static str> {
@@ -142,5 +152,14 @@ layers:
 loss: mse
 ";
         assert_eq!(codes(yaml), Vec::<&str>::new());
+    }
+
+    /// A zero-initialized output layer trains: info; a hidden one: error.
+    #[test]
+    fn an_output_layer_is_info_a_hidden_layer_an_error() {
+        let yaml = "layers:\n  - {type: Dense, units: 8, activation: relu, kernel_initializer: zeros}\n  - {type: Dense, units: 4, kernel_initializer: zeros}\nloss: mse\n";
+        let d = crate::rules::testing::lint("m.yaml", yaml, &["ACT404"]);
+        let severities: Vec<Severity> = d.iter().map(|d| d.severity).collect();
+        assert_eq!(severities, [Severity::Error, Severity::Info], "{d:?}");
     }
 }
