@@ -1,9 +1,9 @@
 //! ACT002 `unknown-initializer`: initializer name Keras does not know.
 
-use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Change, FixPlan};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::ir::{catalog, suggest};
-use crate::ir::{read, InitializerRef, Layer};
+use crate::ir::{read, Format, InitializerRef, Layer};
 use crate::rules::{Context, Rule};
 use crate::source::Span;
 
@@ -63,7 +63,27 @@ impl Rule for UnknownInitializer {
                 continue;
             }
             reported.push(init.span);
-            let help = match suggest::closest(&init.name, catalog::initializer_names()) {
+            let suggestion = suggest::closest(&init.name, catalog::initializer_names());
+            // Keras saved this file, so it resolved the name: one far from
+            // every built-in is the project's own initializer, not a typo.
+            if suggestion.is_none() && model.format != Format::Simple {
+                let mut d = META
+                    .diag(format!(
+                        "custom initializer `{}` for `{key}` in {}: not a Keras built-in, so loading this model needs it registered",
+                        init.name,
+                        model.describe_layer(layer.id)
+                    ))
+                    .at(init.span, "a custom initializer")
+                    .help(
+                        "load the model with `custom_objects={...}` or register the class with \
+                         `keras.saving.register_keras_serializable`; the initialization rules cannot judge it",
+                    )
+                    .layer(layer.name());
+                d.severity = Severity::Info;
+                out.push(d);
+                continue;
+            }
+            let help = match suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "use a Keras initializer such as `glorot_uniform`, `he_normal`, \
                          `orthogonal` or `zeros`; a custom initializer must be registered \
@@ -146,5 +166,37 @@ mod tests {
     fn known_and_custom_initializers_pass() {
         let yaml = "layers:\n  - {type: Dense, units: 4, kernel_initializer: {type: VarianceScaling, scale: 2.0}, bias_initializer: my_pkg>Warm}\n  - {type: Dense, units: 4, kernel_initializer: HeUniform, bias_initializer: null}\n";
         assert!(lint(yaml).is_empty());
+    }
+
+    /// In a file Keras saved, a name far from every built-in is the
+    /// project's own initializer: info; a near-miss stays an error.
+    #[test]
+    fn a_custom_initializer_in_a_keras_file_is_info_a_typo_an_error() {
+        let model = |init: &str| {
+            testing::functional(
+                &[
+                    ("InputLayer", "x", testing::INPUT, &[]),
+                    (
+                        "Dense",
+                        "h",
+                        &format!(r#""units": 8, "kernel_initializer": "{init}""#),
+                        &["x"],
+                    ),
+                    (
+                        "Dense",
+                        "out",
+                        r#""units": 1, "activation": "sigmoid""#,
+                        &["h"],
+                    ),
+                ],
+                "binary_crossentropy",
+            )
+        };
+        let d = testing::lint("m.json", &model("scaled_fan_in"), &["ACT002"]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].severity, crate::diagnostic::Severity::Info);
+        let d = testing::lint("m.json", &model("he_normall"), &["ACT002"]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].severity, crate::diagnostic::Severity::Error);
     }
 }
