@@ -41,9 +41,16 @@ impl Rule for UnknownInitializer {
             found.push(("recurrent_initializer".into(), r.clone()));
         }
         if let Some(entries) = layer.config.as_ref().and_then(|c| c.as_object()) {
+            // The last of duplicated keys is the one Keras uses: the index
+            // of each key's last entry, found in one pass (a check per key
+            // against the later entries would be quadratic in the keys).
+            let last: std::collections::HashMap<&str, usize> = entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (&*e.key, i))
+                .collect();
             for (i, e) in entries.iter().enumerate() {
-                // The last of duplicated keys is the one Keras uses.
-                let shadowed = entries[i + 1..].iter().any(|later| later.key == e.key);
+                let shadowed = last.get(&*e.key).is_some_and(|&l| l != i);
                 if !e.key.ends_with("_initializer") || shadowed || e.value.is_null() {
                     continue;
                 }
