@@ -745,6 +745,18 @@ pub fn dropout(class: &str) -> Option<&'static DropoutInfo> {
     DROPOUTS.iter().find(|d| d.class == class)
 }
 
+/// Convolutions of every kind (plain, transposed, separable, depthwise): weight
+/// layers that share their kernel across positions.
+pub fn is_convolution(class: &str) -> bool {
+    (is_weight_layer(class) && class.contains("Conv"))
+        || matches!(class, "Deconvolution2D" | "AtrousConvolution2D")
+}
+
+/// `Reshape` (Keras 1-3 spell it the same).
+pub fn is_reshape(class: &str) -> bool {
+    class == "Reshape"
+}
+
 /// Dropout and noise layers: identity at inference.
 pub fn is_dropout(class: &str) -> bool {
     dropout(class).is_some()

@@ -635,6 +635,15 @@ fn rule_options_depth_and_max_rate() {
         "actlint.toml",
         "[rules.vanishing-gradient-risk]\ndepth = 3\n\n[rules.ACT603]\nmax-rate = 0.3\n",
     );
+    // Above `max-rate` and below `warn-rate` (0.8): info.
+    assert_eq!(
+        p.findings(&["m.yaml"]).1,
+        ["m.yaml ACT203 warning 2:41", "m.yaml ACT603 info 5:27"]
+    );
+    p.file(
+        "actlint.toml",
+        "[rules.vanishing-gradient-risk]\ndepth = 3\n\n[rules.ACT603]\nmax-rate = 0.3\nwarn-rate = 0.4\n",
+    );
     assert_eq!(
         p.findings(&["m.yaml"]).1,
         ["m.yaml ACT203 warning 2:41", "m.yaml ACT603 warning 5:27"]

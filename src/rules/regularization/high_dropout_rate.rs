@@ -1,4 +1,4 @@
-//! ACT603 `high-dropout-rate`: Dropout rate above 0.5.
+//! ACT603 `high-dropout-rate`: Dropout rate above 0.5 (a warning from 0.8).
 
 use crate::diagnostic::{Change, FixPlan};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -14,7 +14,7 @@ crate::declare_rule! {
         category: Regularization,
         severity: Warning,
         fix: Unsafe,
-        options: [MAX_RATE],
+        options: [MAX_RATE, WARN_RATE],
     }
 }
 
@@ -26,6 +26,16 @@ pub static MAX_RATE: RuleOption = RuleOption {
     doc: "the highest dropout rate that is not reported",
     expected: "a number from 0 to 1",
     default_means: "dropout rates above it are reported",
+};
+
+/// `warn-rate`: reported rates below it are info, rates from it up warnings.
+pub static WARN_RATE: RuleOption = RuleOption {
+    key: "warn-rate",
+    kind: OptionType::Rate,
+    default: OptionValue::Number(0.8),
+    doc: "the lowest reported dropout rate that is a warning; rates above `max-rate` and below it are info",
+    expected: "a number from 0 to 1",
+    default_means: "rates of 0.8 and more, a keep probability written as a drop rate, are warnings",
 };
 
 /// Dropout layers whose `rate` is the fraction of units dropped.
@@ -72,6 +82,7 @@ impl Rule for HighDropoutRate {
             return;
         }
         let max = cx.options.number(&MAX_RATE);
+        let warn = cx.options.number(&WARN_RATE);
         let name = cx.model.describe_layer(layer.id);
         for (key, rate, span) in rates(layer) {
             if !rate.is_finite() || rate <= max {
@@ -97,7 +108,7 @@ impl Rule for HighDropoutRate {
                 d.severity = Severity::Error;
                 d
             } else {
-                META.diag(format!(
+                let mut d = META.diag(format!(
                     "{what} drops {:.0}% of the units while training ({key} {})",
                     rate * 100.0,
                     show(rate)
@@ -105,7 +116,13 @@ impl Rule for HighDropoutRate {
                 .at(span, format!("above {}", show(max)))
                 .help(
                     "Keras's `rate` is the fraction dropped, not kept (TensorFlow 1's `keep_prob` and the dropout paper's p are the fraction kept): rates of 0.1-0.5 are usual; if the model overfits, a smaller layer or weight decay usually works better than dropping most units",
-                )
+                );
+                // Between 0.5 and 0.8 a rate is high but often tuned on
+                // purpose; from 0.8 it reads as a keep probability.
+                if rate < warn {
+                    d.severity = Severity::Info;
+                }
+                d
             };
             let fix = FixPlan::unsafe_(
                 format!("set `{key}` to {}", show(max)),
@@ -147,9 +164,14 @@ mod tests {
             severities("{type: Dropout, rate: 0.8}", 0.5),
             [Severity::Warning]
         );
+        // High but plausibly tuned: info below `warn-rate`.
         assert_eq!(
             severities("{type: SpatialDropout1D, rate: 0.6}", 0.5),
-            [Severity::Warning]
+            [Severity::Info]
+        );
+        assert_eq!(
+            severities("{type: Dropout, rate: 0.79}", 0.5),
+            [Severity::Info]
         );
         assert_eq!(
             severities("{type: Dropout, rate: 1.0}", 0.5),
@@ -169,10 +191,10 @@ mod tests {
     fn recurrent_dropout_rates() {
         assert_eq!(
             severities(
-                "{type: LSTM, units: 8, dropout: 0.7, recurrent_dropout: 0.6}",
+                "{type: LSTM, units: 8, dropout: 0.9, recurrent_dropout: 0.6}",
                 0.5
             ),
-            [Severity::Warning, Severity::Warning]
+            [Severity::Warning, Severity::Info]
         );
     }
 }

@@ -1,6 +1,6 @@
 //! ACT701 `lambda-layer`: a Lambda layer (serialized Python).
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::ir::Layer;
 use crate::rules::walk;
 use crate::rules::{Context, Rule};
@@ -22,8 +22,9 @@ enum Function {
     /// Marshalled bytecode: Keras 3 `{class_name: "__lambda__", config: {code}}`,
     /// tf-keras `function_type: "lambda"`.
     Bytecode(Span),
-    /// A reference to a named Python function.
-    Named(String, Span),
+    /// A reference to a named Python function, and the module Keras 3
+    /// would import it from.
+    Named(String, Span, Option<String>),
     /// Something else, or nothing.
     Unknown(Span),
 }
@@ -39,7 +40,7 @@ fn function(layer: &Layer) -> Function {
             Some("lambda") => return Function::Bytecode(kind.span),
             Some("function") => {
                 if let Some(name) = func.as_str() {
-                    return Function::Named(name.to_string(), func.span);
+                    return Function::Named(name.to_string(), func.span, None);
                 }
             }
             _ => {}
@@ -54,14 +55,24 @@ fn function(layer: &Layer) -> Function {
             return Function::Named(
                 name.to_string(),
                 func.get("config").map_or(func.span, |c| c.span),
+                func.get("module")
+                    .and_then(Node::as_str)
+                    .map(str::to_string),
             );
         }
         return Function::Unknown(func.span);
     }
     match func.as_str() {
-        Some(name) => Function::Named(name.to_string(), func.span),
+        Some(name) => Function::Named(name.to_string(), func.span, None),
         None => Function::Unknown(func.span),
     }
+}
+
+/// Whether Keras 3 resolves a function by importing `module`: `builtins`
+/// (what Keras writes for a plain function) and Keras's own modules are not
+/// an import of project or third-party code.
+fn imports_module(module: &str) -> bool {
+    !(module == "builtins" || module == "keras" || module.starts_with("keras."))
 }
 
 impl Rule for LambdaLayer {
@@ -76,16 +87,28 @@ impl Rule for LambdaLayer {
                     "{name} stores its function as Python bytecode: loading it needs `safe_mode=False`, which runs that code"
                 ))
                 .at(span, "marshalled Python bytecode"),
-            Function::Named(func, span) if func.trim_start().starts_with("lambda") => META
+            Function::Named(func, span, _) if func.trim_start().starts_with("lambda") => META
                 .diag(format!(
                     "{name} runs the Python code `{func}`: loading it means running that code"
                 ))
                 .at(span, "Python source code"),
-            Function::Named(func, span) => META
+            Function::Named(func, span, Some(module)) if imports_module(&module) => META
                 .diag(format!(
-                    "{name} calls the Python function `{func}`: the config does not say what it computes"
+                    "{name} calls `{func}` from the Python module `{module}`: loading the model imports that module"
                 ))
-                .at(span, "loading needs this function's code"),
+                .at(span, "loading imports this module's code"),
+            Function::Named(func, span, _) => {
+                // A plain name is looked up among the functions the loading
+                // program registers: no code comes from the file, so this is
+                // only about what rules cannot see.
+                let mut d = META
+                    .diag(format!(
+                        "{name} calls the Python function `{func}`: the config does not say what it computes"
+                    ))
+                    .at(span, "loading needs this function registered");
+                d.severity = Severity::Info;
+                d
+            }
             Function::Unknown(span) => META
                 .diag(format!(
                     "{name} runs Python code that the config does not describe"
@@ -132,5 +155,45 @@ layers:
 loss: mse
 ";
         assert_eq!(codes(yaml), ["ACT701", "ACT701"]);
+    }
+
+    /// Keras 3's serialized functions: a plain name is looked up among the
+    /// registered functions (info); a module is imported (warning); bytecode
+    /// runs (warning).
+    #[test]
+    fn severity_follows_what_loading_would_do() {
+        use crate::diagnostic::Severity;
+        let lambda = |function: &str| {
+            format!(
+                r#"{{"class_name": "Sequential", "config": {{"name": "s", "layers": [
+{{"class_name": "InputLayer", "config": {{"name": "x", "batch_shape": [null, 4]}}}},
+{{"class_name": "Lambda", "config": {{"name": "f", "function": {function}}}}},
+{{"class_name": "Dense", "config": {{"name": "out", "units": 1}}}}]}}}}"#
+            )
+        };
+        let severity = |function: &str| {
+            crate::rules::testing::reported("m.json", &lambda(function), "ACT701")
+                .iter()
+                .map(|d| d.severity)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            severity(
+                r#"{"module": "builtins", "class_name": "function", "config": "cosine_similarity", "registered_name": "function"}"#
+            ),
+            [Severity::Info]
+        );
+        assert_eq!(
+            severity(
+                r#"{"module": "os", "class_name": "function", "config": "system", "registered_name": "function"}"#
+            ),
+            [Severity::Warning]
+        );
+        assert_eq!(
+            severity(
+                r#"{"class_name": "__lambda__", "config": {"code": "4wEAAAAA", "defaults": null, "closure": null}}"#
+            ),
+            [Severity::Warning]
+        );
     }
 }
