@@ -16,6 +16,7 @@
 //! inflates to gigabytes).
 
 pub mod hdf5;
+pub mod pickle;
 
 use std::io::{Read, Seek, SeekFrom};
 
@@ -175,6 +176,9 @@ pub fn is_archive(path: &str, head: &[u8]) -> bool {
 
 /// Turns a file's bytes into parseable text.
 pub fn decode(path: &str, bytes: &[u8], limits: ReadLimits) -> Result<Source, DecodeError> {
+    if let Some(source) = pickled_json(bytes, limits) {
+        return Ok(source);
+    }
     if let Some(what) = binary_not_a_model(bytes) {
         return Err(DecodeError::NotAModelFile(what));
     }
@@ -223,6 +227,21 @@ fn decode_hdf5(bytes: &[u8]) -> Result<Source, DecodeError> {
         Ok(hdf5::Hdf5::NotAModel(reason)) => Err(DecodeError::NoModel(reason)),
         Err(e) => Err(DecodeError::Hdf5(e)),
     }
+}
+
+/// `pickle.dump(model.to_json(), f)`: a pickle holding nothing but the
+/// JSON text of a model, read as that text (see [`pickle`]).
+fn pickled_json(bytes: &[u8], limits: ReadLimits) -> Option<Source> {
+    if bytes.len() as u64 > limits.max_file_size {
+        return None;
+    }
+    let text = pickle::single_string(bytes)?;
+    text.trim_start().starts_with('{').then(|| Source {
+        text: text.to_string(),
+        member: Some(pickle::MEMBER.to_string()),
+        syntax: Syntax::Json,
+        bom: false,
+    })
 }
 
 /// Binary formats that are never a model, by their signature: neither can

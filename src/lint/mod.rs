@@ -277,9 +277,13 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
         );
     }
     grade(&mut diagnostics, options);
-    if source.member.as_deref() == Some(crate::source::hdf5::MEMBER) {
-        // The text was built from an HDF5 file's attributes: an edit to it
-        // cannot be written back, so no fix is offered.
+    if matches!(
+        source.member.as_deref(),
+        Some(crate::source::hdf5::MEMBER | crate::source::pickle::MEMBER)
+    ) {
+        // The text was built from an HDF5 file's attributes or taken out of
+        // a pickle: an edit to it cannot be written back, so no fix is
+        // offered.
         for d in &mut diagnostics {
             d.fix = None;
         }

@@ -687,6 +687,55 @@ fn the_walk_reads_hdf5_and_skips_binaries_that_are_not_models() {
     }
 }
 
+/// `pickle.dump(model.to_json(), f)`: a pickle holding only the model's JSON
+/// text is read as that text (positions are in the string), without
+/// unpickling; `--fix` leaves it alone. A pickle of anything else is still
+/// "not a model file".
+#[test]
+fn a_pickled_model_json_string_is_read_without_unpickling() {
+    let json = r#"{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "LSTM", "config": {"name": "lstm", "units": 8, "activation": "relu", "batch_input_shape": [null, 5, 3]}}, {"class_name": "Dense", "config": {"name": "out", "units": 1}}]}, "keras_version": "2.4.0", "backend": "tensorflow"}"#;
+    // protocol 4 as Python writes it for a string: FRAME, SHORT_BINUNICODE
+    // or BINUNICODE, MEMOIZE, STOP.
+    let mut bytes = vec![0x80, 4, b'X'];
+    bytes.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(json.as_bytes());
+    bytes.extend_from_slice(b"\x94.");
+    let dir = TempDir::new("pickled-json");
+    let path = dir.write("model_arch.json", &bytes);
+    let out = actlint_in(
+        dir.path(),
+        &[
+            "--fix",
+            "--unsafe-fixes",
+            "--format",
+            "concise",
+            "model_arch.json",
+        ],
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.starts_with("model_arch.json!pickled string:1:"),
+        "{text}"
+    );
+    assert!(text.contains("[ACT301]"), "{text}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "left as it was");
+    // A pickled list holding the string is not read.
+    let mut list = vec![0x80, 4, b']', 0x94, b'X'];
+    list.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    list.extend_from_slice(json.as_bytes());
+    list.extend_from_slice(b"\x94a.");
+    dir.write("list.json", &list);
+    let out = actlint_in(dir.path(), &["--format", "concise", "list.json"]);
+    assert!(
+        stdout(&out).starts_with(
+            "list.json:1:1: error[ACT000] not a model file: it looks like a Python pickle"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}
+
 /// `--fix` never writes into an HDF5 file: no fix is offered for it, the
 /// file is left as it was and the finding is still reported.
 #[test]
