@@ -1,6 +1,8 @@
 //! What Keras knows by name: activations, initializers, losses and metrics,
 //! with the aliases Keras accepts and the facts rules need about each.
 
+pub mod layers;
+
 /// What an activation does to its input, as far as the guidance cares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ActFamily {

@@ -705,6 +705,7 @@ impl Builder {
             config,
             self.model.format,
         );
+        layer.module = module.map(str::to_string);
         if custom {
             // A user's class: opaque, whatever its constructor arguments say.
             layer.custom = true;

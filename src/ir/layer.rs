@@ -38,6 +38,7 @@ pub fn new_layer(
         inputs: Vec::new(),
         outputs: Vec::new(),
         custom,
+        module: None,
     };
     if !custom {
         fill(&mut layer, config, format);
@@ -148,6 +149,38 @@ fn fill(layer: &mut Layer, config: Option<&Node>, format: Format) {
     if let Some(node) = get("rate") {
         if let Some(r) = node.as_f64() {
             layer.rate = Some(Spanned::new(r, node.span));
+        }
+    }
+    forget_misspelt(layer, config, format);
+}
+
+/// A misspelt argument (`activaton: relu`) leaves the value it was meant to
+/// set unknown rather than Keras's default: which value the author meant is
+/// not known, so the rules that need it stay silent (ACT008 reports the key).
+fn forget_misspelt(layer: &mut Layer, config: Option<&Node>, format: Format) {
+    const READ: [&str; 4] = [
+        "activation",
+        "recurrent_activation",
+        "kernel_initializer",
+        "recurrent_initializer",
+    ];
+    let Some(entries) = config.and_then(Node::as_object) else {
+        return;
+    };
+    let generations = catalog::layers::Generation::of(format);
+    for entry in entries {
+        if READ.contains(&entry.key.as_str())
+            || catalog::layers::takes_argument(generations, &layer.class.value, &entry.key)
+                != Some(false)
+        {
+            continue;
+        }
+        match super::suggest::closest(&entry.key, READ.into_iter()) {
+            Some("activation") => layer.activation = None,
+            Some("recurrent_activation") => layer.recurrent_activation = None,
+            Some("kernel_initializer") => layer.kernel_initializer = None,
+            Some("recurrent_initializer") => layer.recurrent_initializer = None,
+            _ => {}
         }
     }
 }

@@ -280,6 +280,9 @@ pub struct Layer {
     pub outputs: Vec<LayerId>,
     /// A registered custom layer class (`package>Name`): opaque to rules.
     pub custom: bool,
+    /// The Python module a Keras 3 entry names (`keras.layers`,
+    /// `keras.src.ops.numpy`), when it names one.
+    pub module: Option<String>,
 }
 
 impl Layer {

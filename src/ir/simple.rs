@@ -17,7 +17,21 @@ pub fn build(root: &Node) -> Detected {
             ..Model::empty(Format::Simple, root.span)
         },
     };
-    let layers = root.get("layers").expect("checked by detect");
+    let Some(layers) = root.get("layers") else {
+        // Detection found an attempted model without a `layers` list.
+        return Detected::Malformed(vec![match super::detect::misspelt_layers(root) {
+            Some(entry) => BuildError::new(
+                format!(
+                    "`{}` is not a key of the model format: did you mean `layers`?",
+                    entry.key
+                ),
+                entry.key_span,
+            )
+            .help("the layer list goes under `layers:`; without it there is no model to check"),
+            None => BuildError::new("the model has a `task` but no `layers` list", root.span)
+                .help("write `layers:` followed by one `- type: ...` entry per layer"),
+        }]);
+    };
     let Some(items) = layers.as_array() else {
         return Detected::Malformed(vec![BuildError::new(
             format!(

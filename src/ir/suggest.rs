@@ -50,9 +50,19 @@ pub fn best_match(measured: &[(f64, usize)]) -> Option<usize> {
     best.filter(|(_, s)| *s >= 0.8).map(|(i, _)| i)
 }
 
+/// The longest name a did-you-mean is looked for: Keras's longest names
+/// (`sparse_categorical_crossentropy`) are about half of it. Comparing costs
+/// the product of the lengths, so a megabyte-long name from a hostile file
+/// would cost seconds per candidate; no name that long is a typo of a short
+/// one anyway.
+pub const MAX_TYPO_LEN: usize = 64;
+
 /// The closest known name to a misspelled one, when it is close enough to be
 /// a plausible typo (`rleu` -> `relu`, `Relu` -> `relu`).
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    if name.len() > MAX_TYPO_LEN {
+        return None;
+    }
     let typo = Typo::new(name);
     let candidates: Vec<&str> = candidates.collect();
     let measured: Vec<(f64, usize)> = candidates.iter().map(|c| typo.measure(c)).collect();
@@ -69,6 +79,9 @@ pub fn unambiguous_correction<'a>(
     candidates: &[&'a str],
     same: &dyn Fn(&str, &str) -> bool,
 ) -> Option<&'a str> {
+    if name.len() > MAX_TYPO_LEN {
+        return None;
+    }
     let typo = Typo::new(name);
     let measured: Vec<(f64, usize)> = candidates.iter().map(|c| typo.measure(c)).collect();
     let best_index = best_match(&measured)?;
@@ -127,6 +140,17 @@ pub fn loss_correction(name: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_longer_than_any_typo_get_no_suggestion() {
+        let long = format!("relu{}", "x".repeat(MAX_TYPO_LEN));
+        assert_eq!(closest(&long, ["relu"].into_iter()), None);
+        assert_eq!(
+            unambiguous_correction(&long, &["relu"], &|a, b| a == b),
+            None
+        );
+        assert_eq!(closest("rleu", ["relu"].into_iter()), Some("relu"));
+    }
 
     #[test]
     fn suggestions() {

@@ -26,6 +26,8 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &super::correctness::unresolved_reference::UnresolvedReference,
         &super::correctness::duplicate_layer_name::DuplicateLayerName,
         &super::correctness::unused_suppression::UnusedSuppression,
+        &super::correctness::unknown_layer_class::UnknownLayerClass,
+        &super::correctness::unknown_layer_argument::UnknownLayerArgument,
         &super::output::softmax_single_unit::SoftmaxSingleUnit,
         &super::output::binary_softmax_output::BinarySoftmaxOutput,
         &super::output::classification_output_with_regression_loss::ClassificationOutputWithRegressionLoss,

@@ -846,3 +846,47 @@ fn python_source_is_an_error_not_a_clean_pass() {
         "{text}"
     );
 }
+
+/// The simple format is strict about what looks like an attempted model: a
+/// misspelt `layers` key holding layer entries, or a `task` with no layers,
+/// is an error naming the key; a `layers:` mapping in another tool's config
+/// is skipped (said under `-v`), never an error.
+#[test]
+fn attempted_simple_models_are_errors_and_other_configs_are_skipped() {
+    let dir = TempDir::new("simple-strict");
+    dir.write(
+        "models/layer_key.yaml",
+        b"task: binary\nlayesr:\n  - type: Dense\n    units: 1\n    activation: sigmoid\nloss: binary_crossentropy\n",
+    );
+    dir.write("models/task_only.yaml", b"task: regression\nloss: mse\n");
+    dir.write(
+        "models/ci.yaml",
+        b"name: ci\nlayers:\n  base: ubuntu\n  cache: true\n",
+    );
+    dir.write(
+        "models/hyper.yaml",
+        b"loss: mse\noptimizer: adam\nepochs: 10\n",
+    );
+    let out = actlint_in(dir.path(), &["-v", "--format", "concise", "models"]);
+    let (text, notes) = (stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{text}{notes}");
+    assert!(
+        text.contains("models/layer_key.yaml:2:1: error[ACT000] `layesr` is not a key of the model format: did you mean `layers`?"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "models/task_only.yaml:1:1: error[ACT000] the model has a `task` but no `layers` list"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("ci.yaml") && !text.contains("hyper.yaml"),
+        "{text}"
+    );
+    assert!(
+        notes.contains("skipped models/ci.yaml: `layers` is a mapping"),
+        "{notes}"
+    );
+    assert!(notes.contains("skipped models/hyper.yaml"), "{notes}");
+}
