@@ -154,36 +154,6 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     })
 }
 
-/// The ignore files the walk reads in `dir`, checked before it reads them
-/// (it reads them itself, without a cap, and a FIFO would block it): each
-/// is missing, or a regular file of at most [`MAX_IGNORE_SIZE`]. `Err` holds
-/// the file that is not, and why.
-pub fn check_ignore_files(dir: &Path) -> Result<(), (std::path::PathBuf, String)> {
-    for name in [".gitignore", ".ignore", ".git/info/exclude"] {
-        let path = dir.join(name);
-        let Ok(meta) = std::fs::metadata(&path) else {
-            continue;
-        };
-        let why = if !meta.is_file() {
-            ReadError::NotRegular {
-                kind: kind_of(&meta),
-                limit: MAX_IGNORE_SIZE,
-            }
-        } else if meta.len() > MAX_IGNORE_SIZE {
-            ReadError::TooLarge {
-                limit: MAX_IGNORE_SIZE,
-            }
-        } else {
-            continue;
-        };
-        return Err((
-            path,
-            format!("ignore file not read: {why}; the directory was not walked"),
-        ));
-    }
-    Ok(())
-}
-
 /// Whether a configuration error may quote `path`'s text: it is a regular
 /// file named `*.toml` whose real path (links resolved) is inside one of
 /// `roots` (the directory of the configuration that names it, and the

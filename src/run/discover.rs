@@ -8,8 +8,9 @@
 //! Symbolic links are followed; a link that points back to a directory it is
 //! in is reported as a loop and not followed.
 
+use super::ignores::Ignores;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Extensions searched for when walking a directory.
 pub const MODEL_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "keras", "h5", "hdf5"];
@@ -147,45 +148,57 @@ fn walk(
 ) {
     let git = options.respect_gitignore;
     let mut builder = ignore::WalkBuilder::new(root);
+    // The ignore files are read by `Ignores`, through the cap for untrusted
+    // files, not by the `ignore` crate (which reads them uncapped).
     builder
         .hidden(true)
-        .parents(git)
-        .ignore(git)
-        .git_ignore(git)
-        .git_global(git)
-        .git_exclude(git)
+        .parents(false)
+        .ignore(false)
+        .git_ignore(false)
+        .git_global(false)
+        .git_exclude(false)
         .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b));
-    // The ignore files of the root and of its parents in the repository are
-    // checked first (see `config::untrusted::check_ignore_files`): a root
-    // with one that is not a small regular file is reported and not walked.
-    // (Those of subdirectories are read by the `ignore` crate unchecked: it
-    // reads them even for a directory `filter_entry` rejects.)
-    if git {
-        // The root, and its parents up to the repository's root: the
-        // repository's ignore files (those above it are the machine's).
-        let real = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-        let top = real.ancestors().position(|d| d.join(".git").exists());
-        for dir in real.ancestors().take(top.map_or(1, |i| i + 1)) {
-            if let Err((file, message)) = crate::config::untrusted::check_ignore_files(dir) {
-                let shown = file
-                    .strip_prefix(&real)
-                    .map_or(file.clone(), |r| root.join(r));
-                problems.push(IoProblem {
-                    path: shown.display().to_string(),
-                    message,
-                });
+    let absolute = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let ignores = if git {
+        let mut ignores = Ignores::new(&absolute);
+        // The root and its parents inside the repository: one whose ignore
+        // file cannot be read is reported and the root is not walked.
+        let dirs: Vec<PathBuf> = absolute
+            .ancestors()
+            .take_while(|d| ignores.top().is_none_or(|top| d.starts_with(top)))
+            .map(Path::to_path_buf)
+            .collect();
+        for dir in dirs.iter().rev() {
+            if ignores.enter(dir).is_err() {
+                report_ignore_problems(root, &absolute, &mut ignores, problems);
                 return;
             }
         }
-    }
-    if let Some(exclude) = options.exclude.clone() {
-        // The walk never asks about the root itself: it was given explicitly.
-        builder.filter_entry(move |entry| {
-            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            !exclude(entry.path(), is_dir)
-        });
-    }
+        Some(Arc::new(Mutex::new(ignores)))
+    } else {
+        None
+    };
+    let exclude = options.exclude.clone();
+    let (walk_root, walk_absolute, walk_ignores) =
+        (root.to_path_buf(), absolute.clone(), ignores.clone());
+    // The walk never asks about the root itself: it was given explicitly.
+    builder.filter_entry(move |entry| {
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if exclude.as_ref().is_some_and(|ex| ex(entry.path(), is_dir)) {
+            return false;
+        }
+        let Some(ignores) = &walk_ignores else {
+            return true;
+        };
+        let path = entry.path();
+        let abs = walk_absolute.join(path.strip_prefix(&walk_root).unwrap_or(path));
+        let mut ignores = ignores.lock().unwrap_or_else(|e| e.into_inner());
+        if ignores.is_ignored(&abs, is_dir) {
+            return false;
+        }
+        !(is_dir && ignores.enter(&abs).is_err())
+    });
     for result in builder.build() {
         match result {
             Ok(entry) => {
@@ -200,6 +213,28 @@ fn walk(
                 }
             }
         }
+    }
+    if let Some(ignores) = ignores {
+        let mut ignores = ignores.lock().unwrap_or_else(|e| e.into_inner());
+        report_ignore_problems(root, &absolute, &mut ignores, problems);
+    }
+}
+
+/// The ignore files that could not be read, named as the walk names paths.
+fn report_ignore_problems(
+    root: &Path,
+    absolute: &Path,
+    ignores: &mut Ignores,
+    problems: &mut Vec<IoProblem>,
+) {
+    for (file, message) in ignores.problems.drain(..) {
+        let shown = file
+            .strip_prefix(absolute)
+            .map_or(file.clone(), |r| root.join(r));
+        problems.push(IoProblem {
+            path: shown.display().to_string(),
+            message,
+        });
     }
 }
 

@@ -4,5 +4,6 @@
 
 pub mod baseline;
 pub mod discover;
+pub mod ignores;
 pub mod pool;
 pub mod write;

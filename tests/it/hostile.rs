@@ -428,6 +428,62 @@ fn extend_naming_a_fifo_fails_promptly() {
     );
 }
 
+/// Item 3: ignore files in subdirectories go through the same cap as the
+/// root's: a `.gitignore` that is a FIFO, a link to `/dev/zero` or larger
+/// than the limit is reported and its directory is not walked, promptly;
+/// the rest of the repository is linted, and a small regular `.gitignore`
+/// in a subdirectory still applies.
+#[test]
+fn ignore_files_in_subdirectories_are_capped() {
+    let tmp = TempDir::new("hostile-sub-ignores");
+    std::fs::create_dir(tmp.path().join(".git")).unwrap();
+    let bad = b"layers:\n  - {type: Dense, units: 1, activation: softmax}\n";
+    for dir in ["fifo", "zero", "big", "plain", "ok"] {
+        tmp.write(&format!("{dir}/m.yaml"), bad);
+    }
+    let fifo = mkfifo(&tmp.path().join("fifo/.gitignore"));
+    let zero = Path::new("/dev/zero").exists();
+    if zero {
+        std::os::unix::fs::symlink("/dev/zero", tmp.path().join("zero/.gitignore")).unwrap();
+    }
+    tmp.write("big/.gitignore", &vec![b'#'; 2 * 1024 * 1024]);
+    tmp.write("plain/.gitignore", b"m.yaml\n");
+    let start = Instant::now();
+    let out = run_in(
+        tmp.path(),
+        &args(&["--isolated", "--format", "concise", "."]),
+        &[],
+    );
+    assert!(start.elapsed() < Duration::from_secs(20));
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    // Linted: only the directory whose ignore files are fine and say nothing.
+    assert!(stdout.contains("ok/m.yaml"), "{stdout}");
+    for skipped in ["fifo/m.yaml", "zero/m.yaml", "big/m.yaml", "plain/m.yaml"] {
+        assert!(!stdout.contains(skipped), "{skipped}: {stdout}");
+    }
+    let words = flat(&out.stderr);
+    assert!(
+        words.contains("big/.gitignore") && words.contains("larger than"),
+        "{stderr}"
+    );
+    if fifo {
+        assert!(
+            words.contains("fifo/.gitignore") && words.contains("not a regular file"),
+            "{stderr}"
+        );
+    }
+    if zero {
+        assert!(
+            words.contains("zero/.gitignore") && words.contains("not a regular file"),
+            "{stderr}"
+        );
+    }
+}
+
 /// Item 3: `extend` naming `/dev/zero` (directly, or through a link that
 /// looks like a configuration) is refused without reading it; the error
 /// names the limit.
