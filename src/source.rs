@@ -373,6 +373,12 @@ pub fn decode_archive<R: Read + Seek>(
             });
         }
     }
+    if let Some(name) = duplicate_entry(&mut reader) {
+        return Err(DecodeError::Archive(format!(
+            "the archive lists `{}` more than once: zip readers disagree about which entry counts, so what Keras loads may not be what is checked here",
+            name.chars().take(100).collect::<String>()
+        )));
+    }
     let _ = reader.seek(SeekFrom::Start(0));
     let mut archive = zip::ZipArchive::new(reader)
         .map_err(|e| DecodeError::Archive(format!("not a readable .keras (zip) archive: {e}")))?;
@@ -404,6 +410,46 @@ pub fn decode_archive<R: Read + Seek>(
         syntax: Syntax::Json,
         bom,
     })
+}
+
+/// An entry name the central directory lists twice (the zip reader keeps
+/// only one of them). Read from the end-of-central-directory record and the
+/// directory it points to; `None` when there is no duplicate, or the
+/// directory cannot be read this way (zip64; the zip reader reports a
+/// broken one).
+fn duplicate_entry<R: Read + Seek>(reader: &mut R) -> Option<String> {
+    const EOCD: &[u8] = b"PK\x05\x06";
+    const HEADER: &[u8] = b"PK\x01\x02";
+    let len = reader.seek(SeekFrom::End(0)).ok()?;
+    let tail_len = len.min(22 + 65_535);
+    reader.seek(SeekFrom::Start(len - tail_len)).ok()?;
+    let mut tail = Vec::new();
+    reader.take(tail_len).read_to_end(&mut tail).ok()?;
+    let at = tail.windows(4).rposition(|w| w == EOCD)?;
+    let record = tail.get(at..at + 22)?;
+    let size = u32::from_le_bytes(record[12..16].try_into().ok()?);
+    let offset = u32::from_le_bytes(record[16..20].try_into().ok()?);
+    if size == u32::MAX || offset == u32::MAX || u64::from(offset) + u64::from(size) > len {
+        return None;
+    }
+    reader.seek(SeekFrom::Start(u64::from(offset))).ok()?;
+    let mut dir = Vec::new();
+    reader.take(u64::from(size)).read_to_end(&mut dir).ok()?;
+    let mut seen = std::collections::HashSet::new();
+    let mut at = 0;
+    while let Some(header) = dir.get(at..at + 46) {
+        if &header[..4] != HEADER {
+            return None;
+        }
+        let field = |i: usize| usize::from(u16::from_le_bytes([header[i], header[i + 1]]));
+        let (name_len, extra_len, comment_len) = (field(28), field(30), field(32));
+        let name = dir.get(at + 46..at + 46 + name_len)?;
+        if !seen.insert(name) {
+            return Some(String::from_utf8_lossy(name).into_owned());
+        }
+        at += 46 + name_len + extra_len + comment_len;
+    }
+    None
 }
 
 /// The entry count in the end-of-central-directory record, when one is

@@ -1,11 +1,16 @@
-//! The real-world benchmark: lints every file of `fixtures/real-world/files`,
-//! judges each warning and error against `EXPECTED.tsv` the way
-//! `fixtures/real-world/BASELINE.md` describes, and checks the figures
-//! against a ratchet: they may improve, never get worse.
+//! The real-file benchmarks: lint every file of a benchmark's `files/`,
+//! judge each warning and error against its `EXPECTED.tsv` the way
+//! `fixtures/real-world/BASELINE.md` describes, and check the figures against
+//! that benchmark's ratchet: they may improve, never get worse.
+//!
+//! Two benchmarks use the same judging rules: `fixtures/real-world` (the
+//! files the default rule set was calibrated on, so its figures are
+//! in-sample) and `fixtures/holdout` (files never used for calibration, whose
+//! expectations were committed before actlint was run on them).
 //!
 //! A finding is real when the file has an expected row with the same code
 //! (and, for rules about one layer, the same layer). Infos are not counted.
-//! Regenerate the results page with
+//! Regenerate the results pages with
 //! `ACTLINT_UPDATE_DOCS=1 cargo test --test it real_world`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,15 +19,54 @@ use std::path::{Path, PathBuf};
 use actlint::diagnostic::Severity;
 use actlint::lint::{lint_path, Options};
 
-/// The ratchet: the figures of the current default rule set. When a change
-/// improves them, raise these (the failure message prints the new values);
-/// they are the only place to update.
-const RATCHET: Ratchet = Ratchet {
-    min_precision_permille: 1000,
-    max_false: 0,
-    max_files_with_false: 0,
-    min_expected_found: 40,
-    max_silent_passes: 0,
+/// One benchmark: where it lives, what it holds, and its ratchet.
+struct Benchmark {
+    /// Folder under `fixtures/`.
+    dir: &'static str,
+    /// Title of its `RESULTS.md`.
+    title: &'static str,
+    /// How its `EXPECTED.tsv` is judged (one sentence for `RESULTS.md`).
+    judged: &'static str,
+    files: usize,
+    /// Warning and error problems listed in `EXPECTED.tsv`.
+    expected: usize,
+    /// The figures of the current default rule set. When a change improves
+    /// them, raise these (the failure message prints the new values); they
+    /// are the only place to update.
+    ratchet: Ratchet,
+}
+
+/// The calibration set: the default rule set was tuned on these files.
+const REAL_WORLD: Benchmark = Benchmark {
+    dir: "real-world",
+    title: "Results on the real-world benchmark",
+    judged: "each warning and error judged against `EXPECTED.tsv` as `BASELINE.md` describes",
+    files: 128,
+    expected: 40,
+    ratchet: Ratchet {
+        min_precision_permille: 1000,
+        max_false: 0,
+        max_files_with_false: 0,
+        min_expected_found: 40,
+        max_silent_passes: 0,
+    },
+};
+
+/// The held-out set: never used for calibration (see its `README.md`).
+const HOLDOUT: Benchmark = Benchmark {
+    dir: "holdout",
+    title: "Results on the held-out benchmark",
+    judged: "each warning and error judged against `EXPECTED.tsv` by the rules of \
+             `../real-world/BASELINE.md`",
+    files: 72,
+    expected: 63,
+    ratchet: Ratchet {
+        min_precision_permille: 954,
+        max_false: 3,
+        max_files_with_false: 2,
+        min_expected_found: 63,
+        max_silent_passes: 0,
+    },
 };
 
 /// Rules whose finding is judged by layer as well as by code.
@@ -57,12 +101,14 @@ struct Score {
     by_rule: BTreeMap<&'static str, (usize, usize)>,
 }
 
-fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/real-world")
+fn dir(b: &Benchmark) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(b.dir)
 }
 
-fn expected() -> BTreeMap<String, Vec<Expected>> {
-    let text = std::fs::read_to_string(dir().join("EXPECTED.tsv")).unwrap();
+fn expected(b: &Benchmark) -> BTreeMap<String, Vec<Expected>> {
+    let text = std::fs::read_to_string(dir(b).join("EXPECTED.tsv")).unwrap();
     let mut map: BTreeMap<String, Vec<Expected>> = BTreeMap::new();
     for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let cols: Vec<&str> = line.split('\t').collect();
@@ -84,9 +130,9 @@ fn matches(row: &Expected, code: &str, layer: Option<&str>) -> bool {
     row.code == code && (!ONE_LAYER_RULES.contains(&code) || layer == Some(row.layer.as_str()))
 }
 
-fn score() -> Score {
-    let expected = expected();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir().join("files"))
+fn score(b: &Benchmark) -> Score {
+    let expected = expected(b);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir(b).join("files"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
@@ -109,10 +155,21 @@ fn score() -> Score {
             reported += 1;
             s.findings += 1;
             let entry = s.by_rule.entry(d.code).or_default();
-            match rows
+            // Which expected row the finding satisfies: the one on its layer
+            // when there is one, else one not yet satisfied, so that two
+            // real findings of a rule judged by code alone (ACT302 on two
+            // LSTMs) satisfy two rows. Whether it is real depends only on
+            // `matches`.
+            let candidates: Vec<usize> = (0..rows.len())
+                .filter(|&i| matches(&rows[i], d.code, d.layer.as_deref()))
+                .collect();
+            let pick = candidates
                 .iter()
-                .position(|r| matches(r, d.code, d.layer.as_deref()))
-            {
+                .copied()
+                .find(|&i| d.layer.as_deref() == Some(rows[i].layer.as_str()))
+                .or_else(|| candidates.iter().copied().find(|i| !found.contains(i)))
+                .or_else(|| candidates.first().copied());
+            match pick {
                 Some(i) => {
                     s.real += 1;
                     entry.0 += 1;
@@ -189,13 +246,13 @@ fn table(s: &Score) -> String {
     out
 }
 
-fn page(s: &Score) -> String {
-    let mut out = String::from(
-        "# Results on the real-world benchmark\n\n\
+fn page(b: &Benchmark, s: &Score) -> String {
+    let mut out = format!(
+        "# {}\n\n\
          Generated by `tests/it/real_world.rs` \
          (`ACTLINT_UPDATE_DOCS=1 cargo test --test it real_world`): the default rule set on \
-         every file in `files/`, each warning and error judged against `EXPECTED.tsv` as \
-         `BASELINE.md` describes. Infos are not counted.\n\n",
+         every file in `files/`, {}. Infos are not counted.\n\n",
+        b.title, b.judged
     );
     out.push_str(&table(s));
     out.push_str("\n## Findings by rule\n\n| rule | real | false |\n|---|---|---|\n");
@@ -214,18 +271,22 @@ fn page(s: &Score) -> String {
     out
 }
 
-#[test]
-fn real_world_benchmark_does_not_regress() {
-    let s = score();
-    println!("{}", table(&s));
-    assert_eq!(s.files, 128, "the benchmark holds 128 files");
+fn check(b: &Benchmark) {
+    let s = score(b);
+    println!("{}: {} files\n{}", b.dir, s.files, table(&s));
     assert_eq!(
-        s.expected, 40,
-        "EXPECTED.tsv lists 40 warning/error problems"
+        s.files, b.files,
+        "fixtures/{} holds {} files",
+        b.dir, b.files
+    );
+    assert_eq!(
+        s.expected, b.expected,
+        "fixtures/{}/EXPECTED.tsv lists {} warning/error problems",
+        b.dir, b.expected
     );
 
-    let path = dir().join("RESULTS.md");
-    let page = page(&s);
+    let path = dir(b).join("RESULTS.md");
+    let page = page(b, &s);
     if std::env::var_os("ACTLINT_UPDATE_DOCS").is_some() {
         std::fs::write(&path, &page).unwrap();
     }
@@ -239,20 +300,32 @@ fn real_world_benchmark_does_not_regress() {
         s.expected_found,
         s.silent_passes.len()
     );
-    let r = RATCHET;
+    let r = &b.ratchet;
     assert!(
         s.false_alarms.len() <= r.max_false
             && s.files_with_false <= r.max_files_with_false
             && s.expected_found >= r.min_expected_found
             && permille(&s) >= r.min_precision_permille
             && s.silent_passes.len() <= r.max_silent_passes,
-        "the real-world figures got worse than the ratchet in tests/it/real_world.rs: now {now}"
+        "the fixtures/{} figures got worse than its ratchet in tests/it/real_world.rs: now {now}",
+        b.dir
     );
     let stale = std::fs::read_to_string(&path).unwrap_or_default() != page;
     assert!(
         !stale,
-        "fixtures/real-world/RESULTS.md is stale: run \
-         `ACTLINT_UPDATE_DOCS=1 cargo test --test it real_world` and commit it"
+        "fixtures/{}/RESULTS.md is stale: run \
+         `ACTLINT_UPDATE_DOCS=1 cargo test --test it real_world` and commit it",
+        b.dir
     );
-    eprintln!("ratchet: {now}");
+    eprintln!("{} ratchet: {now}", b.dir);
+}
+
+#[test]
+fn real_world_benchmark_does_not_regress() {
+    check(&REAL_WORLD);
+}
+
+#[test]
+fn holdout_benchmark_does_not_regress() {
+    check(&HOLDOUT);
 }

@@ -108,7 +108,33 @@ pub fn layer_class(generations: &[Generation], class: &str) -> Option<&'static L
 /// Whether a built-in class of one of `generations` takes the argument `key`
 /// (its own arguments, or the base `Layer`'s when its `**kwargs` reach it);
 /// `None` when no generation defines the class.
+///
+/// A camelCase key (`batchInputShape`) is also tried in snake_case: the
+/// TensorFlow.js converter and loader write and accept Keras's keys in
+/// either form.
 pub fn takes_argument(generations: &[Generation], class: &str, key: &str) -> Option<bool> {
+    let found = takes_exactly(generations, class, key);
+    if found == Some(false) && key.bytes().any(|b| b.is_ascii_uppercase()) {
+        return takes_exactly(generations, class, &snake_case(key));
+    }
+    found
+}
+
+/// `batchInputShape` -> `batch_input_shape`.
+fn snake_case(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn takes_exactly(generations: &[Generation], class: &str, key: &str) -> Option<bool> {
     let cat = catalogue();
     let mut known = false;
     for &g in generations {
@@ -173,6 +199,10 @@ mod tests {
         assert_eq!(takes_argument(&k3, "Dense", "name"), Some(true), "base key");
         assert_eq!(takes_argument(&k3, "Dense", "activaton"), Some(false));
         assert_eq!(takes_argument(&k3, "Dence", "units"), None);
+        assert_eq!(
+            takes_argument(&k3, "InputLayer", "batchInputShape"),
+            Some(true)
+        );
         assert_eq!(
             takes_argument(&[Generation::Keras1], "Dense", "output_dim"),
             Some(true)
