@@ -12,7 +12,6 @@
 pub mod error;
 pub mod file;
 pub mod glob;
-pub mod hints;
 pub mod selector;
 pub mod untrusted;
 
@@ -21,9 +20,9 @@ use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use crate::ir::hints::{Hint, ModelHints};
 pub use error::ConfigError;
 pub use file::{ConfigFile, Located};
-pub use hints::{Hint, ModelHints};
 
 use crate::diagnostic::Severity;
 use crate::escape;

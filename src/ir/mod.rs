@@ -10,6 +10,7 @@
 pub mod catalog;
 pub mod detect;
 pub mod heads;
+pub mod hints;
 pub mod keras;
 pub mod keras1;
 pub mod layer;

@@ -15,8 +15,8 @@ pub mod suppress;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::config::hints::{self, ModelHints};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::ir::hints::{self, ModelHints};
 use crate::ir::{self, Detected};
 use crate::rules::{self, parse_error, RuleMeta, RuleOptions};
 use crate::source::{self, ReadLimits, Source, Span, Syntax};

@@ -43,16 +43,12 @@ const LAYERS: &[&[&str]] = &[
     &["cli"],
 ];
 
-/// The one import that points up the pipeline, why, and the only parts of
-/// the upper module it may use. Cycles are looked for without it: it is the
-/// documented exception to the layering, not a loop to add to.
-///
-/// `lint -> config`: the per-file pipeline applies the configuration's
-/// `[[models]]` hints (`config::hints`, which belong in `ir` as declared
-/// values with an origin) and looks up the rule names of suppression
-/// comments with the configuration's rule lookup (`config::selector`, which
-/// belongs in the rule registry). When both have moved, this list is empty.
-const UPWARD: &[(&str, &str, &[&str])] = &[("lint", "config", &["hints", "selector"])];
+/// Imports that point up the pipeline, why, and the only parts of the upper
+/// module they may use. Cycles are looked for without them: they are
+/// documented exceptions to the layering, not loops to add to. There are none
+/// now: the configuration's `[[models]]` hints are declared values of the IR
+/// (`ir::hints`), filled in by `config` and applied by `lint`.
+const UPWARD: &[(&str, &str, &[&str])] = &[];
 
 fn is_upward_exception(from: &str, to: &str) -> bool {
     UPWARD.iter().any(|&(f, t, _)| f == from && t == to)

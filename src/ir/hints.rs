@@ -1,5 +1,6 @@
-//! Model hints (`[[models]]` in the configuration): the task, classes and
-//! input range of models whose files cannot say them (Keras JSON). They feed
+//! Model hints: the task, classes and input range of models whose files
+//! cannot say them (Keras JSON), declared in the configuration
+//! (`[[models]]`, read by `config`) with their origin (`actlint.toml:14:8`). They feed
 //! the same task inference as the simple format's `task:`; what a file
 //! declares itself wins over a hint.
 
