@@ -7,13 +7,13 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::error::ConfigError;
-use super::glob::Pattern;
+use super::glob::{Pattern, PatternSet};
 use super::selector::Selector;
 use super::Origin;
 use crate::diagnostic::Severity;
@@ -120,6 +120,21 @@ pub struct ConfigFile {
     pub inherited: Vec<SelectionLayer>,
     /// The files extended, as shown, the base first.
     pub extends: Vec<Arc<str>>,
+    /// The globs above compiled together, on first use.
+    pub sets: MatchSets,
+}
+
+/// A configuration's patterns as [`PatternSet`]s, built on first use (after
+/// `extend` has merged everything in).
+#[derive(Clone, Debug, Default)]
+pub struct MatchSets {
+    /// `exclude` (when set) then `extend-exclude`.
+    pub exclude: OnceLock<Arc<PatternSet>>,
+    /// The `per-file-ignores` entries, in order.
+    pub per_file_ignores: OnceLock<Arc<PatternSet>>,
+    /// Every `[[models]]` entry's `files`, in order, and the entry each
+    /// pattern belongs to.
+    pub models: OnceLock<Arc<(PatternSet, Vec<usize>)>>,
 }
 
 /// `extend = "..."`: where it points and where it is written.
@@ -151,6 +166,7 @@ impl ConfigFile {
     /// `[limits]`) keep the base's entries first. The base's globs stay
     /// relative to the base's directory.
     pub fn on_top_of(mut self, base: ConfigFile) -> ConfigFile {
+        self.sets = MatchSets::default();
         let base_root: Arc<Path> = Arc::from(base.root.as_path());
         let rooted = |patterns: Vec<Pattern>| -> Vec<Pattern> {
             patterns.into_iter().map(|p| p.rooted(&base_root)).collect()
@@ -256,6 +272,7 @@ pub fn parse(
     let mut r = Reader {
         display: display.clone(),
         text: shared,
+        lines: LineIndex::new(text),
         kind,
         errors: Vec::new(),
     };
@@ -309,6 +326,7 @@ pub fn parse(
         extend: None,
         inherited: Vec::new(),
         extends: Vec::new(),
+        sets: MatchSets::default(),
     };
     r.top_level(root_table, &mut config);
     if r.errors.is_empty() {
@@ -341,14 +359,18 @@ fn kind_name(v: &DeValue<'_>) -> &'static str {
 
 type Value<'i> = Spanned<DeValue<'i>>;
 
-struct Reader {
+struct Reader<'t> {
     display: Arc<str>,
     text: Arc<str>,
+    /// Built once: positions are asked for every value read (each hint's
+    /// and glob's origin), and rebuilding it per value made reading a
+    /// configuration quadratic in its length.
+    lines: LineIndex<'t>,
     kind: Kind,
     errors: Vec<ConfigError>,
 }
 
-impl Reader {
+impl Reader<'_> {
     fn origin(&self, span: &Range<usize>) -> Origin {
         let p = self.index_position(span.start);
         Origin::File {
@@ -359,8 +381,7 @@ impl Reader {
     }
 
     fn index_position(&self, offset: usize) -> (usize, usize) {
-        // Configuration files are small: index the lines on demand.
-        let p = LineIndex::new(&self.text).position(offset);
+        let p = self.lines.position(offset);
         (p.line, p.column)
     }
 

@@ -12,7 +12,10 @@ use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use globset::{GlobBuilder, GlobMatcher};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 
 use super::Origin;
 
@@ -37,7 +40,8 @@ enum Matcher {
     Name(String),
     /// A path without wildcards, anchored at the configuration's directory.
     Path(String),
-    Glob(GlobMatcher),
+    /// Compiled on first use: a [`PatternSet`] compiles its globs together.
+    Glob(Glob, Arc<OnceLock<GlobMatcher>>),
 }
 
 impl fmt::Debug for Pattern {
@@ -80,8 +84,8 @@ impl Pattern {
                         .literal_separator(true)
                         .backslash_escape(true)
                         .build()
-                        .map_err(|e| e.kind().to_string())?
-                        .compile_matcher(),
+                        .map_err(|e| e.kind().to_string())?,
+                    Arc::default(),
                 )
             }
         };
@@ -120,9 +124,127 @@ impl Pattern {
                     .strip_prefix(path.as_str())
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
             }
-            Matcher::Glob(m) => m,
+            Matcher::Glob(glob, matcher) => matcher.get_or_init(|| glob.compile_matcher()),
         };
         glob_matches(matcher, relative)
+    }
+}
+
+/// Many patterns matched at once: which of them match a file costs about the
+/// same for ten patterns as for a hundred thousand (names and paths are
+/// looked up per path component, globs run as one [`GlobSet`]), where
+/// trying each pattern made a run cost files × patterns.
+pub struct PatternSet {
+    groups: Vec<Group>,
+}
+
+impl fmt::Debug for PatternSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PatternSet({} groups)", self.groups.len())
+    }
+}
+
+/// The patterns of one root.
+struct Group {
+    root: Option<Arc<Path>>,
+    names: HashMap<String, Vec<usize>>,
+    paths: HashMap<String, Vec<usize>>,
+    globs: GlobSet,
+    /// The pattern index of each glob of `globs`.
+    glob_ids: Vec<usize>,
+}
+
+impl PatternSet {
+    /// The set of `patterns`; [`PatternSet::matching`] answers with their
+    /// indices in this order.
+    pub fn new<'p>(patterns: impl IntoIterator<Item = &'p Pattern>) -> PatternSet {
+        struct Building {
+            root: Option<Arc<Path>>,
+            names: HashMap<String, Vec<usize>>,
+            paths: HashMap<String, Vec<usize>>,
+            globs: GlobSetBuilder,
+            glob_ids: Vec<usize>,
+        }
+        let mut building: Vec<Building> = Vec::new();
+        for (i, p) in patterns.into_iter().enumerate() {
+            let at = match building.iter().position(|b| b.root == p.root) {
+                Some(at) => at,
+                None => {
+                    building.push(Building {
+                        root: p.root.clone(),
+                        names: HashMap::new(),
+                        paths: HashMap::new(),
+                        globs: GlobSetBuilder::new(),
+                        glob_ids: Vec::new(),
+                    });
+                    building.len() - 1
+                }
+            };
+            let b = &mut building[at];
+            match &p.matcher {
+                Matcher::Name(name) => b.names.entry(name.clone()).or_default().push(i),
+                Matcher::Path(path) => b.paths.entry(path.clone()).or_default().push(i),
+                Matcher::Glob(glob, _) => {
+                    b.globs.add(glob.clone());
+                    b.glob_ids.push(i);
+                }
+            }
+        }
+        let groups = building
+            .into_iter()
+            .map(|b| Group {
+                root: b.root,
+                names: b.names,
+                paths: b.paths,
+                // Each glob compiled on its own already, so the set does.
+                globs: b.globs.build().unwrap_or_else(|_| GlobSet::empty()),
+                glob_ids: b.glob_ids,
+            })
+            .collect();
+        PatternSet { groups }
+    }
+
+    /// The indices of the patterns that match the file at `path`
+    /// (normalized, absolute), given its path `relative` to the
+    /// configuration's directory, in increasing order.
+    pub fn matching(&self, path: &Path, relative: &str) -> Vec<usize> {
+        let mut found = Vec::new();
+        let mut hits = Vec::new();
+        for g in &self.groups {
+            let own;
+            let relative = match &g.root {
+                Some(root) => {
+                    own = self::relative(path, root);
+                    own.as_str()
+                }
+                None => relative,
+            };
+            if !g.names.is_empty() {
+                for component in relative.split('/') {
+                    if let Some(ids) = g.names.get(component) {
+                        found.extend_from_slice(ids);
+                    }
+                }
+            }
+            // `relative` and each directory it is in.
+            let mut candidate = relative;
+            loop {
+                if let Some(ids) = g.paths.get(candidate) {
+                    found.extend_from_slice(ids);
+                }
+                if !g.glob_ids.is_empty() {
+                    g.globs.matches_into(candidate, &mut hits);
+                    found.extend(hits.iter().map(|&h| g.glob_ids[h]));
+                }
+                match candidate.rfind('/') {
+                    Some(i) => candidate = &candidate[..i],
+                    None => break,
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 }
 
@@ -221,7 +343,7 @@ mod tests {
             ("models/old/", "models/old"),
         ] {
             let fast = p(pattern);
-            assert!(!matches!(fast.matcher, Matcher::Glob(_)), "{pattern}");
+            assert!(!matches!(fast.matcher, Matcher::Glob(..)), "{pattern}");
             let trimmed = pattern.trim_matches('/');
             // The glob the pattern would be without the shortcut.
             let reference = GlobBuilder::new(&if pattern.trim_end_matches('/').contains('/') {
@@ -235,6 +357,49 @@ mod tests {
             .compile_matcher();
             let expected = glob_matches(&reference, path);
             assert_eq!(fast.matches(path), expected, "{pattern} on {path}");
+        }
+    }
+
+    /// A set answers what trying each of its patterns answers.
+    #[test]
+    fn a_pattern_set_matches_what_its_patterns_match() {
+        let texts = [
+            "legacy",
+            "models/old",
+            "*.keras.json",
+            "models/*.json",
+            "/top",
+            "**/deep/*.yaml",
+            "legacy",
+            "b?d.json",
+        ];
+        let root: Arc<Path> = Arc::from(Path::new("/repo/sub"));
+        let mut patterns: Vec<Pattern> = texts.iter().map(|t| p(t)).collect();
+        // One pattern relative to another directory, as `extend` makes them.
+        patterns.push(p("x/*.json").rooted(&root));
+        let set = PatternSet::new(&patterns);
+        for relative in [
+            "legacy/a.json",
+            "src/legacy/a.json",
+            "models/old/m.json",
+            "models/a.json",
+            "models/sub/a.json",
+            "a.keras.json",
+            "top/a.json",
+            "src/top/a.json",
+            "x/deep/m.yaml",
+            "bad.json",
+            "sub/x/m.json",
+            "other.yaml",
+        ] {
+            let path = Path::new("/repo").join(relative);
+            let expected: Vec<usize> = patterns
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.matches_file(&path, relative))
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(set.matching(&path, relative), expected, "{relative}");
         }
     }
 

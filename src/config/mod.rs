@@ -29,7 +29,7 @@ use crate::escape;
 use crate::lint::suppress::PointerIgnore;
 use crate::lint::Options;
 use crate::rules::{OptionValue, RuleMeta, RuleOption, RuleOptions};
-use glob::Pattern;
+use glob::{Pattern, PatternSet};
 use selector::Selector;
 
 /// File names searched in each directory, in order of precedence.
@@ -400,18 +400,32 @@ impl Resolver {
             .and_then(|c| c.exclude.as_ref())
             .unwrap_or_else(|| default_exclude());
         let extend: &[Pattern] = c.map_or(&[], |c| &c.extend_exclude);
-        let excluded_by = exclude
-            .iter()
-            .chain(extend)
-            .find(|p| p.matches_file(&path, &relative))
-            .map(|p| (p.text.clone(), p.origin.clone()));
+        let excluded_by = match c {
+            // The patterns of a configuration match as one set: a run costs
+            // files + patterns, not files × patterns.
+            Some(c) => {
+                let set = c
+                    .sets
+                    .exclude
+                    .get_or_init(|| Arc::new(PatternSet::new(exclude.iter().chain(extend))));
+                set.matching(&path, &relative)
+                    .first()
+                    .and_then(|&i| exclude.iter().chain(extend).nth(i))
+            }
+            None => exclude.iter().find(|p| p.matches_file(&path, &relative)),
+        }
+        .map(|p| (p.text.clone(), p.origin.clone()));
 
         let file_ignores: Vec<(usize, &file::PerFileIgnore)> = c
             .map(|c| {
-                c.per_file_ignores
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| p.pattern.matches_file(&path, &relative))
+                let set = c.sets.per_file_ignores.get_or_init(|| {
+                    Arc::new(PatternSet::new(
+                        c.per_file_ignores.iter().map(|p| &p.pattern),
+                    ))
+                });
+                set.matching(&path, &relative)
+                    .into_iter()
+                    .map(|i| (i, &c.per_file_ignores[i]))
                     .collect()
             })
             .unwrap_or_default();
@@ -460,10 +474,29 @@ impl Resolver {
             .collect();
 
         let mut hints = ModelHints::default();
-        for m in c.map_or(&[][..], |c| &c.models) {
-            if !m.files.iter().any(|p| p.matches_file(&path, &relative)) {
-                continue;
-            }
+        let hinted: Vec<usize> = c
+            .map(|c| {
+                let set = c.sets.models.get_or_init(|| {
+                    let owners = c
+                        .models
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(i, m)| m.files.iter().map(move |_| i))
+                        .collect();
+                    let patterns = c.models.iter().flat_map(|m| m.files.iter());
+                    Arc::new((PatternSet::new(patterns), owners))
+                });
+                let mut owners: Vec<usize> = set
+                    .0
+                    .matching(&path, &relative)
+                    .into_iter()
+                    .map(|i| set.1[i])
+                    .collect();
+                owners.dedup();
+                owners
+            })
+            .unwrap_or_default();
+        for m in hinted.iter().filter_map(|&i| c.map(|c| &c.models[i])) {
             if let Some(t) = &m.task {
                 hints.task = Some(Hint {
                     value: t.value,
