@@ -10,6 +10,7 @@
 pub mod catalog;
 pub mod detect;
 pub mod heads;
+pub mod infer;
 pub mod keras;
 pub mod keras1;
 pub mod layer;
@@ -278,6 +279,13 @@ pub struct Layer {
     pub inputs: Vec<LayerId>,
     /// Successors in the same graph.
     pub outputs: Vec<LayerId>,
+    /// The tensors passed positionally to the layer's first call, in order,
+    /// as (layer, output tensor index); keyword tensors (`mask`,
+    /// `initial_state`) are not in it. What shape inference reads.
+    pub args: Vec<(LayerId, usize)>,
+    /// How many times the layer is called in its graph (a shared layer has
+    /// one output shape per call).
+    pub calls: usize,
     /// A registered custom layer class (`package>Name`): opaque to rules.
     pub custom: bool,
 }
@@ -380,6 +388,16 @@ pub struct Model {
     pub problems: Vec<BuildError>,
     /// The span of the model's root node.
     pub span: Span,
+    /// A per-sample input shape declared outside the layers (the simple
+    /// format's `input.shape`), for a first layer that declares none.
+    pub declared_input: Option<shapes::Shape>,
+    /// Each layer's per-sample output shape (its first output tensor),
+    /// indexed by [`LayerId`]; `None` when not known statically. Filled
+    /// once by [`infer::infer`] when the model is built.
+    pub shapes: Vec<Option<shapes::Shape>>,
+    /// Each layer's parameter count (`count_params()`), when its input
+    /// shape and configuration determine it.
+    pub params: Vec<Option<u64>>,
 }
 
 impl Model {
@@ -399,6 +417,9 @@ impl Model {
             unresolved: Vec::new(),
             problems: Vec::new(),
             span,
+            declared_input: None,
+            shapes: Vec::new(),
+            params: Vec::new(),
         }
     }
 
