@@ -917,6 +917,24 @@ pub fn convolution(class: &str) -> Option<(ConvKind, usize)> {
     Some((kind, rank))
 }
 
+/// The least per-sample rank (batch axis left out) a layer's input must
+/// have, where Keras checks it when the model is built: `(steps, channels)`
+/// for the 1D convolutions and poolings and the recurrent layers, one more
+/// axis per spatial dimension for the others.
+pub fn min_input_rank(class: &str) -> Option<usize> {
+    if let Some((_, n)) = convolution(class) {
+        return Some(n + 1);
+    }
+    if let Some(p) = pooling(class) {
+        return Some(p.rank + 1);
+    }
+    matches!(
+        class,
+        "LSTM" | "GRU" | "SimpleRNN" | "CuDNNLSTM" | "CuDNNGRU"
+    )
+    .then_some(2)
+}
+
 /// Wrappers that hold one layer under `layer` (and `backward_layer`).
 pub fn is_wrapper(class: &str) -> bool {
     matches!(class, "Bidirectional" | "TimeDistributed" | "RNN")

@@ -47,6 +47,7 @@ pub fn infer(model: &mut Model) {
     }
     model.shapes = st.shapes;
     model.params = st.params;
+    model.more_shapes = st.more;
 }
 
 /// The shape of output tensor `t` of a layer, once it is evaluated.

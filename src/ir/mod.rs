@@ -398,6 +398,9 @@ pub struct Model {
     /// Each layer's parameter count (`count_params()`), when its input
     /// shape and configuration determine it.
     pub params: Vec<Option<u64>>,
+    /// The shapes of the output tensors after the first, for the layers
+    /// with several (`return_state=True`, models with several outputs).
+    pub more_shapes: std::collections::HashMap<LayerId, Vec<Option<shapes::Shape>>>,
 }
 
 impl Model {
@@ -420,7 +423,26 @@ impl Model {
             declared_input: None,
             shapes: Vec::new(),
             params: Vec::new(),
+            more_shapes: std::collections::HashMap::new(),
         }
+    }
+
+    /// The inferred per-sample shape of output tensor `tensor` of a layer.
+    pub fn tensor_shape(&self, id: LayerId, tensor: usize) -> Option<&shapes::Shape> {
+        if tensor == 0 {
+            return self.shapes.get(id)?.as_ref();
+        }
+        self.more_shapes.get(&id)?.get(tensor - 1)?.as_ref()
+    }
+
+    /// The inferred shapes of the tensors a layer's (first) call receives
+    /// positionally, in order.
+    pub fn input_shapes(&self, id: LayerId) -> Vec<Option<&shapes::Shape>> {
+        self.layers[id]
+            .args
+            .iter()
+            .map(|&(l, t)| self.tensor_shape(l, t))
+            .collect()
     }
 
     pub fn layer(&self, id: LayerId) -> &Layer {
