@@ -280,6 +280,68 @@ fn outputs(model: &Model, layer: &Layer, ins: &[Option<Shape>], st: &mut State, 
     if class == "InputLayer" {
         return one(x, Some(0));
     }
+    if class == "Dot" {
+        return one(dot(layer, ins), Some(0));
+    }
+    if class == "Attention" {
+        let (Some(Some(q)), Some(Some(v))) = (ins.first(), ins.get(1)) else {
+            return one(None, None);
+        };
+        let mut s = q.clone();
+        match (s.last_mut(), v.last()) {
+            (Some(l), Some(d)) => *l = *d,
+            _ => return one(None, None),
+        }
+        let concat = layer.param("score_mode").and_then(Node::as_str) == Some("concat");
+        let params = u64::from(flag(layer, "use_scale", false)) + u64::from(concat);
+        return one(Some(s), Some(params));
+    }
+    if class == "MultiHeadAttention" {
+        // The query's shape, its last axis `output_shape` when given. The
+        // parameters depend on the key's size, which may be passed by
+        // keyword: not counted.
+        let Some(Some(q)) = ins.first() else {
+            return one(None, None);
+        };
+        let mut s = q.clone();
+        let out = match layer.param("output_shape") {
+            None => s.last().copied().flatten(),
+            Some(n) => match (n.as_u64(), n.as_array()) {
+                (Some(v), _) => Some(v),
+                (None, Some([v])) => v.as_u64(),
+                _ => return one(None, None),
+            },
+        };
+        match s.last_mut() {
+            Some(l) => *l = out,
+            None => return one(None, None),
+        }
+        return one(Some(s), None);
+    }
+    if class == "PReLU" && ins.len() == 1 {
+        // One slope per input value, shared along `shared_axes`.
+        let params = x.as_ref().and_then(|x| {
+            let shared: Vec<u64> = match layer.param("shared_axes") {
+                None => Vec::new(),
+                Some(n) => match n.as_u64() {
+                    Some(a) => vec![a],
+                    None => n
+                        .as_array()?
+                        .iter()
+                        .map(Node::as_u64)
+                        .collect::<Option<_>>()?,
+                },
+            };
+            x.iter().enumerate().try_fold(1u64, |acc, (i, d)| {
+                if shared.contains(&(i as u64 + 1)) {
+                    Some(acc)
+                } else {
+                    acc.checked_mul((*d)?)
+                }
+            })
+        });
+        return one(x, params);
+    }
     if catalog::keeps_shape(class) && ins.len() == 1 {
         let params = zero.or_else(|| norm_params(layer, x.as_ref()));
         return one(x, params);
@@ -391,8 +453,33 @@ fn norm_params(layer: &Layer, x: Option<&Shape>) -> Option<u64> {
         "LayerNormalization" => {
             u64::from(flag(layer, "center", true)) + u64::from(flag(layer, "scale", true))
         }
+        // A per-channel scale (ConvNeXt).
+        "LayerScale" => return uint(layer, "projection_dim"),
+        // Without a given mean and variance, Keras adds both (per channel)
+        // and a count for `adapt()`.
+        "Normalization" => {
+            if layer.param("mean").is_some() {
+                return Some(0);
+            }
+            if layer
+                .config
+                .as_ref()
+                .and_then(|c| c.get("axis"))
+                .is_some_and(Node::is_null)
+            {
+                return None;
+            }
+            let ch = channel(layer, x)?;
+            return ch.checked_mul(2)?.checked_add(1);
+        }
         _ => return None,
     };
+    channel(layer, x)?.checked_mul(per)
+}
+
+/// The size of the axis a normalization layer normalizes (`axis`, -1 by
+/// default; Keras 2 writes a one-item list).
+fn channel(layer: &Layer, x: &Shape) -> Option<u64> {
     // The axis: -1, or a one-item list (Keras 2 writes `[3]`, Keras 3 `-1`).
     let axis = match layer.param("axis") {
         None => -1,
@@ -404,8 +491,7 @@ fn norm_params(layer: &Layer, x: Option<&Shape>) -> Option<u64> {
     };
     let rank = i64::try_from(x.len()).ok()?;
     let index = if axis < 0 { rank + axis } else { axis - 1 };
-    let ch = (*x.get(usize::try_from(index).ok()?)?)?;
-    ch.checked_mul(per)
+    *x.get(usize::try_from(index).ok()?)?
 }
 
 /// Why two inputs of a merge cannot be combined: the two input positions
@@ -498,6 +584,48 @@ pub fn concatenate(ins: &[Option<Shape>], axis: Option<i64>) -> Result<Option<Sh
         }
     }
     Ok((known.len() == ins.len()).then_some(out))
+}
+
+/// `Dot(axes)`: the two inputs' shapes without the summed axes, joined;
+/// `(1)` when nothing is left (two vectors).
+fn dot(layer: &Layer, ins: &[Option<Shape>]) -> Option<Shape> {
+    let [Some(a), Some(b)] = ins else {
+        return None;
+    };
+    let axes = layer.param("axes")?;
+    let (ia, ib) = match (axes.as_i64(), axes.as_array()) {
+        (Some(v), _) => (v, v),
+        (None, Some([p, q])) => (p.as_i64()?, q.as_i64()?),
+        _ => return None,
+    };
+    // Keras counts the batch axis: axis k is per-sample axis k - 1.
+    let index = |axis: i64, rank: usize| -> Option<usize> {
+        let rank = i64::try_from(rank).ok()?;
+        let i = if axis < 0 { rank + axis } else { axis - 1 };
+        usize::try_from(i).ok().filter(|&i| i < rank as usize)
+    };
+    let (ka, kb) = (index(ia, a.len())?, index(ib, b.len())?);
+    if let (Some(p), Some(q)) = (a[ka], b[kb]) {
+        if p != q {
+            return None;
+        }
+    }
+    let mut out: Shape = a
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != ka)
+        .map(|(_, d)| *d)
+        .collect();
+    out.extend(
+        b.iter()
+            .enumerate()
+            .filter(|&(i, _)| i != kb)
+            .map(|(_, d)| *d),
+    );
+    if out.is_empty() {
+        out.push(Some(1));
+    }
+    Some(out)
 }
 
 fn reshape(layer: &Layer, x: &Shape) -> Option<Shape> {
