@@ -108,6 +108,8 @@ pub struct LayerSummary {
     pub class: String,
     /// How deep in nested models (0 for the top level).
     pub depth: usize,
+    /// The per-sample shape of the layer's (first) input, when known.
+    pub input: Option<ir::shapes::Shape>,
     /// The per-sample output shape (batch axis left out), when known.
     pub output: Option<ir::shapes::Shape>,
     pub params: Option<u64>,
@@ -139,6 +141,11 @@ pub fn layer_table(models: &[ir::Model]) -> Vec<LayerSummary> {
                 path,
                 class: layer.class().to_string(),
                 depth,
+                input: layer
+                    .args
+                    .first()
+                    .and_then(|&(l, t)| model.tensor_shape(l, t))
+                    .cloned(),
                 output: model.shapes.get(layer.id).cloned().flatten(),
                 params: model.params.get(layer.id).copied().flatten(),
                 span: layer.span,
