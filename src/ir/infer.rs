@@ -777,7 +777,9 @@ fn conv(layer: &Layer, kind: ConvKind, n: usize, x: Option<Shape>) -> Out {
                 conv_transpose_out(d, kernel[i], pad, strides[i], dilation[i])
             }
             (ConvKind::Transpose, Some(op)) => (|| {
-                let span = dilation[i].checked_mul(kernel[i] - 1)?.checked_add(1)?;
+                let span = dilation[i]
+                    .checked_mul(kernel[i].checked_sub(1)?)?
+                    .checked_add(1)?;
                 let trim = match pad {
                     Padding::Same => (span / 2) * 2,
                     Padding::Valid => 0,
@@ -872,7 +874,7 @@ fn rnn(model: &Model, layer: &Layer, x: Option<Shape>) -> Out {
         _ => Some(1),
     };
     let per_gate = add(
-        add(mul(features, Some(units)), Some(units * units)),
+        add(mul(features, Some(units)), units.checked_mul(units)),
         mul(biases, Some(units)),
     );
     (outs, mul(per_gate, Some(gates)))
@@ -968,6 +970,19 @@ mod tests {
             merge_elementwise(&[Some(vec![None, Some(4)]), s(&[3, 4])]),
             Ok(Some(vec![None, Some(4)]))
         );
+    }
+
+    #[test]
+    fn hostile_sizes_stay_unknown_without_panicking() {
+        let yaml = "input: {shape: [4, 5]}\nlayers:\n  - {type: LSTM, units: 4294967296}\n  - type: Conv1DTranspose\n    filters: 2\n    kernel_size: 0\n    output_padding: 1\n  - {type: Concatenate, axis: -9223372036854775808}\n";
+        let root = crate::tree::yaml::parse(yaml, crate::tree::Limits::default()).unwrap();
+        let super::super::Detected::Model(m) = super::super::build(&root[0]) else {
+            panic!("not built")
+        };
+        // units² overflows: the count is unknown, the shape is not.
+        assert_eq!(m.shapes[0], Some(vec![Some(4294967296)]));
+        assert_eq!(m.params[0], None);
+        assert_eq!(m.shapes[1], None);
     }
 
     #[test]
