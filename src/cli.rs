@@ -555,6 +555,11 @@ fn render_reports(
     };
     match format {
         Format::Human | Format::Concise => {
+            if format == Format::Human && cli.verbose {
+                for r in reports {
+                    out.push_str(&render::human::layer_table(r));
+                }
+            }
             if format == Format::Human {
                 let style = render::human::Style {
                     color,

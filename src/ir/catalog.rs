@@ -784,6 +784,171 @@ pub fn is_shape_layer(class: &str) -> bool {
     )
 }
 
+/// Layers whose output has the shape of their (single) input: activations,
+/// dropout and noise, normalization, rescaling, masking, and the random
+/// augmentation layers that keep the image size. Shape inference passes
+/// the input shape through them.
+pub fn keeps_shape(class: &str) -> bool {
+    activation_layer(class).is_some()
+        || is_dropout(class)
+        || matches!(
+            class,
+            "Activation"
+                | "BatchNormalization"
+                | "SyncBatchNormalization"
+                | "LayerNormalization"
+                | "GroupNormalization"
+                | "UnitNormalization"
+                | "RMSNormalization"
+                | "Normalization"
+                | "Rescaling"
+                | "Masking"
+                | "Identity"
+                | "ActivityRegularization"
+                | "RandomFlip"
+                | "RandomRotation"
+                | "RandomZoom"
+                | "RandomContrast"
+                | "RandomTranslation"
+                | "RandomBrightness"
+                | "SpectralNormalization"
+                // keras.applications' own layers: ConvNeXt's per-channel scale.
+                | "LayerScale"
+        )
+}
+
+/// Layers without weights (their parameter count is 0 whatever their input).
+pub fn has_no_weights(class: &str) -> bool {
+    activation_layer(class).is_some_and(|_| class != "PReLU")
+        || is_dropout(class)
+        || is_elementwise_merge(class)
+        || matches!(
+            class,
+            "Activation"
+                | "InputLayer"
+                | "Flatten"
+                | "Reshape"
+                | "Permute"
+                | "RepeatVector"
+                | "Concatenate"
+                | "Masking"
+                | "Identity"
+                | "Rescaling"
+                | "ActivityRegularization"
+                | "UnitNormalization"
+                | "Cropping1D"
+                | "Cropping2D"
+                | "Cropping3D"
+                | "ZeroPadding1D"
+                | "ZeroPadding2D"
+                | "ZeroPadding3D"
+                | "UpSampling1D"
+                | "UpSampling2D"
+                | "UpSampling3D"
+                | "RandomFlip"
+                | "RandomRotation"
+                | "RandomZoom"
+                | "RandomContrast"
+                | "RandomTranslation"
+                | "RandomBrightness"
+        )
+        || pooling(class).is_some()
+}
+
+/// Merge layers applied element by element, with Keras's broadcasting of
+/// their input shapes (InceptionResNetV2's `CustomScaleLayer` adds a
+/// scaled branch to its input the same way).
+pub fn is_elementwise_merge(class: &str) -> bool {
+    matches!(
+        class,
+        "Add" | "Subtract" | "Multiply" | "Average" | "Maximum" | "Minimum" | "CustomScaleLayer"
+    )
+}
+
+/// What kind of pooling a pooling layer class does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pooling {
+    /// Spatial axes: 1, 2 or 3.
+    pub rank: usize,
+    /// Global pooling reduces every spatial axis.
+    pub global: bool,
+}
+
+/// The pooling layers (both spellings: `MaxPooling2D` and `MaxPool2D`).
+pub fn pooling(class: &str) -> Option<Pooling> {
+    let rest = class
+        .strip_prefix("Global")
+        .map(|r| (r, true))
+        .unwrap_or((class, false));
+    let (body, global) = rest;
+    let body = body
+        .strip_prefix("MaxPooling")
+        .or_else(|| body.strip_prefix("AveragePooling"))
+        .or_else(|| body.strip_prefix("MaxPool"))
+        .or_else(|| body.strip_prefix("AvgPool"))?;
+    let rank = match body {
+        "1D" => 1,
+        "2D" => 2,
+        "3D" => 3,
+        _ => return None,
+    };
+    Some(Pooling { rank, global })
+}
+
+/// What kind of convolution a convolution layer class is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConvKind {
+    Plain,
+    Transpose,
+    Separable,
+    Depthwise,
+}
+
+/// The convolution layers: their kind and number of spatial axes (both
+/// spellings: `Conv2D` and `Convolution2D`).
+pub fn convolution(class: &str) -> Option<(ConvKind, usize)> {
+    let (kind, body) = if let Some(b) = class.strip_prefix("Separable") {
+        (ConvKind::Separable, b)
+    } else if let Some(b) = class.strip_prefix("Depthwise") {
+        (ConvKind::Depthwise, b)
+    } else {
+        (ConvKind::Plain, class)
+    };
+    let body = body
+        .strip_prefix("Convolution")
+        .or_else(|| body.strip_prefix("Conv"))?;
+    let (body, kind) = match body.strip_suffix("Transpose") {
+        Some(b) if kind == ConvKind::Plain => (b, ConvKind::Transpose),
+        Some(_) => return None,
+        None => (body, kind),
+    };
+    let rank = match body {
+        "1D" => 1,
+        "2D" => 2,
+        "3D" => 3,
+        _ => return None,
+    };
+    Some((kind, rank))
+}
+
+/// The least per-sample rank (batch axis left out) a layer's input must
+/// have, where Keras checks it when the model is built: `(steps, channels)`
+/// for the 1D convolutions and poolings and the recurrent layers, one more
+/// axis per spatial dimension for the others.
+pub fn min_input_rank(class: &str) -> Option<usize> {
+    if let Some((_, n)) = convolution(class) {
+        return Some(n + 1);
+    }
+    if let Some(p) = pooling(class) {
+        return Some(p.rank + 1);
+    }
+    matches!(
+        class,
+        "LSTM" | "GRU" | "SimpleRNN" | "CuDNNLSTM" | "CuDNNGRU"
+    )
+    .then_some(2)
+}
+
 /// Wrappers that hold one layer under `layer` (and `backward_layer`).
 pub fn is_wrapper(class: &str) -> bool {
     matches!(class, "Bidirectional" | "TimeDistributed" | "RNN")
@@ -797,6 +962,41 @@ pub fn is_model_class(class: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn convolution_and_pooling_classes() {
+        assert_eq!(convolution("Conv2D"), Some((ConvKind::Plain, 2)));
+        assert_eq!(convolution("Convolution1D"), Some((ConvKind::Plain, 1)));
+        assert_eq!(
+            convolution("Conv3DTranspose"),
+            Some((ConvKind::Transpose, 3))
+        );
+        assert_eq!(
+            convolution("SeparableConv2D"),
+            Some((ConvKind::Separable, 2))
+        );
+        assert_eq!(
+            convolution("DepthwiseConv2D"),
+            Some((ConvKind::Depthwise, 2))
+        );
+        assert_eq!(convolution("ConvLSTM2D"), None);
+        assert_eq!(
+            pooling("GlobalAveragePooling2D"),
+            Some(Pooling {
+                rank: 2,
+                global: true
+            })
+        );
+        assert_eq!(
+            pooling("MaxPool1D"),
+            Some(Pooling {
+                rank: 1,
+                global: false
+            })
+        );
+        assert_eq!(pooling("Pooling2D"), None);
+        assert!(keeps_shape("Dropout") && keeps_shape("ReLU") && !keeps_shape("Dense"));
+    }
 
     #[test]
     fn both_spellings_resolve() {

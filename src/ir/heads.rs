@@ -13,6 +13,7 @@ pub fn finish(model: &mut Model, loss: Option<&Node>, metrics: Option<&Node>) {
     build_heads(model);
     assign_losses(model, loss);
     assign_metrics(model, metrics);
+    super::infer::infer(model);
 }
 
 fn link_successors(model: &mut Model) {

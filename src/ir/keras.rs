@@ -309,7 +309,12 @@ impl Builder {
             };
             self.model.graphs[gid].layers.push(id);
             match prev {
-                Some(p) => self.model.layers[id].inputs.push(p),
+                Some(p) => {
+                    let layer = &mut self.model.layers[id];
+                    layer.inputs.push(p);
+                    layer.args.push((p, 0));
+                    layer.calls = 1;
+                }
                 None => self.model.graphs[gid].inputs.push(id),
             }
             prev = Some(id);
@@ -393,6 +398,16 @@ impl Builder {
                 // objects; Keras 2 nodes are lists of tensor lists.
                 let lists = call.as_object().is_none();
                 self.collect_refs(call, lists, 0, &mut refs);
+            }
+            // The positional tensors of the first call, for shape inference.
+            self.model.layers[id].calls = node_list.len();
+            if let Some(first) = node_list.first() {
+                let mut args = Vec::new();
+                positional_refs(first, 0, &mut args);
+                self.model.layers[id].args = args
+                    .into_iter()
+                    .filter_map(|(name, t)| by_name.get(name).map(|&l| (l, t)))
+                    .collect();
             }
             let what = format!("{} takes its input from", self.model.describe_layer(id));
             let mut seen = HashSet::new();
@@ -932,6 +947,49 @@ struct Scope<'a> {
     calls: &'a HashMap<LayerId, usize>,
     /// The nested model's name; `None` for the top level.
     model: Option<String>,
+}
+
+/// The tensors a call passes positionally, as (layer name, tensor index),
+/// without reporting anything (`collect_refs` reports malformed ones): a
+/// Keras 3 call record's `args`, or a Keras 2 node's tensor lists without
+/// their kwargs.
+fn positional_refs<'n>(call: &'n Node, depth: usize, out: &mut Vec<(&'n str, usize)>) {
+    if depth > 64 {
+        return;
+    }
+    match &call.value {
+        Value::Object(_) => {
+            if call.get("class_name").and_then(Node::as_str) == Some("__keras_tensor__") {
+                let history = call
+                    .get("config")
+                    .and_then(|c| c.get("keras_history"))
+                    .and_then(Node::as_array);
+                if let Some(items) = history {
+                    if let Some(name) = items.first().and_then(Node::as_str) {
+                        let t = items.get(2).and_then(Node::as_u64).unwrap_or(0);
+                        out.push((name, usize::try_from(t).unwrap_or(usize::MAX)));
+                    }
+                }
+            } else if depth == 0 {
+                if let Some(args) = call.get("args") {
+                    positional_refs(args, depth + 1, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if depth > 0 && is_list_tensor(items) {
+                if let Some(name) = items.first().and_then(Node::as_str) {
+                    let t = items.get(2).and_then(Node::as_u64).unwrap_or(0);
+                    out.push((name, usize::try_from(t).unwrap_or(usize::MAX)));
+                }
+                return;
+            }
+            for item in items {
+                positional_refs(item, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A Keras 2 inbound tensor: `[name, node_index, tensor_index]` with an

@@ -37,6 +37,8 @@ pub fn new_layer(
         nested: None,
         inputs: Vec::new(),
         outputs: Vec::new(),
+        args: Vec::new(),
+        calls: 0,
         custom,
         module: None,
     };

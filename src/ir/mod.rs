@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod detect;
 pub mod heads;
 pub mod hints;
+pub mod infer;
 pub mod keras;
 pub mod keras1;
 pub mod layer;
@@ -279,6 +280,13 @@ pub struct Layer {
     pub inputs: Vec<LayerId>,
     /// Successors in the same graph.
     pub outputs: Vec<LayerId>,
+    /// The tensors passed positionally to the layer's first call, in order,
+    /// as (layer, output tensor index); keyword tensors (`mask`,
+    /// `initial_state`) are not in it. What shape inference reads.
+    pub args: Vec<(LayerId, usize)>,
+    /// How many times the layer is called in its graph (a shared layer has
+    /// one output shape per call).
+    pub calls: usize,
     /// A registered custom layer class (`package>Name`): opaque to rules.
     pub custom: bool,
     /// The Python module a Keras 3 entry names (`keras.layers`,
@@ -384,6 +392,19 @@ pub struct Model {
     pub problems: Vec<BuildError>,
     /// The span of the model's root node.
     pub span: Span,
+    /// A per-sample input shape declared outside the layers (the simple
+    /// format's `input.shape`), for a first layer that declares none.
+    pub declared_input: Option<shapes::Shape>,
+    /// Each layer's per-sample output shape (its first output tensor),
+    /// indexed by [`LayerId`]; `None` when not known statically. Filled
+    /// once by [`infer::infer`] when the model is built.
+    pub shapes: Vec<Option<shapes::Shape>>,
+    /// Each layer's parameter count (`count_params()`), when its input
+    /// shape and configuration determine it.
+    pub params: Vec<Option<u64>>,
+    /// The shapes of the output tensors after the first, for the layers
+    /// with several (`return_state=True`, models with several outputs).
+    pub more_shapes: std::collections::HashMap<LayerId, Vec<Option<shapes::Shape>>>,
 }
 
 impl Model {
@@ -403,7 +424,29 @@ impl Model {
             unresolved: Vec::new(),
             problems: Vec::new(),
             span,
+            declared_input: None,
+            shapes: Vec::new(),
+            params: Vec::new(),
+            more_shapes: std::collections::HashMap::new(),
         }
+    }
+
+    /// The inferred per-sample shape of output tensor `tensor` of a layer.
+    pub fn tensor_shape(&self, id: LayerId, tensor: usize) -> Option<&shapes::Shape> {
+        if tensor == 0 {
+            return self.shapes.get(id)?.as_ref();
+        }
+        self.more_shapes.get(&id)?.get(tensor - 1)?.as_ref()
+    }
+
+    /// The inferred shapes of the tensors a layer's (first) call receives
+    /// positionally, in order.
+    pub fn input_shapes(&self, id: LayerId) -> Vec<Option<&shapes::Shape>> {
+        self.layers[id]
+            .args
+            .iter()
+            .map(|&(l, t)| self.tensor_shape(l, t))
+            .collect()
     }
 
     pub fn layer(&self, id: LayerId) -> &Layer {

@@ -75,6 +75,16 @@ pub fn num_elements(shape: &[Dim]) -> Dim {
     shape.iter().try_fold(1u64, |acc, d| acc.checked_mul((*d)?))
 }
 
+/// A shape as `model.summary()` writes it without the batch axis:
+/// `(28, 28, 1)`, `?` for an unknown dimension, `()` for a scalar.
+pub fn display(shape: &[Dim]) -> String {
+    let dims: Vec<String> = shape
+        .iter()
+        .map(|d| d.map_or_else(|| "?".to_string(), |v| v.to_string()))
+        .collect();
+    format!("({})", dims.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +125,13 @@ mod tests {
             Some(14)
         );
         assert_eq!(conv_transpose_out(None, 3, Padding::Same, 2, 1), None);
+    }
+
+    #[test]
+    fn displayed_like_keras_without_the_batch_axis() {
+        assert_eq!(display(&[Some(28), Some(28), Some(1)]), "(28, 28, 1)");
+        assert_eq!(display(&[None, Some(64)]), "(?, 64)");
+        assert_eq!(display(&[]), "()");
     }
 
     #[test]

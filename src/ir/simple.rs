@@ -132,7 +132,7 @@ impl Builder {
                     input.span,
                     None,
                 );
-            } else if let Some(range) = input.get_some("range") {
+            } else if let Some(range) = self.read_input_shape(input) {
                 let parsed = match &range.value {
                     Value::String(s) if s == "standardized" => Some(InputRange::Standardized),
                     Value::Array(items) if items.len() == 2 => {
@@ -155,6 +155,27 @@ impl Builder {
                 }
             }
         }
+    }
+
+    /// Keeps `input.shape` (a list of sizes, `null` for an unknown one) for
+    /// shape inference; returns `input.range`.
+    fn read_input_shape<'n>(&mut self, input: &'n Node) -> Option<&'n Node> {
+        if let Some(shape) = input.get_some("shape") {
+            let dims: Option<Vec<_>> = shape.as_array().and_then(|items| {
+                items
+                    .iter()
+                    .map(|d| {
+                        if d.is_null() {
+                            Some(None)
+                        } else {
+                            d.as_u64().map(Some)
+                        }
+                    })
+                    .collect()
+            });
+            self.model.declared_input = dims;
+        }
+        input.get_some("range")
     }
 
     fn check_loss_shape(&mut self, loss: &Node) {
@@ -192,7 +213,10 @@ impl Builder {
             };
             self.model.graphs[gid].layers.push(id);
             if let Some(p) = prev {
-                self.model.layers[id].inputs.push(p);
+                let layer = &mut self.model.layers[id];
+                layer.inputs.push(p);
+                layer.args.push((p, 0));
+                layer.calls = 1;
             } else {
                 self.model.graphs[gid].inputs.push(id);
             }

@@ -92,6 +92,67 @@ pub struct FileReport {
     pub status: Status,
     /// Sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// Every layer of the file's models with its inferred output shape and
+    /// parameter count, in the order `model.summary()` lists them.
+    pub layers: Vec<LayerSummary>,
+}
+
+/// One layer of a linted model, as the layer table of `-v` and the JSON
+/// output show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerSummary {
+    /// Which model of the file (documents of a YAML stream count from 0).
+    pub model: usize,
+    /// The layer's name, `outer/inner` for a layer of a nested model.
+    pub path: String,
+    pub class: String,
+    /// How deep in nested models (0 for the top level).
+    pub depth: usize,
+    /// The per-sample shape of the layer's (first) input, when known.
+    pub input: Option<ir::shapes::Shape>,
+    /// The per-sample output shape (batch axis left out), when known.
+    pub output: Option<ir::shapes::Shape>,
+    pub params: Option<u64>,
+    /// The layer entry's span, for positions.
+    pub span: crate::source::Span,
+}
+
+/// The layer table of some models: every layer of every graph (wrapped
+/// layers are part of their wrapper), nested models' layers after the model
+/// that holds them. Linear in the number of layers times the nesting depth.
+pub fn layer_table(models: &[ir::Model]) -> Vec<LayerSummary> {
+    let mut out = Vec::new();
+    for (index, model) in models.iter().enumerate() {
+        for layer in &model.layers {
+            if layer.wrapper.is_some() {
+                continue;
+            }
+            let mut path = layer.name().unwrap_or("").to_string();
+            let mut depth = 0;
+            let mut graph = layer.graph;
+            while let Some(owner) = model.graphs.get(graph).and_then(|g| g.owner) {
+                let o = model.layer(owner);
+                path = format!("{}/{path}", o.name().unwrap_or(""));
+                depth += 1;
+                graph = o.graph;
+            }
+            out.push(LayerSummary {
+                model: index,
+                path,
+                class: layer.class().to_string(),
+                depth,
+                input: layer
+                    .args
+                    .first()
+                    .and_then(|&(l, t)| model.tensor_shape(l, t))
+                    .cloned(),
+                output: model.shapes.get(layer.id).cloned().flatten(),
+                params: model.params.get(layer.id).copied().flatten(),
+                span: layer.span,
+            });
+        }
+    }
+    out
 }
 
 impl FileReport {
@@ -145,6 +206,7 @@ impl Analysis {
     pub fn into_report(self, path: &str) -> FileReport {
         FileReport {
             path: path.to_string(),
+            layers: layer_table(&self.models),
             source: Some(self.source),
             status: self.status,
             diagnostics: self.diagnostics,
@@ -176,6 +238,7 @@ fn isolated(path: &str, lint: impl FnOnce() -> FileReport) -> FileReport {
         source: None,
         status: Status::Linted { models: 0 },
         diagnostics: vec![e.diagnostic()],
+        layers: Vec::new(),
     })
 }
 
@@ -193,6 +256,7 @@ fn report(
             source: None,
             status: Status::Skipped { reason },
             diagnostics: Vec::new(),
+            layers: Vec::new(),
         },
         Err(e) => {
             let help = match e {
@@ -208,6 +272,7 @@ fn report(
                 source: None,
                 status: Status::Linted { models: 0 },
                 diagnostics: vec![d],
+                layers: Vec::new(),
             }
         }
     }

@@ -93,6 +93,7 @@ mod tests {
             source: None,
             status: crate::lint::Status::Linted { models: 0 },
             diagnostics: vec![diag("two\nlines")],
+            layers: Vec::new(),
         };
         assert_eq!(
             render(&[r]),

@@ -22,6 +22,7 @@ use miette::{
 use super::Summary;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::escape;
+use crate::ir::shapes;
 use crate::lint::FileReport;
 use crate::source::Span;
 use crate::source::{clamp_boundary, LineIndex};
@@ -72,6 +73,93 @@ pub fn render(reports: &[FileReport], style: &Style) -> String {
         for d in &report.diagnostics {
             render_one(&handler, report, text, d, &mut out);
         }
+    }
+    out
+}
+
+/// `-v`: each linted file's layers as `model.summary()` lists them (name,
+/// class, output shape without the batch axis, parameters), from actlint's
+/// own shape inference; `?` where a size or count is not known statically.
+pub fn layer_table(report: &FileReport) -> String {
+    if report.layers.is_empty() {
+        return String::new();
+    }
+    let rows: Vec<(String, String, String)> = report
+        .layers
+        .iter()
+        .map(|l| {
+            let indent = "  ".repeat(l.depth);
+            let name = l.path.rsplit('/').next().unwrap_or("");
+            let name = if name.is_empty() { "-" } else { name };
+            (
+                format!(
+                    "{indent}{} ({})",
+                    escape::text(name),
+                    escape::text(&l.class)
+                ),
+                l.output
+                    .as_deref()
+                    .map_or_else(|| "?".to_string(), shapes::display),
+                l.params.map_or_else(|| "?".to_string(), group_digits),
+            )
+        })
+        .collect();
+    let w0 = rows
+        .iter()
+        .map(|r| r.0.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(12);
+    let w1 = rows
+        .iter()
+        .map(|r| r.1.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(12);
+    let w2 = rows
+        .iter()
+        .map(|r| r.2.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(7);
+    let mut out = format!("{}\n", escape::text(&report.path));
+    out.push_str(&format!(
+        "  {:<w0$}  {:<w1$}  {:>w2$}\n",
+        "Layer (type)", "Output shape", "Param #"
+    ));
+    for (a, b, c) in &rows {
+        out.push_str(&format!("  {a:<w0$}  {b:<w1$}  {c:>w2$}\n"));
+    }
+    // The total counts the top-level layers (a nested model's count
+    // includes its layers').
+    let top: Vec<Option<u64>> = report
+        .layers
+        .iter()
+        .filter(|l| l.depth == 0)
+        .map(|l| l.params)
+        .collect();
+    let known: u64 = top.iter().flatten().sum();
+    let unknown = top.iter().filter(|p| p.is_none()).count();
+    match unknown {
+        0 => out.push_str(&format!("  Total params: {}\n\n", group_digits(known))),
+        n => out.push_str(&format!(
+            "  Total params: at least {} ({n} layer{} not known)\n\n",
+            group_digits(known),
+            if n == 1 { "" } else { "s" }
+        )),
+    }
+    out
+}
+
+/// `1234567` as `1,234,567`.
+fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
     }
     out
 }

@@ -1,7 +1,7 @@
 //! `--format json`: one versioned document for editors and tools.
 //!
 //! ```json
-//! {"version": 1, "diagnostics": [...], "summary": {...}}
+//! {"version": 2, "diagnostics": [...], "files": [...], "summary": {...}}
 //! ```
 //! Lines and columns are 1-based; columns count Unicode characters; the end
 //! position is exclusive (the character after the span).
@@ -27,6 +27,21 @@ struct JsonFile<'a> {
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
+    /// Every layer with its inferred output shape and parameter count.
+    layers: Vec<JsonLayer<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonLayer<'a> {
+    /// The model of the file (YAML documents count from 0).
+    model: usize,
+    /// The layer's name; `outer/inner` inside a nested model.
+    name: &'a str,
+    class: &'a str,
+    /// The per-sample output shape, batch axis left out, `null` for an
+    /// unknown size; `null` when the shape is not known at all.
+    output_shape: Option<&'a [Option<u64>]>,
+    params: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -159,15 +174,27 @@ pub fn render(reports: &[FileReport]) -> String {
             Status::Linted { .. } => ("linted", None),
             Status::Skipped { reason } => ("skipped", Some(reason.as_str())),
         };
+        let layers = r
+            .layers
+            .iter()
+            .map(|l| JsonLayer {
+                model: l.model,
+                name: &l.path,
+                class: &l.class,
+                output_shape: l.output.as_deref(),
+                params: l.params,
+            })
+            .collect();
         files.push(JsonFile {
             file: &r.path,
             status,
             reason,
+            layers,
         });
     }
     let s = Summary::of(reports);
     let doc = Document {
-        version: 1,
+        version: 2,
         diagnostics,
         files,
         summary: s,

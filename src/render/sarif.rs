@@ -521,6 +521,7 @@ mod tests {
             path: "broken.json".into(),
             source: None,
             status: crate::lint::Status::Linted { models: 0 },
+            layers: Vec::new(),
             diagnostics: vec![act101()],
         };
         let doc = sarif(&[r]);

@@ -115,6 +115,7 @@ mod tests {
             source: None,
             status: Status::Linted { models: 1 },
             diagnostics,
+            layers: Vec::new(),
         }
     }
 

@@ -202,6 +202,7 @@ mod tests {
         Linted {
             version: 1,
             shift: 0,
+            layers: Vec::new(),
             lsp: diagnostics
                 .iter()
                 .map(|d| super::super::diagnostics::to_lsp(d, &uri, &ix, 0))

@@ -96,6 +96,19 @@ pub fn hover(doc: &Document, name: &str, at: usize, linted: Option<&Linted>) -> 
             }
         }
     }
+    // The layer under the cursor (the innermost entry): its shapes.
+    if let Some(layer) = linted.and_then(|l| {
+        l.layers
+            .iter()
+            .filter(|s| s.span.start <= offset && offset < s.span.end)
+            .min_by_key(|s| s.span.end - s.span.start)
+    }) {
+        sections.push(layer_shapes(layer));
+        if range.is_none() {
+            let span = layer.span;
+            range = Some(ix.range(Span::new(span.start + shift, span.end + shift)));
+        }
+    }
     if sections.is_empty() {
         return None;
     }
@@ -106,6 +119,32 @@ pub fn hover(doc: &Document, name: &str, at: usize, linted: Option<&Linted>) -> 
         }),
         range,
     })
+}
+
+/// "`dense` (`Dense`): input `(200, 32)`, output `(200, 1)`, 33 parameters".
+fn layer_shapes(layer: &crate::lint::LayerSummary) -> String {
+    let show = |s: &Option<crate::ir::shapes::Shape>| match s {
+        Some(s) => format!("`{}`", crate::ir::shapes::display(s)),
+        None => "not known statically".to_string(),
+    };
+    let name = layer.path.rsplit('/').next().unwrap_or("");
+    let mut s = if name.is_empty() {
+        format!("**`{}`** layer", layer.class)
+    } else {
+        format!("**`{name}`** (`{}`)", layer.class)
+    };
+    s.push_str(&format!(
+        ": input {}, output {}",
+        show(&layer.input),
+        show(&layer.output)
+    ));
+    match layer.params {
+        Some(1) => s.push_str(", 1 parameter"),
+        Some(p) => s.push_str(&format!(", {p} parameters")),
+        None => {}
+    }
+    s.push_str(" (per sample, batch axis left out)");
+    s
 }
 
 fn parse(text: &str, syntax: Syntax) -> Vec<Node> {
@@ -293,6 +332,32 @@ mod tests {
             panic!()
         };
         Some((m.value, h.range.unwrap()))
+    }
+
+    #[test]
+    fn a_layer_shows_its_input_and_output_shapes() {
+        let text = "input: {shape: [28, 28]}\nlayers:\n  - type: Flatten\n  - type: Dense\n    units: 10\n    name: digits\n";
+        let uri = Url::parse("file:///m.yaml").unwrap();
+        let doc = Document::new(&uri, "", 1, text.to_string());
+        let report = crate::lint::lint_bytes("m.yaml", text.as_bytes(), &Default::default());
+        let linted = Linted {
+            version: 1,
+            diagnostics: report.diagnostics,
+            lsp: Vec::new(),
+            shift: 0,
+            layers: report.layers,
+        };
+        let at = text.find("units").unwrap();
+        let h = hover(&doc, "m.yaml", at, Some(&linted)).unwrap();
+        let HoverContents::Markup(m) = h.contents else {
+            panic!()
+        };
+        assert_eq!(
+            m.value,
+            "**`digits`** (`Dense`): input `(784)`, output `(10)`, 7850 parameters (per sample, batch axis left out)"
+        );
+        // Outside any layer: nothing.
+        assert!(hover(&doc, "m.yaml", 2, Some(&linted)).is_none());
     }
 
     #[test]

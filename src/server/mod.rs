@@ -94,6 +94,8 @@ pub struct Linted {
     pub lsp: Vec<lsp_types::Diagnostic>,
     /// What to add to a span to index the document's text.
     pub shift: usize,
+    /// The layers with their inferred shapes (spans as the diagnostics').
+    pub layers: Vec<crate::lint::LayerSummary>,
 }
 
 /// Runs the server until the client shuts it down; the process exit code.
@@ -492,14 +494,14 @@ impl<'c> Server<'c> {
             return;
         };
         let version = doc.version;
-        let (diagnostics, shift) = match self.options_for(uri) {
+        let (diagnostics, shift, layers) = match self.options_for(uri) {
             Some(options) => {
                 let Some(doc) = self.docs.get(uri) else {
                     return;
                 };
                 lint_document(uri, doc, &options)
             }
-            None => (Vec::new(), 0),
+            None => (Vec::new(), 0, Vec::new()),
         };
         let Some(doc) = self.docs.get(uri) else {
             return;
@@ -517,6 +519,7 @@ impl<'c> Server<'c> {
                 diagnostics,
                 lsp,
                 shift,
+                layers,
             },
         );
     }
@@ -558,24 +561,28 @@ impl<'c> Server<'c> {
 
 /// Lints one document's text: the findings, and the offset of the spans in
 /// the text (a byte order mark is not counted by the spans).
-fn lint_document(uri: &Url, doc: &Document, options: &Options) -> (Vec<Diagnostic>, usize) {
+fn lint_document(
+    uri: &Url,
+    doc: &Document,
+    options: &Options,
+) -> (Vec<Diagnostic>, usize, Vec<crate::lint::LayerSummary>) {
     // `lint_bytes` turns a panic in the linter into an internal-error
     // diagnostic; this catches anything else.
     let report = match crate::lint::isolate::catch(|| {
         lint::lint_bytes(&doc.lint_name(uri), doc.text.as_bytes(), options)
     }) {
         Ok(r) => r,
-        Err(e) => return (vec![e.diagnostic()], 0),
+        Err(e) => return (vec![e.diagnostic()], 0, Vec::new()),
     };
     if let Status::Skipped { .. } = report.status {
-        return (Vec::new(), 0);
+        return (Vec::new(), 0, Vec::new());
     }
     let shift = if report.source.as_ref().is_some_and(|s| s.bom) {
         3
     } else {
         0
     };
-    (report.diagnostics, shift)
+    (report.diagnostics, shift, report.layers)
 }
 
 /// Whether a URI names a configuration file (`actlint.toml`, ...).

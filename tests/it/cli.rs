@@ -466,11 +466,83 @@ fn colour_on_a_terminal_unless_no_color() {
 }
 
 #[test]
+fn json_output_lists_each_layer_with_its_shape_and_parameters() {
+    let out = run(&["--format", "json", "fixtures/rules/ACT119/good.keras.json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let doc = out.json();
+    let layers = doc["files"][0]["layers"].as_array().expect("layers");
+    let rows: Vec<(String, String, Value, Value)> = layers
+        .iter()
+        .map(|l| {
+            (
+                l["name"].as_str().unwrap_or_default().to_string(),
+                l["class"].as_str().unwrap_or_default().to_string(),
+                l["output_shape"].clone(),
+                l["params"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows[1..],
+        [
+            (
+                "flatten".into(),
+                "Flatten".into(),
+                serde_json::json!([784]),
+                0.into()
+            ),
+            (
+                "hidden".into(),
+                "Dense".into(),
+                serde_json::json!([128]),
+                100480.into()
+            ),
+            (
+                "digits".into(),
+                "Dense".into(),
+                serde_json::json!([10]),
+                1290.into()
+            ),
+        ],
+        "{doc:#}"
+    );
+    // Without a declared input shape nothing is known, and nothing guessed.
+    let out = run(&["--format", "json", SOFTMAX]);
+    let layers = out.json()["files"][0]["layers"].clone();
+    assert!(
+        layers
+            .as_array()
+            .is_some_and(|l| !l.is_empty() && l.iter().all(|l| l["output_shape"].is_null())),
+        "{layers:#}"
+    );
+}
+
+#[test]
+fn verbose_human_output_prints_the_layer_table() {
+    let out = run(&["-v", "fixtures/rules/ACT119/good.keras.json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let table = [
+        "fixtures/rules/ACT119/good.keras.json",
+        "  Layer (type)                Output shape  Param #",
+        "  input_layer_4 (InputLayer)  (28, 28)            0",
+        "  flatten (Flatten)           (784)               0",
+        "  hidden (Dense)              (128)         100,480",
+        "  digits (Dense)              (10)            1,290",
+        "  Total params: 101,770",
+    ]
+    .join("\n");
+    assert!(out.stdout.starts_with(&table), "{out:?}");
+    // Not without -v.
+    let out = run(&["fixtures/rules/ACT119/good.keras.json"]);
+    assert!(!out.stdout.contains("Layer (type)"), "{out:?}");
+}
+
+#[test]
 fn json_output_fields() {
     let out = run(&["--format", "json", SOFTMAX]);
     assert_eq!(out.code, 1, "{out:?}");
     let doc = out.json();
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     let all = diagnostics(&doc);
     assert_eq!(all.len(), 1, "{doc:#}");
     let d = &all[0];

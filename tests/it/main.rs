@@ -26,4 +26,5 @@ mod robustness;
 mod rule_fixtures;
 mod schemas;
 mod server;
+mod shapes;
 mod walk;

@@ -1,6 +1,7 @@
 //! Correctness rules.
 
 pub mod duplicate_layer_name;
+pub mod incompatible_shapes;
 pub mod unknown_activation;
 pub mod unknown_initializer;
 pub mod unknown_layer_argument;
