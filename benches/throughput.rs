@@ -103,7 +103,8 @@ fn simple_yaml(n: usize) -> String {
 fn to_yaml(node: &Node) -> String {
     fn scalar(node: &Node) -> Option<String> {
         Some(match &node.value {
-            Value::Null => "null".to_string(),
+            // Only Python source has values not known statically.
+            Value::Null | Value::Unknown => "null".to_string(),
             Value::Bool(b) => b.to_string(),
             Value::Number(n) => match n.int {
                 Some(i) => i.to_string(),

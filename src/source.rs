@@ -24,6 +24,10 @@ use std::io::{Read, Seek, SeekFrom};
 pub enum Syntax {
     Json,
     Yaml,
+    /// Python source (`.py`, `.pyw`): the models it builds with Keras.
+    Python,
+    /// A Jupyter notebook (`.ipynb`): its code cells, read as Python.
+    Notebook,
 }
 
 /// Decoded source text, ready for a parser.
@@ -99,9 +103,6 @@ pub enum DecodeError {
     /// the command line it is an error ([`NOT_A_MODEL_FILE`]); found by a
     /// directory walk it is skipped.
     NotAModelFile(&'static str),
-    /// A kind of file that may hold a model but is not read yet (Python
-    /// source, notebooks): an ACT000 error saying so, never a clean pass.
-    NotReadYet(&'static str),
 }
 
 /// How the message about a binary file that is not a model starts.
@@ -137,10 +138,6 @@ impl std::fmt::Display for DecodeError {
             DecodeError::Hdf5(e) => write!(f, "{e}"),
             DecodeError::NoModel(reason) => f.write_str(reason),
             DecodeError::NotAModelFile(what) => write!(f, "{NOT_A_MODEL_FILE}: {what}"),
-            DecodeError::NotReadYet(what) => write!(
-                f,
-                "{what} is not read yet: lint the model's saved config instead (`model.to_json()`, a `.keras` archive or an `.h5` file)"
-            ),
         }
     }
 }
@@ -191,9 +188,6 @@ pub fn decode(path: &str, bytes: &[u8], limits: ReadLimits) -> Result<Source, De
             limit: limits.max_file_size,
         });
     }
-    if let Some(what) = not_read_yet(path) {
-        return Err(DecodeError::NotReadYet(what));
-    }
     let (text, bom) = match to_text(bytes) {
         Err(DecodeError::NotUtf8 { .. }) if is_weights_shard(path) => {
             return Err(DecodeError::NotAModelFile(
@@ -236,13 +230,13 @@ fn binary_not_a_model(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Files that may define a model but that no front end reads yet.
-fn not_read_yet(path: &str) -> Option<&'static str> {
+/// Python source and notebooks, by their name.
+pub fn python_syntax(path: &str) -> Option<Syntax> {
     let lower = path.to_ascii_lowercase();
     if lower.ends_with(".py") || lower.ends_with(".pyw") {
-        Some("Python source")
+        Some(Syntax::Python)
     } else if lower.ends_with(".ipynb") {
-        Some("a Jupyter notebook")
+        Some(Syntax::Notebook)
     } else {
         None
     }
@@ -319,6 +313,9 @@ fn looks_like_utf16(body: &[u8]) -> bool {
 /// JSON when it looks like JSON (first significant character `{` or `[`)
 /// or the file says so; YAML otherwise.
 fn sniff(path: &str, text: &str) -> Syntax {
+    if let Some(syntax) = python_syntax(path) {
+        return syntax;
+    }
     let lower = path.to_ascii_lowercase();
     if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         // JSON is nearly YAML, but Python's NaN/Infinity are not: a .yaml

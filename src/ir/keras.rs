@@ -889,7 +889,11 @@ impl Builder {
         if let Some(l) = loss {
             if !matches!(
                 l.value,
-                Value::String(_) | Value::Null | Value::Object(_) | Value::Array(_)
+                Value::String(_)
+                    | Value::Null
+                    | Value::Object(_)
+                    | Value::Array(_)
+                    | Value::Unknown
             ) {
                 self.problem(
                     format!(
@@ -906,7 +910,11 @@ impl Builder {
         if let Some(m) = metrics {
             if !matches!(
                 m.value,
-                Value::String(_) | Value::Null | Value::Object(_) | Value::Array(_)
+                Value::String(_)
+                    | Value::Null
+                    | Value::Object(_)
+                    | Value::Array(_)
+                    | Value::Unknown
             ) {
                 self.problem(
                     format!(

@@ -258,6 +258,10 @@ pub fn duplicate_keys(doc: &Node, syntax: Syntax) -> Vec<Diagnostic> {
             Severity::Info,
             "remove one of them: Python's `json` (and so Keras) keeps the last value, other JSON readers may keep the first or reject the file",
         ),
+        Syntax::Python | Syntax::Notebook => (
+            Severity::Info,
+            "remove one of them: Python keeps the last value of a key repeated in a dict literal",
+        ),
         Syntax::Yaml => (
             Severity::Warning,
             "remove one of them: YAML 1.2 does not allow duplicate keys, and YAML loaders disagree about which value wins",

@@ -27,6 +27,10 @@ pub fn resolve_all(text: &str, syntax: Syntax, diagnostics: &mut [Diagnostic]) {
 /// The byte edits of a plan, sorted; `None` when a change cannot be made
 /// safely in this text or the changes overlap.
 pub fn resolve(text: &str, syntax: Syntax, plan: &FixPlan) -> Option<Fix> {
+    // Python source is not edited yet: its findings carry no fix.
+    if matches!(syntax, Syntax::Python | Syntax::Notebook) {
+        return None;
+    }
     let mut edits = Vec::with_capacity(plan.changes.len());
     for change in &plan.changes {
         edits.push(resolve_change(text, syntax, change)?);
@@ -211,7 +215,7 @@ fn insert_entry(
     let key_text = match syntax {
         Syntax::Json => json_string(key),
         Syntax::Yaml if plain_safe(key) => key.to_string(),
-        Syntax::Yaml => json_string(key),
+        Syntax::Yaml | Syntax::Python | Syntax::Notebook => json_string(key),
     };
     let insert = |at: usize, replacement: String| {
         Some(Edit {
