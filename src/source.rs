@@ -54,7 +54,14 @@ pub struct ReadLimits {
     pub max_archive_entries: usize,
     /// Largest `config.json` read out of a `.keras` archive, uncompressed.
     pub max_archive_member_size: u64,
+    /// Largest Python source or notebook parsed, in bytes: a script that
+    /// builds a model is kilobytes; a generated file of megabytes is not
+    /// parsed and evaluated.
+    pub max_python_size: u64,
 }
+
+/// 8 MiB.
+pub const DEFAULT_MAX_PYTHON_SIZE: u64 = 8 * 1024 * 1024;
 
 /// 64 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
@@ -65,6 +72,7 @@ impl Default for ReadLimits {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_archive_entries: 10_000,
             max_archive_member_size: DEFAULT_MAX_FILE_SIZE,
+            max_python_size: DEFAULT_MAX_PYTHON_SIZE,
         }
     }
 }
@@ -90,6 +98,11 @@ pub enum DecodeError {
     },
     /// `config.json` inflates past the member size limit.
     MemberTooLarge {
+        limit: u64,
+    },
+    /// Python source or a notebook over the Python size limit.
+    PythonTooLarge {
+        size: u64,
         limit: u64,
     },
     Archive(String),
@@ -132,6 +145,12 @@ impl std::fmt::Display for DecodeError {
             DecodeError::MemberTooLarge { limit } => write!(
                 f,
                 "`config.json` in the archive inflates to more than {}, over the limit (`max-archive-member-size`); it was not read",
+                bytes(*limit)
+            ),
+            DecodeError::PythonTooLarge { size, limit } => write!(
+                f,
+                "Python source is {}, over the Python size limit of {} (`max-python-size`); it was not read",
+                bytes(*size),
                 bytes(*limit)
             ),
             DecodeError::Archive(msg) => write!(f, "{msg}"),
@@ -186,6 +205,12 @@ pub fn decode(path: &str, bytes: &[u8], limits: ReadLimits) -> Result<Source, De
         return Err(DecodeError::TooLarge {
             size: Some(bytes.len() as u64),
             limit: limits.max_file_size,
+        });
+    }
+    if python_syntax(path).is_some() && bytes.len() as u64 > limits.max_python_size {
+        return Err(DecodeError::PythonTooLarge {
+            size: bytes.len() as u64,
+            limit: limits.max_python_size,
         });
     }
     let (text, bom) = match to_text(bytes) {

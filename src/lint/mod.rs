@@ -21,7 +21,7 @@ use crate::ir::{self, Detected};
 use crate::rules::{self, parse_error, RuleMeta, RuleOptions};
 use crate::source::{self, ReadLimits, Source, Span, Syntax};
 use crate::tree::{self, Limits, Node};
-pub use read::{lint_path, lint_reader};
+pub use read::{lint_path, lint_reader, lint_walked_path};
 use suppress::PointerIgnore;
 
 /// Settings for linting one file.

@@ -92,6 +92,8 @@ pub struct LayerObj {
     pub name: Option<(String, Span)>,
     /// The tensors each call took.
     pub calls: Vec<Vec<Tensor>>,
+    /// A model of the file called as a layer (`classifier(x)`).
+    pub nested: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -1185,14 +1187,7 @@ impl<'t> Ctx<'t> {
                 Some(v) => v.clone(),
                 None => self.unknown_call(args, span),
             },
-            Val::Model(_) => {
-                let inputs: Vec<Val> = args.all_values().filter(has_tensor).collect();
-                if inputs.is_empty() {
-                    Val::Unknown(span)
-                } else {
-                    self.op(&inputs, span)
-                }
-            }
+            Val::Model(m) => self.call_model(m, args, span),
             _ => self.unknown_call(args, span),
         }
     }
@@ -1475,8 +1470,45 @@ impl<'t> Ctx<'t> {
             custom,
             name,
             calls: Vec::new(),
+            nested: None,
         });
         id
+    }
+
+    /// A model of the file called on tensors: a layer of the calling model
+    /// (the model nested in it), called once per call.
+    fn call_model(&mut self, m: usize, args: Args, span: Span) -> Val {
+        let existing = self.layers.iter().position(|l| l.nested == Some(m));
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                let model = &self.models[m];
+                let class = if model.functional {
+                    "Functional"
+                } else {
+                    "Sequential"
+                };
+                let name = model
+                    .name
+                    .as_ref()
+                    .and_then(|n| n.as_str().map(|s| (s.to_string(), n.span)));
+                let (class_span, model_span) = (model.class_span, model.span);
+                let id = self.layers.len();
+                self.layers.push(LayerObj {
+                    class: class.to_string(),
+                    class_span,
+                    span: model_span,
+                    config_span: model_span,
+                    args: Vec::new(),
+                    custom: false,
+                    name,
+                    calls: Vec::new(),
+                    nested: Some(m),
+                });
+                id
+            }
+        };
+        self.call_layer(id, args, span)
     }
 
     /// Calls a layer on tensors: `Dense(10)(x)`.
@@ -1535,6 +1567,7 @@ impl<'t> Ctx<'t> {
             custom: true,
             name: None,
             calls: Vec::new(),
+            nested: None,
         });
         id
     }

@@ -104,7 +104,19 @@ fn documents(ctx: &Ctx<'_>) -> Lowered {
             eval::MAX_STEPS
         ));
     }
+    // A model used as a layer of another is checked as part of it (unless
+    // it is compiled and trained on its own too).
+    let mut nested: HashSet<usize> = ctx.layers.iter().filter_map(|l| l.nested).collect();
     for model in &ctx.models {
+        nested.extend(model.layers.iter().filter_map(|v| match v {
+            Val::Model(m) => Some(*m),
+            _ => None,
+        }));
+    }
+    for (id, model) in ctx.models.iter().enumerate() {
+        if nested.contains(&id) && model.compile.is_none() {
+            continue;
+        }
         if let Some(why) = model.partial {
             out.skipped.push(format!(
                 "the model built at byte {} is not read: {why}",
@@ -113,9 +125,9 @@ fn documents(ctx: &Ctx<'_>) -> Lowered {
             continue;
         }
         let doc = if model.functional {
-            functional(ctx, model)
+            functional(ctx, model, 0)
         } else {
-            sequential(ctx, model)
+            sequential(ctx, model, 0)
         };
         match doc {
             Ok(doc) => out.docs.push(doc),
@@ -163,7 +175,36 @@ fn model_doc(
     Node::new(Value::Object(entries), span)
 }
 
-fn sequential(ctx: &Ctx<'_>, model: &eval::ModelObj) -> Result<Node, &'static str> {
+/// Models nested in models deeper than this are opaque layers.
+const MAX_NESTING: usize = 16;
+
+/// The layer entry of a model used as a layer, named `name`.
+fn nested_entry(ctx: &Ctx<'_>, m: usize, name: Option<(&str, Span)>, depth: usize) -> Node {
+    let model = &ctx.models[m];
+    let doc = match (depth >= MAX_NESTING, model.partial, model.functional) {
+        (false, None, true) => functional(ctx, model, depth + 1),
+        (false, None, false) => sequential(ctx, model, depth + 1),
+        _ => Err("not read"),
+    };
+    let Ok(mut doc) = doc else {
+        return opaque(ctx, &Val::Model(m));
+    };
+    if let Value::Object(entries) = &mut doc.value {
+        entries.retain(|e| e.key != "compile_config");
+        if let Some((n, s)) = name {
+            if let Some(config) = entries.iter_mut().find(|e| e.key == "config") {
+                if let Value::Object(c) = &mut config.value.value {
+                    c.retain(|e| e.key != "name");
+                    c.insert(0, entry("name", s, string(n, s)));
+                }
+            }
+            entries.push(entry("name", s, string(n, s)));
+        }
+    }
+    doc
+}
+
+fn sequential(ctx: &Ctx<'_>, model: &eval::ModelObj, depth: usize) -> Result<Node, &'static str> {
     if model.layers.is_empty() {
         return Err("it has no layers");
     }
@@ -175,6 +216,7 @@ fn sequential(ctx: &Ctx<'_>, model: &eval::ModelObj) -> Result<Node, &'static st
             Val::Tensor(t) if ctx.layers[t.layer].class == "InputLayer" => {
                 ctx.layer_entry(t.layer, None)
             }
+            Val::Model(m) => nested_entry(ctx, *m, None, depth),
             other => opaque(ctx, other),
         })
         .collect();
@@ -219,7 +261,7 @@ fn tensors(
     }
 }
 
-fn functional(ctx: &Ctx<'_>, model: &eval::ModelObj) -> Result<Node, &'static str> {
+fn functional(ctx: &Ctx<'_>, model: &eval::ModelObj, depth: usize) -> Result<Node, &'static str> {
     let mut outputs = Vec::new();
     let all_known = model
         .outputs
@@ -309,7 +351,10 @@ fn functional(ctx: &Ctx<'_>, model: &eval::ModelObj) -> Result<Node, &'static st
     for &l in &set {
         let layer = &ctx.layers[l];
         let (name, name_span) = &names[&l];
-        let mut e = ctx.layer_entry(l, Some((name, *name_span)));
+        let mut e = match layer.nested {
+            Some(m) => nested_entry(ctx, m, Some((name, *name_span)), depth),
+            None => ctx.layer_entry(l, Some((name, *name_span))),
+        };
         if !layer.calls.is_empty() && layer.class != "InputLayer" {
             let calls: Vec<Node> = layer
                 .calls
