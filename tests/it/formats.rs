@@ -793,7 +793,7 @@ fn python_source_is_read() {
         "{text}"
     );
     assert!(
-        text.contains("broken.py:1:19: error[ACT000] invalid Python: invalid syntax"),
+        text.contains("broken.py:1:19: error[ACT000] invalid Python: `(` is never closed"),
         "{text}"
     );
 }

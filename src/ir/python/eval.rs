@@ -139,6 +139,19 @@ pub struct Ctx<'t> {
     pub exhausted: bool,
 }
 
+/// The built-in functions the evaluator knows (when their arguments are known).
+const BUILTINS: &[&str] = &[
+    "range",
+    "len",
+    "list",
+    "tuple",
+    "enumerate",
+    "zip",
+    "int",
+    "float",
+    "str",
+];
+
 fn span_of(n: Ts<'_>) -> Span {
     Span::new(n.start_byte(), n.end_byte())
 }
@@ -927,6 +940,9 @@ impl<'t> Ctx<'t> {
         if let Some(v) = self.lookup(name) {
             return respan(v.clone(), span);
         }
+        if BUILTINS.contains(&name) {
+            return Val::Path(format!("builtins.{name}"), span);
+        }
         // `from keras.layers import *`: a class name of that module.
         if name.starts_with(|c: char| c.is_ascii_uppercase()) {
             for star in &self.stars {
@@ -1184,7 +1200,7 @@ impl<'t> Ctx<'t> {
             Val::Path(path, _) => self.call_path(&path, args, span, class_span, config_span),
             Val::Layer(id) => self.call_layer(id, args, span),
             Val::Func(f) => match &self.funcs[f].ret {
-                Some(v) => v.clone(),
+                Some(v) => respan(v.clone(), span),
                 None => self.unknown_call(args, span),
             },
             Val::Model(m) => self.call_model(m, args, span),
@@ -1264,6 +1280,114 @@ impl<'t> Ctx<'t> {
         out
     }
 
+    /// `range`, `len`, `enumerate`, `zip`, ... on values known statically.
+    fn builtin(&self, name: &str, args: &Args, span: Span) -> Val {
+        if args.opaque || !args.keywords.is_empty() {
+            return Val::Unknown(span);
+        }
+        let ints: Option<Vec<i64>> = args
+            .positional
+            .iter()
+            .map(|v| match v {
+                Val::Data(Node {
+                    value: Value::Number(Number { int: Some(i), .. }),
+                    ..
+                }) => Some(*i),
+                _ => None,
+            })
+            .collect();
+        let first = args.positional.first();
+        match name {
+            "range" => {
+                let Some(ints) = ints else {
+                    return Val::Unknown(span);
+                };
+                let (start, stop, step) = match ints.as_slice() {
+                    [stop] => (0, *stop, 1),
+                    [start, stop] => (*start, *stop, 1),
+                    [start, stop, step] if *step != 0 => (*start, *stop, *step),
+                    _ => return Val::Unknown(span),
+                };
+                let mut items = Vec::new();
+                let mut i = start;
+                while (step > 0 && i < stop) || (step < 0 && i > stop) {
+                    if items.len() > MAX_UNROLL {
+                        return Val::Unknown(span);
+                    }
+                    items.push(Node::new(
+                        Value::Number(Number {
+                            value: i as f64,
+                            int: Some(i),
+                        }),
+                        span,
+                    ));
+                    i += step;
+                }
+                data(Value::Array(items), span)
+            }
+            "len" => match first.and_then(|v| self.iterate(v)) {
+                Some(items) if args.positional.len() == 1 => {
+                    number(items.len() as f64, Some(items.len() as i64), span)
+                }
+                _ => Val::Unknown(span),
+            },
+            "list" | "tuple" => match first.and_then(|v| self.iterate(v)) {
+                Some(items) if args.positional.len() == 1 => seq(items, span),
+                _ => Val::Unknown(span),
+            },
+            "enumerate" => match first.and_then(|v| self.iterate(v)) {
+                Some(items) if args.positional.len() == 1 => seq(
+                    items
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, v)| seq(vec![number(i as f64, Some(i as i64), span), v], span))
+                        .collect(),
+                    span,
+                ),
+                _ => Val::Unknown(span),
+            },
+            "zip" => {
+                let lists: Option<Vec<Vec<Val>>> =
+                    args.positional.iter().map(|v| self.iterate(v)).collect();
+                match lists {
+                    Some(lists) if !lists.is_empty() => {
+                        let n = lists.iter().map(Vec::len).min().unwrap_or(0);
+                        seq(
+                            (0..n)
+                                .map(|i| seq(lists.iter().map(|l| l[i].clone()).collect(), span))
+                                .collect(),
+                            span,
+                        )
+                    }
+                    _ => Val::Unknown(span),
+                }
+            }
+            "int" | "float" => match first {
+                Some(Val::Data(Node {
+                    value: Value::Number(n),
+                    ..
+                })) if args.positional.len() == 1 => {
+                    if name == "int" {
+                        let i = n.value.trunc();
+                        if i.abs() < 9.0e15 {
+                            number(i, Some(i as i64), span)
+                        } else {
+                            Val::Unknown(span)
+                        }
+                    } else {
+                        number(n.value, None, span)
+                    }
+                }
+                _ => Val::Unknown(span),
+            },
+            "str" => match first {
+                Some(Val::Data(n)) if n.as_str().is_some() => respan(Val::Data(n.clone()), span),
+                _ => Val::Unknown(span),
+            },
+            _ => Val::Unknown(span),
+        }
+    }
+
     fn call_path(
         &mut self,
         path: &str,
@@ -1272,6 +1396,9 @@ impl<'t> Ctx<'t> {
         class_span: Span,
         config_span: Span,
     ) -> Val {
+        if let Some(name) = path.strip_prefix("builtins.") {
+            return self.builtin(name, &args, span);
+        }
         match names::kind(path) {
             Kind::Sequential => {
                 let id = self.models.len();

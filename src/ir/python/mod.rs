@@ -44,9 +44,58 @@ pub fn parse(text: &str) -> Result<tree_sitter::Tree, SyntaxError> {
         span: Span::empty(0),
     })?;
     if tree.root_node().has_error() {
-        return Err(first_error(tree.root_node()));
+        return Err(
+            unclosed_bracket(tree.root_node()).unwrap_or_else(|| first_error(tree.root_node()))
+        );
     }
     Ok(tree)
+}
+
+/// The first bracket that is never closed, as Python reports it: the
+/// brackets of the tokens, matched in order (missing tokens tree-sitter
+/// inserted do not close anything).
+fn unclosed_bracket(root: tree_sitter::Node<'_>) -> Option<SyntaxError> {
+    let mut stack: Vec<tree_sitter::Node<'_>> = Vec::new();
+    let mut cursor = root.walk();
+    let mut visited = 0usize;
+    loop {
+        let node = cursor.node();
+        visited += 1;
+        if visited > 10_000_000 {
+            return None;
+        }
+        if node.child_count() == 0 && !node.is_missing() {
+            match node.kind() {
+                "(" | "[" | "{" => stack.push(node),
+                ")" | "]" | "}" => {
+                    let open = match node.kind() {
+                        ")" => "(",
+                        "]" => "[",
+                        _ => "{",
+                    };
+                    match stack.pop() {
+                        Some(o) if o.kind() == open => {}
+                        // Mismatched brackets: not this kind of error.
+                        _ => return None,
+                    }
+                }
+                _ => {}
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                // Python names the innermost one.
+                let open = stack.last()?;
+                return Some(SyntaxError {
+                    message: format!("`{}` is never closed", open.kind()),
+                    span: Span::new(open.start_byte(), open.end_byte()),
+                });
+            }
+        }
+    }
 }
 
 fn first_error(root: tree_sitter::Node<'_>) -> SyntaxError {
