@@ -765,7 +765,7 @@ impl Builder {
         for node in candidates.into_iter().flatten() {
             match node.as_str() {
                 Some(_) => return heads::spanned_str(node),
-                None if node.is_null() => {}
+                None if node.is_null() || node.is_unknown() => {}
                 None => self.problem(
                     format!("a layer `name` must be a string, found {}", describe(node)),
                     node.span,

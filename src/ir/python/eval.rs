@@ -114,9 +114,15 @@ pub struct ModelObj {
     pub cond: usize,
 }
 
-struct FuncObj {
+struct FuncObj<'t> {
+    def: Ts<'t>,
+    /// What a call returns when the function is read once, with its
+    /// defaults (it is never called in the file).
     ret: Option<Val>,
 }
+
+/// Calls of functions of the file inlined into each other at most.
+const MAX_INLINE: usize = 8;
 
 type Scope = HashMap<String, (Val, u64)>;
 
@@ -125,7 +131,15 @@ pub struct Ctx<'t> {
     scopes: Vec<Scope>,
     pub layers: Vec<LayerObj>,
     pub models: Vec<ModelObj>,
-    funcs: Vec<FuncObj>,
+    funcs: Vec<FuncObj<'t>>,
+    /// The conditional depth at the entry of the function being read.
+    fn_base: usize,
+    /// A `return` ended the function being read.
+    returned: bool,
+    /// Function calls being inlined.
+    inline_depth: usize,
+    /// Module-level functions never called, read after the module.
+    pending: Vec<usize>,
     stars: Vec<String>,
     steps: usize,
     cond: usize,
@@ -135,6 +149,8 @@ pub struct Ctx<'t> {
     returns: Vec<Vec<Val>>,
     /// A Keras 1 key (`output_dim`, `init`, ...) was written somewhere.
     pub keras1: bool,
+    /// The names functions are called by somewhere in the file.
+    called: std::collections::HashSet<String>,
     /// The evaluation stopped at the step budget.
     pub exhausted: bool,
 }
@@ -192,10 +208,49 @@ impl<'t> Ctx<'t> {
             returns: Vec::new(),
             keras1: false,
             exhausted: false,
+            called: Default::default(),
+            fn_base: 0,
+            returned: false,
+            inline_depth: 0,
+            pending: Vec::new(),
         }
     }
 
-    fn text_of(&self, n: Ts<'_>) -> &'t str {
+    /// Notes the names functions are called by anywhere in the file.
+    fn prescan(&mut self, root: Ts<'t>) {
+        let mut cursor = root.walk();
+        let mut visited = 0usize;
+        loop {
+            let node = cursor.node();
+            visited += 1;
+            if visited > MAX_STEPS {
+                return;
+            }
+            if node.kind() == "call" {
+                let name = node
+                    .child_by_field_name("function")
+                    .map(|f| match f.kind() {
+                        "attribute" => f
+                            .child_by_field_name("attribute")
+                            .map_or("", |a| self.text_of(a)),
+                        _ => self.text_of(f),
+                    });
+                if let Some(name) = name {
+                    self.called.insert(name.to_string());
+                }
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return;
+                }
+            }
+        }
+    }
+
+    fn text_of(&self, n: Ts<'t>) -> &'t str {
         &self.text[n.start_byte()..n.end_byte()]
     }
 
@@ -226,24 +281,22 @@ impl<'t> Ctx<'t> {
 
     // ----- statements -----
 
-    pub fn block(&mut self, n: Ts<'_>) {
+    pub fn block(&mut self, n: Ts<'t>) {
         if self.depth > MAX_DEPTH {
             return;
         }
         self.depth += 1;
         for stmt in named_children(n) {
-            if !self.step() {
+            if !self.step() || self.returned {
                 break;
             }
-            if self.statement(stmt) {
-                break;
-            }
+            self.statement(stmt);
         }
         self.depth -= 1;
     }
 
     /// One statement; true when it ends the block (`return`).
-    fn statement(&mut self, n: Ts<'_>) -> bool {
+    fn statement(&mut self, n: Ts<'t>) -> bool {
         match n.kind() {
             "expression_statement" => {
                 for c in named_children(n) {
@@ -267,7 +320,7 @@ impl<'t> Ctx<'t> {
             "if_statement" => self.if_statement(n),
             "for_statement" => self.for_statement(n),
             "while_statement" => {
-                let branches: Vec<Ts<'_>> = [n.child_by_field_name("body")]
+                let branches: Vec<Ts<'t>> = [n.child_by_field_name("body")]
                     .into_iter()
                     .flatten()
                     .chain(n.child_by_field_name("alternative"))
@@ -305,8 +358,9 @@ impl<'t> Ctx<'t> {
                 };
                 if let Some(r) = self.returns.last_mut() {
                     r.push(val);
+                    // Unconditionally reached: the function ends here.
+                    self.returned = self.cond == self.fn_base;
                 }
-                return self.cond == 0;
             }
             "global_statement"
             | "nonlocal_statement"
@@ -334,7 +388,7 @@ impl<'t> Ctx<'t> {
     }
 
     /// The block inside a clause (`else:`, `finally:`).
-    fn block_of(&mut self, clause: Ts<'_>) {
+    fn block_of(&mut self, clause: Ts<'t>) {
         if let Some(body) = clause.child_by_field_name("body").or_else(|| {
             named_children(clause)
                 .into_iter()
@@ -344,7 +398,7 @@ impl<'t> Ctx<'t> {
         }
     }
 
-    fn expr_statement(&mut self, n: Ts<'_>) {
+    fn expr_statement(&mut self, n: Ts<'t>) {
         match n.kind() {
             "assignment" => {
                 self.assignment(n);
@@ -371,7 +425,7 @@ impl<'t> Ctx<'t> {
         }
     }
 
-    fn assignment(&mut self, n: Ts<'_>) -> Val {
+    fn assignment(&mut self, n: Ts<'t>) -> Val {
         let Some(left) = n.child_by_field_name("left") else {
             return Val::Unknown(span_of(n));
         };
@@ -386,7 +440,7 @@ impl<'t> Ctx<'t> {
     }
 
     /// Binds a target (a name, a tuple of names) to a value.
-    fn assign(&mut self, target: Ts<'_>, val: Val) {
+    fn assign(&mut self, target: Ts<'t>, val: Val) {
         match target.kind() {
             "identifier" => {
                 let name = self.text_of(target);
@@ -454,9 +508,9 @@ impl<'t> Ctx<'t> {
         }
     }
 
-    fn import(&mut self, n: Ts<'_>) {
+    fn import(&mut self, n: Ts<'t>) {
         let mut cursor = n.walk();
-        let names: Vec<Ts<'_>> = n.children_by_field_name("name", &mut cursor).collect();
+        let names: Vec<Ts<'t>> = n.children_by_field_name("name", &mut cursor).collect();
         for name in names {
             match name.kind() {
                 "dotted_name" => {
@@ -480,14 +534,14 @@ impl<'t> Ctx<'t> {
         }
     }
 
-    fn import_from(&mut self, n: Ts<'_>) {
+    fn import_from(&mut self, n: Ts<'t>) {
         let Some(module) = n.child_by_field_name("module_name") else {
             return;
         };
         let relative = module.kind() == "relative_import";
         let base = names::canonical(&compact(self.text_of(module)));
         let mut cursor = n.walk();
-        let names_: Vec<Ts<'_>> = n.children_by_field_name("name", &mut cursor).collect();
+        let names_: Vec<Ts<'t>> = n.children_by_field_name("name", &mut cursor).collect();
         for name in names_ {
             let (path, alias) = match name.kind() {
                 "dotted_name" => (name, name),
@@ -519,22 +573,76 @@ impl<'t> Ctx<'t> {
         }
     }
 
-    /// A function definition: its body is read once, with its parameters
-    /// unknown, as if it were called; what it returns is what a call returns.
-    fn function(&mut self, n: Ts<'_>) {
+    /// A function definition. A function called in the file is read at
+    /// each call, with the call's arguments (inlined); one never called is
+    /// read once, with its defaults and its other parameters unknown, as
+    /// `VGG16()` would run it.
+    fn function(&mut self, n: Ts<'t>) {
         let Some(name) = n.child_by_field_name("name") else {
             return;
         };
         let id = self.funcs.len();
-        self.funcs.push(FuncObj { ret: None });
+        self.funcs.push(FuncObj { def: n, ret: None });
         let fname = self.text_of(name).to_string();
         self.bind(&fname, Val::Func(id));
-        let Some(body) = n.child_by_field_name("body") else {
-            return;
-        };
+        if !self.called.contains(&fname) {
+            if self.scopes.len() == 1 {
+                // At module level it runs after the module's definitions.
+                self.pending.push(id);
+            } else {
+                self.read_uncalled(id);
+            }
+        }
+    }
+
+    /// Reads a function never called in the file, once, with its defaults.
+    fn read_uncalled(&mut self, id: usize) {
+        // It may never run: what it changes outside is conditional.
+        self.cond += 1;
+        let ret = self.invoke(id, None);
+        self.cond -= 1;
+        self.funcs[id].ret = ret;
+    }
+
+    /// Reads the module, then the module-level functions it never calls.
+    pub fn module(&mut self, root: Ts<'t>) {
+        self.prescan(root);
+        self.block(root);
+        for id in std::mem::take(&mut self.pending) {
+            self.read_uncalled(id);
+        }
+    }
+
+    /// Reads a function's body with its parameters bound to the call's
+    /// arguments (`None`: to their defaults); what it returns when that is
+    /// one value.
+    fn invoke(&mut self, id: usize, args: Option<&Args>) -> Option<Val> {
+        if self.inline_depth >= MAX_INLINE || self.exhausted {
+            return None;
+        }
+        let n = self.funcs[id].def;
+        let body = n.child_by_field_name("body")?;
         let mut scope = Scope::new();
+        let mut position = 0;
+        let mut keyword_only = false;
         if let Some(params) = n.child_by_field_name("parameters") {
             for p in named_children(params) {
+                match p.kind() {
+                    "keyword_separator" => {
+                        keyword_only = true;
+                        continue;
+                    }
+                    "positional_separator" => continue,
+                    "list_splat_pattern" | "dictionary_splat_pattern" => {
+                        keyword_only = true;
+                        for i in named_children(p) {
+                            scope
+                                .insert(self.text_of(i).to_string(), (Val::Unknown(span_of(i)), 0));
+                        }
+                        continue;
+                    }
+                    _ => {}
+                }
                 let ident = match p.kind() {
                     "identifier" => Some(p),
                     _ => p.child_by_field_name("name").or_else(|| {
@@ -543,33 +651,65 @@ impl<'t> Ctx<'t> {
                             .find(|c| c.kind() == "identifier")
                     }),
                 };
-                if let Some(i) = ident {
-                    scope.insert(self.text_of(i).to_string(), (Val::Unknown(span_of(i)), 0));
+                let Some(ident) = ident else {
+                    continue;
+                };
+                let pname = self.text_of(ident).to_string();
+                let given = args.and_then(|a| {
+                    a.keywords
+                        .iter()
+                        .rev()
+                        .find(|(k, _, _)| *k == pname)
+                        .map(|(_, _, v)| v.clone())
+                        .or_else(|| {
+                            (!keyword_only)
+                                .then(|| a.positional.get(position).cloned())
+                                .flatten()
+                        })
+                });
+                if !keyword_only {
+                    position += 1;
                 }
+                let opaque = args.is_some_and(|a| a.opaque);
+                let default = match p.kind() {
+                    "default_parameter" | "typed_default_parameter" => {
+                        p.child_by_field_name("value")
+                    }
+                    _ => None,
+                };
+                let val = match (given, default) {
+                    (Some(v), _) => v,
+                    (None, Some(d)) if !opaque => self.expr(d),
+                    _ => Val::Unknown(span_of(ident)),
+                };
+                scope.insert(pname, (val, 0));
             }
         }
         self.scopes.push(scope);
         self.returns.push(Vec::new());
-        self.cond += 1;
+        let base = std::mem::replace(&mut self.fn_base, self.cond);
+        self.inline_depth += 1;
         self.block(body);
-        self.cond -= 1;
+        self.inline_depth -= 1;
+        self.fn_base = base;
+        self.returned = false;
         let returns = self.returns.pop().unwrap_or_default();
         self.scopes.pop();
-        self.funcs[id].ret = match returns.len() {
+        match returns.len() {
             1 => returns.into_iter().next(),
             _ => None,
-        };
+        }
     }
 
-    fn if_statement(&mut self, n: Ts<'_>) {
+    fn if_statement(&mut self, n: Ts<'t>) {
         // (condition, body) pairs, then the `else` body.
-        let mut arms: Vec<(Option<Ts<'_>>, Ts<'_>)> = Vec::new();
+        let mut arms: Vec<(Option<Ts<'t>>, Ts<'t>)> = Vec::new();
         if let Some(body) = n.child_by_field_name("consequence") {
             arms.push((n.child_by_field_name("condition"), body));
         }
         let mut has_else = false;
         let mut cursor = n.walk();
-        let alternatives: Vec<Ts<'_>> = n
+        let alternatives: Vec<Ts<'t>> = n
             .children_by_field_name("alternative", &mut cursor)
             .collect();
         for alt in alternatives {
@@ -611,14 +751,14 @@ impl<'t> Ctx<'t> {
         let Some(from) = unknown_from else {
             return;
         };
-        let rest: Vec<Ts<'_>> = arms[from..].iter().map(|(_, b)| *b).collect();
+        let rest: Vec<Ts<'t>> = arms[from..].iter().map(|(_, b)| *b).collect();
         self.branches(&rest, !has_else);
     }
 
     /// Blocks of which one (or, when `maybe_none`, none) runs, which is not
     /// known: each is read from the same bindings; a name any of them
     /// rebinds is unknown afterwards, and models changed in them are partial.
-    fn branches(&mut self, blocks: &[Ts<'_>], maybe_none: bool) {
+    fn branches(&mut self, blocks: &[Ts<'t>], maybe_none: bool) {
         let _ = maybe_none;
         let before = self.scopes.last().cloned().unwrap_or_default();
         let mut changed: Vec<(String, Span)> = Vec::new();
@@ -648,7 +788,7 @@ impl<'t> Ctx<'t> {
         }
     }
 
-    fn for_statement(&mut self, n: Ts<'_>) {
+    fn for_statement(&mut self, n: Ts<'t>) {
         let (Some(left), Some(right), Some(body)) = (
             n.child_by_field_name("left"),
             n.child_by_field_name("right"),
@@ -703,7 +843,7 @@ impl<'t> Ctx<'t> {
 
     /// Whether a loop body leaves the loop early (`break`, `continue`,
     /// `return`), outside nested functions and loops.
-    fn jumps(&self, n: Ts<'_>) -> bool {
+    fn jumps(&self, n: Ts<'t>) -> bool {
         let mut stack = vec![n];
         let mut seen = 0;
         while let Some(c) = stack.pop() {
@@ -739,7 +879,7 @@ impl<'t> Ctx<'t> {
 
     // ----- expressions -----
 
-    pub fn expr(&mut self, n: Ts<'_>) -> Val {
+    pub fn expr(&mut self, n: Ts<'t>) -> Val {
         let span = span_of(n);
         if !self.step() || self.depth > MAX_DEPTH {
             return Val::Unknown(span);
@@ -750,7 +890,7 @@ impl<'t> Ctx<'t> {
         v
     }
 
-    fn expr_inner(&mut self, n: Ts<'_>, span: Span) -> Val {
+    fn expr_inner(&mut self, n: Ts<'t>, span: Span) -> Val {
         match n.kind() {
             "identifier" => self.name(n, span),
             "integer" => parse_int(self.text_of(n), span),
@@ -935,7 +1075,7 @@ impl<'t> Ctx<'t> {
         }
     }
 
-    fn name(&mut self, n: Ts<'_>, span: Span) -> Val {
+    fn name(&mut self, n: Ts<'t>, span: Span) -> Val {
         let name = self.text_of(n);
         if let Some(v) = self.lookup(name) {
             return respan(v.clone(), span);
@@ -957,7 +1097,7 @@ impl<'t> Ctx<'t> {
 
     /// A Python string literal's value; `None` for f-strings with
     /// replacement fields and byte strings.
-    fn string(&self, n: Ts<'_>) -> Option<String> {
+    fn string(&self, n: Ts<'t>) -> Option<String> {
         if n.kind() != "string" {
             return None;
         }
@@ -1009,7 +1149,7 @@ impl<'t> Ctx<'t> {
         }
     }
 
-    fn comparison(&mut self, n: Ts<'_>, span: Span) -> Val {
+    fn comparison(&mut self, n: Ts<'t>, span: Span) -> Val {
         let parts = named_children(n);
         let mut cursor = n.walk();
         let ops: Vec<String> = n
@@ -1049,7 +1189,7 @@ impl<'t> Ctx<'t> {
         }
     }
 
-    fn attribute(&mut self, n: Ts<'_>, span: Span) -> Val {
+    fn attribute(&mut self, n: Ts<'t>, span: Span) -> Val {
         let (Some(obj), Some(attr)) = (
             n.child_by_field_name("object"),
             n.child_by_field_name("attribute"),
@@ -1064,13 +1204,13 @@ impl<'t> Ctx<'t> {
         }
     }
 
-    fn subscript(&mut self, n: Ts<'_>, span: Span) -> Val {
+    fn subscript(&mut self, n: Ts<'t>, span: Span) -> Val {
         let Some(value) = n.child_by_field_name("value") else {
             return Val::Unknown(span);
         };
         let base = self.expr(value);
         let mut cursor = n.walk();
-        let subs: Vec<Ts<'_>> = n.children_by_field_name("subscript", &mut cursor).collect();
+        let subs: Vec<Ts<'t>> = n.children_by_field_name("subscript", &mut cursor).collect();
         if let Val::Tensor(_) = base {
             return self.op(&[base], span);
         }
@@ -1113,11 +1253,11 @@ impl<'t> Ctx<'t> {
         }
     }
 
-    fn comprehension(&mut self, n: Ts<'_>, span: Span) -> Val {
+    fn comprehension(&mut self, n: Ts<'t>, span: Span) -> Val {
         let Some(body) = n.child_by_field_name("body") else {
             return Val::Unknown(span);
         };
-        let clauses: Vec<Ts<'_>> = named_children(n)
+        let clauses: Vec<Ts<'t>> = named_children(n)
             .into_iter()
             .filter(|c| matches!(c.kind(), "for_in_clause" | "if_clause"))
             .collect();
@@ -1150,7 +1290,7 @@ impl<'t> Ctx<'t> {
 
     // ----- calls -----
 
-    fn call(&mut self, n: Ts<'_>, span: Span) -> Val {
+    fn call(&mut self, n: Ts<'t>, span: Span) -> Val {
         let Some(func) = n.child_by_field_name("function") else {
             return Val::Unknown(span);
         };
@@ -1199,10 +1339,18 @@ impl<'t> Ctx<'t> {
         match callee {
             Val::Path(path, _) => self.call_path(&path, args, span, class_span, config_span),
             Val::Layer(id) => self.call_layer(id, args, span),
-            Val::Func(f) => match &self.funcs[f].ret {
-                Some(v) => respan(v.clone(), span),
-                None => self.unknown_call(args, span),
-            },
+            Val::Func(f) => {
+                let ret = if self.called.contains(self.text_of(func)) || self.funcs[f].ret.is_none()
+                {
+                    self.invoke(f, Some(&args))
+                } else {
+                    self.funcs[f].ret.clone()
+                };
+                match ret {
+                    Some(v) => respan(v, span),
+                    None => self.unknown_call(args, span),
+                }
+            }
             Val::Model(m) => self.call_model(m, args, span),
             _ => self.unknown_call(args, span),
         }
@@ -1218,7 +1366,7 @@ impl<'t> Ctx<'t> {
         }
     }
 
-    fn args(&mut self, n: Option<Ts<'_>>) -> Args {
+    fn args(&mut self, n: Option<Ts<'t>>) -> Args {
         let mut out = Args::default();
         let Some(n) = n else {
             return out;

@@ -140,7 +140,7 @@ fn first_error(root: tree_sitter::Node<'_>) -> SyntaxError {
 pub fn lower(text: &str) -> Result<Lowered, SyntaxError> {
     let tree = parse(text)?;
     let mut ctx = Ctx::new(text);
-    ctx.block(tree.root_node());
+    ctx.module(tree.root_node());
     Ok(documents(&ctx))
 }
 

@@ -162,7 +162,11 @@ fn helper_functions_and_unpacked_states() {
         "binary_crossentropy"
     );
     let lstm = m.layers.iter().find(|l| l.class() == "LSTM").unwrap();
-    assert_eq!(lstm.units, None, "an argument of the function: unknown");
+    assert_eq!(
+        lstm.units.as_ref().map(|u| u.value),
+        Some(32),
+        "inlined with its argument"
+    );
 }
 
 #[test]
