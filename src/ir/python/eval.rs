@@ -697,6 +697,11 @@ impl<'t> Ctx<'t> {
         self.scopes.pop();
         match returns.len() {
             1 => returns.into_iter().next(),
+            // Tensors returned on different paths: an opaque join of them.
+            n if n > 1 && returns.iter().all(|r| matches!(r, Val::Tensor(_))) => {
+                let span = returns[0].span(self);
+                Some(self.op(&returns, span))
+            }
             _ => None,
         }
     }
@@ -759,9 +764,9 @@ impl<'t> Ctx<'t> {
     /// known: each is read from the same bindings; a name any of them
     /// rebinds is unknown afterwards, and models changed in them are partial.
     fn branches(&mut self, blocks: &[Ts<'t>], maybe_none: bool) {
-        let _ = maybe_none;
         let before = self.scopes.last().cloned().unwrap_or_default();
         let mut changed: Vec<(String, Span)> = Vec::new();
+        let mut ends: Vec<Scope> = Vec::new();
         self.cond += 1;
         for b in blocks {
             if let Some(s) = self.scopes.last_mut() {
@@ -777,14 +782,34 @@ impl<'t> Ctx<'t> {
                         changed.push((k.clone(), v.span(self)));
                     }
                 }
+                ends.push(s.clone());
             }
         }
         self.cond -= 1;
+        if maybe_none {
+            ends.push(before.clone());
+        }
         if let Some(s) = self.scopes.last_mut() {
             *s = before;
         }
+        changed.sort_by(|a, b| a.0.cmp(&b.0));
+        changed.dedup_by(|a, b| a.0 == b.0);
         for (k, span) in changed {
-            self.bind(&k, Val::Unknown(span));
+            // A tensor whichever branch ran (`x = Dense(...)(x)` in one,
+            // `x = Flatten()(x)` in the other): an opaque join of them, so
+            // the graph stays connected; anything else is unknown.
+            let alternatives: Option<Vec<Val>> = ends
+                .iter()
+                .map(|s| match s.get(&k) {
+                    Some((v @ Val::Tensor(_), _)) => Some(v.clone()),
+                    _ => None,
+                })
+                .collect();
+            let val = match alternatives {
+                Some(vals) if !vals.is_empty() => self.op(&vals, span),
+                _ => Val::Unknown(span),
+            };
+            self.bind(&k, val);
         }
     }
 
@@ -1163,13 +1188,7 @@ impl<'t> Ctx<'t> {
         let (Val::Data(a), Val::Data(b)) = (&vals[0], &vals[1]) else {
             return Val::Unknown(span);
         };
-        let eq = match (&a.value, &b.value) {
-            (Value::String(x), Value::String(y)) => Some(x == y),
-            (Value::Number(x), Value::Number(y)) => Some(x.value == y.value),
-            (Value::Bool(x), Value::Bool(y)) => Some(x == y),
-            (Value::Null, Value::Null) => Some(true),
-            _ => None,
-        };
+        let eq = data_eq(a, b, 0);
         let lt = match (&a.value, &b.value) {
             (Value::Number(x), Value::Number(y)) => x.value.partial_cmp(&y.value),
             _ => None,
@@ -2154,6 +2173,38 @@ fn dict(entries: Vec<(Str, Span, Val)>, span: Span) -> Val {
         data(Value::Object(out), span)
     } else {
         Val::Dict(entries, span)
+    }
+}
+
+/// Python's `==` on values known statically; `None` when it is not known.
+fn data_eq(a: &Node, b: &Node, depth: usize) -> Option<bool> {
+    if depth > 32 {
+        return None;
+    }
+    match (&a.value, &b.value) {
+        (Value::String(x), Value::String(y)) => Some(x == y),
+        (Value::Number(x), Value::Number(y)) => Some(x.value == y.value),
+        (Value::Bool(x), Value::Bool(y)) => Some(x == y),
+        (Value::Null, Value::Null) => Some(true),
+        (Value::Unknown, _) | (_, Value::Unknown) => None,
+        // Lists and tuples element by element (`strides == (1, 1)`).
+        (Value::Array(x), Value::Array(y)) => {
+            if x.len() != y.len() {
+                return Some(false);
+            }
+            let mut all = true;
+            for (i, j) in x.iter().zip(y) {
+                all &= data_eq(i, j, depth + 1)?;
+            }
+            Some(all)
+        }
+        (Value::Object(_), _) | (_, Value::Object(_)) => None,
+        // `True == 1` in Python.
+        (Value::Bool(x), Value::Number(y)) | (Value::Number(y), Value::Bool(x)) => {
+            Some(f64::from(u8::from(*x)) == y.value)
+        }
+        // Known values of different types (`"relu" is None`) differ.
+        _ => Some(false),
     }
 }
 

@@ -197,3 +197,55 @@ fn hostile_input_is_bounded() {
     let src = "import keras\ndef f():\n    return f()\nm = f()\n";
     let _ = lower(src).unwrap();
 }
+
+#[test]
+fn builders_in_the_style_of_keras_applications() {
+    // A block helper defined after its caller, called with keywords and
+    // defaults; conditions on known values; a tensor rebound in a branch
+    // whose condition is not known stays in the graph.
+    let src = r#"import keras
+from keras import layers
+
+def Net(include_top=True, classes=10, classifier_activation="softmax", name="net"):
+    inputs = layers.Input(shape=(32, 32, 3))
+    x = block(inputs, 16, strides=(1, 1))
+    x = block(x, 32, strides=(2, 2), name="b2")
+    if keras.backend.image_data_format() == "channels_last":
+        x = layers.BatchNormalization(axis=3)(x)
+    if include_top:
+        x = layers.GlobalAveragePooling2D()(x)
+        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    return keras.Model(inputs, x, name=name)
+
+def block(x, filters, strides=(1, 1), name=None):
+    conv_name = None if name is None else name + "_conv"
+    if strides == (1, 1):
+        y = x
+    else:
+        y = layers.ZeroPadding2D()(x)
+    y = layers.Conv2D(filters, 3, strides=strides, activation="relu", name=conv_name)(y)
+    if filters > 16:
+        return layers.Add()([x, y])
+    return y
+"#;
+    let m = one(src);
+    assert_eq!(m.name.as_ref().unwrap().value, "net");
+    let convs: Vec<_> = m.layers.iter().filter(|l| l.class() == "Conv2D").collect();
+    assert_eq!(convs.len(), 2);
+    assert_eq!(convs[0].units.as_ref().unwrap().value, 16);
+    assert_eq!(convs[1].name(), Some("b2_conv"));
+    assert_eq!(m.heads[0].units(), Some(10));
+    assert_eq!(
+        m.heads[0].family(),
+        Some(crate::ir::catalog::ActFamily::Softmax)
+    );
+    assert!(m.unresolved.is_empty(), "{:?}", m.unresolved);
+}
+
+#[test]
+fn comparisons_of_known_values() {
+    let src = "import keras\nact = 'relu'\nm = keras.Sequential()\nif act is None:\n    m.add(keras.layers.Dense(1))\nif (1, 1) == (1, 1) and act != 'tanh':\n    m.add(keras.layers.Dense(2, activation=act))\n";
+    let m = one(src);
+    assert_eq!(classes(&m), ["Dense"]);
+    assert_eq!(m.heads[0].units(), Some(2));
+}
