@@ -254,6 +254,14 @@ impl<'t> Ctx<'t> {
         &self.text[n.start_byte()..n.end_byte()]
     }
 
+    /// Counts `n` units of work against the step budget.
+    fn charge(&mut self, n: usize) {
+        self.steps = self.steps.saturating_add(n);
+        if self.steps > MAX_STEPS {
+            self.exhausted = true;
+        }
+    }
+
     fn step(&mut self) -> bool {
         self.steps += 1;
         if self.steps > MAX_STEPS {
@@ -769,6 +777,8 @@ impl<'t> Ctx<'t> {
         let mut ends: Vec<Scope> = Vec::new();
         self.cond += 1;
         for b in blocks {
+            // Each branch starts from a copy of the bindings: work too.
+            self.charge(4 * before.len());
             if let Some(s) = self.scopes.last_mut() {
                 *s = before.clone();
             }
@@ -1103,7 +1113,10 @@ impl<'t> Ctx<'t> {
     fn name(&mut self, n: Ts<'t>, span: Span) -> Val {
         let name = self.text_of(n);
         if let Some(v) = self.lookup(name) {
-            return respan(v.clone(), span);
+            let v = v.clone();
+            // Copying a large literal is work: it counts against the budget.
+            self.charge(size(&v));
+            return respan(v, span);
         }
         if BUILTINS.contains(&name) {
             return Val::Path(format!("builtins.{name}"), span);
@@ -1295,6 +1308,7 @@ impl<'t> Ctx<'t> {
             return Val::Unknown(span);
         };
         // The loop variable is local to the comprehension.
+        self.charge(self.scopes.last().map_or(0, HashMap::len));
         let saved = self.scopes.last().cloned();
         let mut out = Vec::new();
         for item in items {
@@ -2117,6 +2131,20 @@ impl Args {
             .iter()
             .cloned()
             .chain(self.keywords.iter().map(|(_, _, v)| v.clone()))
+    }
+}
+
+/// About how much copying a value costs: its nodes (counting them costs
+/// what copying them does).
+fn size(v: &Val) -> usize {
+    match v {
+        Val::Data(n) | Val::Obj(n) => match &n.value {
+            Value::Array(_) | Value::Object(_) => n.count(),
+            _ => 1,
+        },
+        Val::Seq(items, _) => items.len(),
+        Val::Dict(entries, _) => entries.len(),
+        _ => 1,
     }
 }
 

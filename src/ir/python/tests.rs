@@ -249,3 +249,39 @@ fn comparisons_of_known_values() {
     assert_eq!(classes(&m), ["Dense"]);
     assert_eq!(m.heads[0].units(), Some(2));
 }
+
+#[test]
+fn copying_large_values_counts_against_the_budget() {
+    // A large literal read many times, and many branches over many names,
+    // stop at the step budget instead of taking quadratic time.
+    let mut src = String::from("big = [");
+    for i in 0..20_000 {
+        src.push_str(&format!("{i}, "));
+    }
+    src.push_str("]\n");
+    for _ in 0..120 {
+        src.push_str("x = big\n");
+    }
+    let ctx_steps = lower(&src).unwrap();
+    assert!(
+        ctx_steps
+            .skipped
+            .iter()
+            .any(|s| s.contains("evaluation steps")),
+        "{:?}",
+        ctx_steps.skipped
+    );
+    let mut src = String::new();
+    for i in 0..1_100 {
+        src.push_str(&format!("v{i} = {i}\nif c:\n    v{i} = 0\n"));
+    }
+    let lowered = lower(&src).unwrap();
+    assert!(
+        lowered
+            .skipped
+            .iter()
+            .any(|s| s.contains("evaluation steps")),
+        "{:?}",
+        lowered.skipped
+    );
+}
