@@ -53,6 +53,10 @@ pub enum Val {
     Dict(Vec<(Str, Span, Val)>, Span),
     /// A function defined in the file.
     Func(usize),
+    /// `self` inside a subclassed model: its attributes.
+    Instance(usize),
+    /// A subclassed model class of the file: calling it makes its model.
+    Class(usize),
 }
 
 impl Val {
@@ -63,7 +67,7 @@ impl Val {
             Val::Layer(id) => ctx.layers[*id].span,
             Val::Tensor(t) => ctx.layers[t.layer].span,
             Val::Model(id) => ctx.models[*id].span,
-            Val::Func(_) => Span::default(),
+            Val::Func(_) | Val::Instance(_) | Val::Class(_) => Span::default(),
         }
     }
 }
@@ -140,6 +144,8 @@ pub struct Ctx<'t> {
     inline_depth: usize,
     /// Module-level functions never called, read after the module.
     pending: Vec<usize>,
+    /// The attributes of `self` of each subclassed model read.
+    instances: Vec<HashMap<String, Val>>,
     stars: Vec<String>,
     steps: usize,
     cond: usize,
@@ -213,6 +219,7 @@ impl<'t> Ctx<'t> {
             returned: false,
             inline_depth: 0,
             pending: Vec::new(),
+            instances: Vec::new(),
         }
     }
 
@@ -319,12 +326,7 @@ impl<'t> Ctx<'t> {
                     self.statement(d);
                 }
             }
-            "class_definition" => {
-                if let Some(name) = n.child_by_field_name("name") {
-                    let span = span_of(name);
-                    self.bind(self.text_of(name), Val::Unknown(span));
-                }
-            }
+            "class_definition" => self.class(n),
             "if_statement" => self.if_statement(n),
             "for_statement" => self.for_statement(n),
             "while_statement" => {
@@ -505,10 +507,18 @@ impl<'t> Ctx<'t> {
                     return;
                 };
                 if obj.kind() == "identifier" {
-                    if let Some(Val::Layer(id)) = self.lookup(self.text_of(obj)).cloned() {
-                        let key = self.text_of(attr);
-                        let node = self.to_node(&val, span_of(target));
-                        set_arg(&mut self.layers[id].args, key, span_of(attr), node, false);
+                    match self.lookup(self.text_of(obj)).cloned() {
+                        Some(Val::Layer(id)) => {
+                            let key = self.text_of(attr);
+                            let node = self.to_node(&val, span_of(target));
+                            set_arg(&mut self.layers[id].args, key, span_of(attr), node, false);
+                        }
+                        // `self.dense = layers.Dense(10)` in a model's `__init__`.
+                        Some(Val::Instance(i)) => {
+                            let key = self.text_of(attr).to_string();
+                            self.instances[i].insert(key, val);
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -601,6 +611,126 @@ impl<'t> Ctx<'t> {
                 self.read_uncalled(id);
             }
         }
+    }
+
+    /// A class. A subclass of `keras.Model` is read as the model its
+    /// `call` builds from the layers its `__init__` sets on `self`, called
+    /// on one input; other classes are unknown.
+    fn class(&mut self, n: Ts<'t>) {
+        let Some(name) = n.child_by_field_name("name") else {
+            return;
+        };
+        let cname = self.text_of(name).to_string();
+        let name_span = span_of(name);
+        let is_model = n.child_by_field_name("superclasses").is_some_and(|s| {
+            named_children(s)
+                .into_iter()
+                .any(|b| matches!(self.expr(b), Val::Path(p, _) if names::kind(&p) == Kind::Model))
+        });
+        let body = n.child_by_field_name("body");
+        let (Some(body), true) = (body, is_model) else {
+            self.bind(&cname, Val::Unknown(name_span));
+            return;
+        };
+        // The methods, by name.
+        let mut init = None;
+        let mut call = None;
+        for stmt in named_children(body) {
+            let def = match stmt.kind() {
+                "decorated_definition" => stmt.child_by_field_name("definition"),
+                "function_definition" => Some(stmt),
+                _ => None,
+            };
+            let Some(def) = def else { continue };
+            match def.child_by_field_name("name").map(|m| self.text_of(m)) {
+                Some("__init__") => init = Some(def),
+                Some("call") => call = Some(def),
+                _ => {}
+            }
+        }
+        let instance = self.instances.len();
+        self.instances.push(HashMap::new());
+        let this = Val::Instance(instance);
+        let model_id = self.models.len();
+        let mut model = ModelObj {
+            functional: true,
+            span: span_of(n),
+            class_span: name_span,
+            name: None,
+            layers: Vec::new(),
+            inputs: None,
+            outputs: None,
+            compile: None,
+            partial: None,
+            cond: self.cond,
+        };
+        self.cond += 1;
+        // The input `call` is read on (first, as Keras lists it).
+        let input = call.map(|call| {
+            let input_span = call.child_by_field_name("name").map_or(name_span, span_of);
+            let input = self.new_layer(
+                "InputLayer",
+                input_span,
+                input_span,
+                input_span,
+                &Args::default(),
+                true,
+            );
+            Val::Tensor(Tensor {
+                layer: input,
+                node: 0,
+                index: 0,
+            })
+        });
+        if let Some(init) = init {
+            let id = self.funcs.len();
+            self.funcs.push(FuncObj {
+                def: init,
+                ret: None,
+            });
+            let args = Args {
+                positional: vec![this.clone()],
+                keywords: Vec::new(),
+                opaque: false,
+            };
+            self.invoke(id, Some(&args));
+        }
+        match call.zip(input) {
+            Some((call, tensor)) => {
+                let params = call
+                    .child_by_field_name("parameters")
+                    .map_or(0, |p| p.named_child_count());
+                let id = self.funcs.len();
+                self.funcs.push(FuncObj {
+                    def: call,
+                    ret: None,
+                });
+                let args = Args {
+                    positional: vec![this, tensor.clone()],
+                    keywords: Vec::new(),
+                    opaque: false,
+                };
+                let ret = if params >= 2 {
+                    self.invoke(id, Some(&args))
+                } else {
+                    None
+                };
+                match ret {
+                    Some(out) if has_tensor(&out) => {
+                        model.inputs = Some(tensor);
+                        model.outputs = Some(out);
+                    }
+                    _ => {
+                        model.partial =
+                            Some("its `call` does not return tensors built from its layers")
+                    }
+                }
+            }
+            None => model.partial = Some("the subclassed model has no `call` method"),
+        }
+        self.cond -= 1;
+        self.models.push(model);
+        self.bind(&cname, Val::Class(model_id));
     }
 
     /// Reads a function never called in the file, once, with its defaults.
@@ -1232,6 +1362,10 @@ impl<'t> Ctx<'t> {
         let attr = self.text_of(attr);
         match base {
             Val::Path(p, _) => Val::Path(names::canonical(&format!("{p}.{attr}")), span),
+            Val::Instance(i) => match self.instances[i].get(attr) {
+                Some(v) => respan(v.clone(), span),
+                None => Val::Unknown(span),
+            },
             _ => Val::Unknown(span),
         }
     }
@@ -1346,6 +1480,11 @@ impl<'t> Ctx<'t> {
                     Val::Path(p, _) => {
                         Val::Path(names::canonical(&format!("{p}.{method}")), span_of(func))
                     }
+                    // `self.dense(x)`: the attribute's value, called.
+                    Val::Instance(i) => self.instances[i]
+                        .get(&method)
+                        .cloned()
+                        .unwrap_or(Val::Unknown(span_of(func))),
                     target => {
                         let args = self.args(args_node);
                         let tensors: Vec<Val> = std::iter::once(target)
@@ -1385,6 +1524,7 @@ impl<'t> Ctx<'t> {
                 }
             }
             Val::Model(m) => self.call_model(m, args, span),
+            Val::Class(m) => Val::Model(m),
             _ => self.unknown_call(args, span),
         }
     }

@@ -285,3 +285,43 @@ fn copying_large_values_counts_against_the_budget() {
         lowered.skipped
     );
 }
+
+#[test]
+fn subclassed_models_are_read_from_call() {
+    let src = r#"import tensorflow as tf
+from tensorflow.keras import layers
+
+class Net(tf.keras.Model):
+    def __init__(self, n_classes=10, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden = layers.Dense(64, activation="relu")
+        self.drop = layers.Dropout(0.5)
+        self.out = layers.Dense(1, activation="softmax")
+
+    def call(self, inputs, training=False):
+        x = self.hidden(inputs)
+        x = self.drop(x, training=training)
+        return self.out(x)
+
+model = Net()
+model.compile(optimizer="adam", loss="binary_crossentropy")
+"#;
+    let m = one(src);
+    let names: Vec<_> = m.layers.iter().map(|l| l.class()).collect();
+    assert_eq!(names, ["InputLayer", "Dense", "Dropout", "Dense"]);
+    assert_eq!(m.heads[0].units(), Some(1));
+    assert_eq!(
+        m.heads[0].loss.as_ref().unwrap().name,
+        "binary_crossentropy"
+    );
+    // A `call` that is not built from layers: nothing, and the reason.
+    let src =
+        "import keras\nclass Odd(keras.Model):\n    def call(self, x):\n        return None\n";
+    let lowered = lower(src).unwrap();
+    assert!(lowered.docs.is_empty());
+    assert!(
+        lowered.skipped[0].contains("does not return tensors"),
+        "{:?}",
+        lowered.skipped
+    );
+}
