@@ -506,6 +506,13 @@ impl<'t> Ctx<'t> {
                 ) else {
                     return;
                 };
+                // `model.layers[-1].activation = ...`, `model.trainable =
+                // False`: the model is changed in a way not followed.
+                if let Some(Val::Model(m)) = self.root_binding(obj) {
+                    self.models[m].partial =
+                        Some("an attribute of the model or of its `layers` is assigned");
+                    return;
+                }
                 if obj.kind() == "identifier" {
                     match self.lookup(self.text_of(obj)).cloned() {
                         Some(Val::Layer(id)) => {
@@ -524,6 +531,20 @@ impl<'t> Ctx<'t> {
             }
             _ => {}
         }
+    }
+
+    /// The value of the name an attribute or subscript chain starts from
+    /// (`model` in `model.layers[-1].activation`).
+    fn root_binding(&self, mut n: Ts<'t>) -> Option<Val> {
+        for _ in 0..64 {
+            match n.kind() {
+                "identifier" => return self.lookup(self.text_of(n)).cloned(),
+                "attribute" => n = n.child_by_field_name("object")?,
+                "subscript" => n = n.child_by_field_name("value")?,
+                _ => return None,
+            }
+        }
+        None
     }
 
     fn import(&mut self, n: Ts<'t>) {

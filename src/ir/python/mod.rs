@@ -141,11 +141,11 @@ pub fn lower(text: &str) -> Result<Lowered, SyntaxError> {
     let tree = parse(text)?;
     let mut ctx = Ctx::new(text);
     ctx.module(tree.root_node());
-    Ok(documents(&ctx))
+    Ok(documents(&ctx, text))
 }
 
 /// One document per model that was read fully.
-fn documents(ctx: &Ctx<'_>) -> Lowered {
+fn documents(ctx: &Ctx<'_>, text: &str) -> Lowered {
     let mut out = Lowered::default();
     if ctx.exhausted {
         out.skipped.push(format!(
@@ -168,8 +168,8 @@ fn documents(ctx: &Ctx<'_>) -> Lowered {
         }
         if let Some(why) = model.partial {
             out.skipped.push(format!(
-                "the model built at byte {} is not read: {why}",
-                model.span.start
+                "the model built on line {} is not read: {why}",
+                line_of(text, model.span.start)
             ));
             continue;
         }
@@ -181,12 +181,22 @@ fn documents(ctx: &Ctx<'_>) -> Lowered {
         match doc {
             Ok(doc) => out.docs.push(doc),
             Err(why) => out.skipped.push(format!(
-                "the model built at byte {} is not read: {why}",
-                model.span.start
+                "the model built on line {} is not read: {why}",
+                line_of(text, model.span.start)
             )),
         }
     }
     out
+}
+
+/// The 1-based line of a byte offset (of the code cells, for a notebook).
+fn line_of(text: &str, at: usize) -> usize {
+    let at = at.min(text.len());
+    text.as_bytes()[..at]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 fn string(s: &str, span: Span) -> Node {

@@ -325,3 +325,22 @@ model.compile(optimizer="adam", loss="binary_crossentropy")
         lowered.skipped
     );
 }
+
+#[test]
+fn a_model_changed_through_its_attributes_is_not_read() {
+    let src = "import keras\nm = keras.Sequential([keras.layers.Dense(1, activation='softmax')])\nm.layers[-1].activation = keras.activations.sigmoid\nm.compile(loss='binary_crossentropy')\n";
+    let lowered = lower(src).unwrap();
+    assert!(lowered.docs.is_empty());
+    assert!(
+        lowered.skipped[0].contains("on line 2"),
+        "{:?}",
+        lowered.skipped
+    );
+    // An attribute of a layer of the file is an argument.
+    let src = "import keras\nd = keras.layers.Dense(1, activation='softmax')\nd.activation = 'sigmoid'\nm = keras.Sequential([d])\n";
+    let m = one(src);
+    assert_eq!(
+        m.heads[0].activation.as_ref().unwrap().activation.name,
+        "sigmoid"
+    );
+}
