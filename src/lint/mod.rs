@@ -287,6 +287,9 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
             d.fix = None;
         }
     }
+    if source.syntax == Syntax::Notebook {
+        cell_positions(&source.text, options.tree_limits, &mut diagnostics);
+    }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     let status = if count == 0 {
@@ -301,6 +304,23 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
         models,
         diagnostics,
         status,
+    }
+}
+
+/// Notebooks: each finding also says where it is in the cells (`cell 3,
+/// line 2`), as the notebook shows it; its position stays that of the
+/// notebook file, which editors and CI annotate.
+fn cell_positions(text: &str, limits: Limits, diagnostics: &mut [Diagnostic]) {
+    let Ok(code) = ir::python::notebook::code(text, limits) else {
+        return;
+    };
+    for d in diagnostics {
+        let Some(at) = d.primary.as_ref().map(|p| p.span.start) else {
+            continue;
+        };
+        if let Some((cell, line, column)) = code.position(at) {
+            d.message = format!("{} (cell {cell}, line {line}, column {column})", d.message);
+        }
     }
 }
 

@@ -134,6 +134,8 @@ fn notebook_code_cells_are_read_in_order() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report = stdout(&out);
     assert!(report.contains("error[ACT101]"), "{report}");
+    // The message says where that is in the cells.
+    assert!(report.contains("(cell 3, line 2, column 32)"), "{report}");
     // The line and column are those of `"softmax"` in the notebook's JSON.
     let (line, col) = text
         .lines()

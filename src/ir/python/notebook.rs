@@ -20,6 +20,25 @@ pub struct Code {
     pub cells: Vec<(usize, usize)>,
 }
 
+impl Code {
+    /// Where a byte of the notebook text is in its cells: the cell number
+    /// (1-based, all cells counted) and the line and column (1-based, in
+    /// characters) in that cell's code.
+    pub fn position(&self, at: usize) -> Option<(usize, usize, usize)> {
+        // The map is non-decreasing: the first code byte at or past `at`.
+        let code_at = self.map.partition_point(|&m| m < at);
+        if code_at >= self.text.len() || self.map[code_at] != at {
+            return None;
+        }
+        let &(start, cell) = self.cells.iter().rev().find(|(s, _)| *s <= code_at)?;
+        let before = self.text.get(start..code_at)?;
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        Some((cell, line, column))
+    }
+}
+
 /// Cell magics whose body is still Python.
 const PYTHON_CELL_MAGICS: &[&str] = &["time", "timeit", "capture", "prun", "debug"];
 
