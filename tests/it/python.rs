@@ -228,3 +228,60 @@ fn a_large_python_file_hits_the_python_size_limit() {
         stdout(&out)
     );
 }
+
+/// Fixes edit the call's arguments in place: a literal replaced keeping
+/// its quotes, a keyword argument added before the closing parenthesis
+/// keeping the call's layout.
+#[test]
+fn fixes_edit_call_arguments_in_place() {
+    let dir = TempDir::new("py-fix");
+    let before = r#"from tensorflow import keras
+from tensorflow.keras import layers
+
+model = keras.Sequential([
+    layers.Dense(64, activation='rleu', input_shape=(8,)),
+    layers.Dense(
+        32,
+        activation="relu",
+    ),
+    layers.Dense(1, activation="softmax"),
+])
+model.compile(loss="binary_crossentropy")
+"#;
+    dir.write("train.py", before.as_bytes());
+    let out = actlint(dir.path(), &["--fix", "--unsafe-fixes", "train.py"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let after = std::fs::read_to_string(dir.path().join("train.py")).unwrap();
+    assert_eq!(
+        after,
+        r#"from tensorflow import keras
+from tensorflow.keras import layers
+
+model = keras.Sequential([
+    layers.Dense(64, activation='relu', input_shape=(8,), kernel_initializer="he_normal"),
+    layers.Dense(
+        32,
+        activation="relu",
+        kernel_initializer="he_normal",
+    ),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(loss="binary_crossentropy")
+"#
+    );
+    // A value read through a name is not rewritten at the call.
+    let named = "import keras\nact = 'softmax'\nm = keras.Sequential([keras.layers.Dense(1, activation=act)])\n";
+    dir.write("named.py", named.as_bytes());
+    let out = actlint(dir.path(), &["--fix", "--unsafe-fixes", "named.py"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("named.py")).unwrap(),
+        named
+    );
+}
