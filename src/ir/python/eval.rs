@@ -695,7 +695,6 @@ impl<'t> Ctx<'t> {
                 input_span,
                 input_span,
                 &Args::default(),
-                true,
             );
             Val::Tensor(Tensor {
                 layer: input,
@@ -1531,7 +1530,7 @@ impl<'t> Ctx<'t> {
         let config_span = args_node.map_or(span, span_of);
         match callee {
             Val::Path(path, _) => self.call_path(&path, args, span, class_span, config_span),
-            Val::Layer(id) => self.call_layer(id, args, span),
+            Val::Layer(id) => self.call_layer(id, args),
             Val::Func(f) => {
                 let ret = if self.called.contains(self.text_of(func)) || self.funcs[f].ret.is_none()
                 {
@@ -1544,7 +1543,7 @@ impl<'t> Ctx<'t> {
                     None => self.unknown_call(args, span),
                 }
             }
-            Val::Model(m) => self.call_model(m, args, span),
+            Val::Model(m) => self.call_model(m, args),
             Val::Class(m) => Val::Model(m),
             _ => self.unknown_call(args, span),
         }
@@ -1805,7 +1804,7 @@ impl<'t> Ctx<'t> {
                 Val::Model(id)
             }
             Kind::Input => {
-                let id = self.new_layer("InputLayer", class_span, span, config_span, &args, true);
+                let id = self.new_layer("InputLayer", class_span, span, config_span, &args);
                 Val::Tensor(Tensor {
                     layer: id,
                     node: 0,
@@ -1814,7 +1813,7 @@ impl<'t> Ctx<'t> {
             }
             Kind::Layer => {
                 let class = names::last(path).to_string();
-                let id = self.new_layer(&class, class_span, span, config_span, &args, false);
+                let id = self.new_layer(&class, class_span, span, config_span, &args);
                 Val::Layer(id)
             }
             Kind::Merge(class) => {
@@ -1830,13 +1829,13 @@ impl<'t> Ctx<'t> {
                         .collect(),
                     opaque: args.opaque,
                 };
-                let id = self.new_layer(class, class_span, span, config_span, &rest, false);
+                let id = self.new_layer(class, class_span, span, config_span, &rest);
                 let call = Args {
                     positional: inputs.into_iter().collect(),
                     keywords: Vec::new(),
                     opaque: false,
                 };
-                self.call_layer(id, call, span)
+                self.call_layer(id, call)
             }
             Kind::Object => {
                 let class = names::last(path);
@@ -1890,7 +1889,6 @@ impl<'t> Ctx<'t> {
         span: Span,
         config_span: Span,
         args: &Args,
-        input: bool,
     ) -> usize {
         let order = catalog::positional_params(class);
         let mut out: Vec<Arg> = Vec::new();
@@ -1928,7 +1926,6 @@ impl<'t> Ctx<'t> {
             }
             set_arg(&mut out, k, *ks, node, false);
         }
-        let _ = input;
         let id = self.layers.len();
         self.layers.push(LayerObj {
             class: class.to_string(),
@@ -1946,7 +1943,7 @@ impl<'t> Ctx<'t> {
 
     /// A model of the file called on tensors: a layer of the calling model
     /// (the model nested in it), called once per call.
-    fn call_model(&mut self, m: usize, args: Args, span: Span) -> Val {
+    fn call_model(&mut self, m: usize, args: Args) -> Val {
         let existing = self.layers.iter().position(|l| l.nested == Some(m));
         let id = match existing {
             Some(id) => id,
@@ -1977,17 +1974,16 @@ impl<'t> Ctx<'t> {
                 id
             }
         };
-        self.call_layer(id, args, span)
+        self.call_layer(id, args)
     }
 
     /// Calls a layer on tensors: `Dense(10)(x)`.
-    fn call_layer(&mut self, id: usize, args: Args, span: Span) -> Val {
+    fn call_layer(&mut self, id: usize, args: Args) -> Val {
         let input = args.get(0, "inputs");
         let mut tensors = Vec::new();
         if let Some(v) = input {
             self.tensors_of(&v, &mut tensors);
         }
-        let _ = span;
         let node = self.layers[id].calls.len();
         self.layers[id].calls.push(tensors);
         Val::Tensor(Tensor {

@@ -204,17 +204,11 @@ fn string(s: &str, span: Span) -> Node {
 }
 
 /// The model entry, its compile settings beside it.
-fn model_doc(
-    ctx: &Ctx<'_>,
-    model: &eval::ModelObj,
-    class: &str,
-    mut config: Vec<crate::tree::Entry>,
-) -> Node {
+fn model_doc(model: &eval::ModelObj, class: &str, mut config: Vec<crate::tree::Entry>) -> Node {
     if let Some(name) = &model.name {
         config.insert(0, entry("name", name.span, name.clone()));
     }
     let span = model.span;
-    let _ = ctx;
     let mut entries = vec![
         entry("module", span, string("keras", span)),
         entry(
@@ -281,7 +275,6 @@ fn sequential(ctx: &Ctx<'_>, model: &eval::ModelObj, depth: usize) -> Result<Nod
         .collect();
     let span = model.span;
     Ok(model_doc(
-        ctx,
         model,
         "Sequential",
         vec![entry("layers", span, Node::new(Value::Array(layers), span))],
@@ -492,7 +485,6 @@ fn functional(ctx: &Ctx<'_>, model: &eval::ModelObj, depth: usize) -> Result<Nod
         )
     };
     Ok(model_doc(
-        ctx,
         model,
         "Functional",
         vec![
