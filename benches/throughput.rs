@@ -18,6 +18,15 @@
 //! - `seq20k.json`: a Keras 3 Sequential of 20,000 Dense layers, in the
 //!   shape `model.to_json()` writes; `simple20k.yaml`: the same model in the
 //!   simple authoring format.
+//!
+//! `python`: Python source.
+//! - `script300`: a generated 300-line training script (data preparation,
+//!   a block helper called in a loop, a functional model, compile, fit),
+//!   bytes -> diagnostics -> `--format json`, as for one file named on the
+//!   command line.
+//! - `scan16M`: the byte scan a directory walk does on a `.py` file before
+//!   parsing it (`lint::read::mentions_keras`), on 16 MiB of Python that
+//!   never mentions Keras: the cost of skipping a repository's other files.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -103,7 +112,8 @@ fn simple_yaml(n: usize) -> String {
 fn to_yaml(node: &Node) -> String {
     fn scalar(node: &Node) -> Option<String> {
         Some(match &node.value {
-            Value::Null => "null".to_string(),
+            // Only Python source has values not known statically.
+            Value::Null | Value::Unknown => "null".to_string(),
             Value::Bool(b) => b.to_string(),
             Value::Number(n) => match n.int {
                 Some(i) => i.to_string(),
@@ -276,5 +286,67 @@ fn front_ends(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, front_ends);
+/// A training script of about 300 lines, in the style of the Keras examples.
+fn training_script() -> String {
+    let mut s = String::from(
+        "import os\nimport numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n\nNUM_CLASSES = 10\nINPUT_SHAPE = (32, 32, 3)\nBATCH_SIZE = 64\nEPOCHS = 20\n\n",
+    );
+    for i in 0..120 {
+        s.push_str(&format!(
+            "x_part_{i} = np.load(os.path.join(\"data\", \"part_{i}.npy\")).astype(\"float32\") / 255.0\n"
+        ));
+    }
+    s.push_str("\n\ndef conv_block(x, filters, name):\n    x = layers.Conv2D(filters, 3, padding=\"same\", kernel_initializer=\"he_normal\", name=name + \"_conv\")(x)\n    x = layers.BatchNormalization(name=name + \"_bn\")(x)\n    x = layers.Activation(\"relu\", name=name + \"_relu\")(x)\n    return x\n\n\n");
+    s.push_str("inputs = keras.Input(shape=INPUT_SHAPE)\nx = inputs\n");
+    s.push_str("for i, filters in enumerate([32, 64, 128, 256]):\n    x = conv_block(x, filters, name=\"block\" + str(i))\n    x = layers.MaxPooling2D()(x)\n");
+    s.push_str("x = layers.GlobalAveragePooling2D()(x)\nx = layers.Dropout(0.3)(x)\noutputs = layers.Dense(NUM_CLASSES, activation=\"softmax\")(x)\nmodel = keras.Model(inputs, outputs, name=\"cnn\")\n");
+    s.push_str("model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=\"sparse_categorical_crossentropy\", metrics=[\"accuracy\"])\n\n");
+    while s.lines().count() < 300 {
+        let n = s.lines().count();
+        s.push_str(&format!(
+            "history_{n} = model.fit(x_part_{}, np.zeros(10), batch_size=BATCH_SIZE, epochs=EPOCHS, verbose=0)\nprint(\"loss\", history_{n}.history[\"loss\"][-1])\n",
+            n % 120
+        ));
+    }
+    s
+}
+
+/// 16 MiB of Python that never mentions Keras.
+fn plain_python() -> Vec<u8> {
+    let line = b"def helper(values, scale=2.0):\n    return [v * scale for v in values if v is not None]\n";
+    let mut out = Vec::with_capacity(16 << 20);
+    while out.len() + line.len() <= 16 << 20 {
+        out.extend_from_slice(line);
+    }
+    out
+}
+
+fn python(c: &mut Criterion) {
+    let script = Input {
+        name: "script300.py".to_string(),
+        text: training_script(),
+    };
+    check(&script);
+    let plain = plain_python();
+    assert!(!actlint::lint::read::mentions_keras(&plain));
+    let mut group = c.benchmark_group("python");
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(5));
+    let options = Options::default();
+    group.throughput(Throughput::Bytes(script.text.len() as u64));
+    group.bench_function("script300", |b| {
+        b.iter(|| {
+            let report = lint_bytes(&script.name, black_box(script.text.as_bytes()), &options);
+            render::json::render(std::slice::from_ref(&report)).len()
+        })
+    });
+    group.throughput(Throughput::Bytes(plain.len() as u64));
+    group.bench_function("scan16M", |b| {
+        b.iter(|| actlint::lint::read::mentions_keras(black_box(&plain)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, front_ends, python);
 criterion_main!(benches);

@@ -115,8 +115,8 @@ pub struct Cli {
 
     /// Change a resource limit, e.g. `--limit max-file-size=128MiB` or
     /// `--limit max-layers=500000` (repeatable). Keys: max-file-size,
-    /// max-archive-entries, max-archive-member-size, max-depth, max-nodes,
-    /// max-alias-nodes, max-layers, max-graph-edges.
+    /// max-archive-entries, max-archive-member-size, max-python-size,
+    /// max-depth, max-nodes, max-alias-nodes, max-layers, max-graph-edges.
     #[arg(long = "limit", value_name = "KEY=VALUE", value_parser = parse_limit)]
     pub limits: Vec<(String, String)>,
 

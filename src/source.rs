@@ -25,6 +25,10 @@ use std::io::{Read, Seek, SeekFrom};
 pub enum Syntax {
     Json,
     Yaml,
+    /// Python source (`.py`, `.pyw`): the models it builds with Keras.
+    Python,
+    /// A Jupyter notebook (`.ipynb`): its code cells, read as Python.
+    Notebook,
 }
 
 /// Decoded source text, ready for a parser.
@@ -51,7 +55,14 @@ pub struct ReadLimits {
     pub max_archive_entries: usize,
     /// Largest `config.json` read out of a `.keras` archive, uncompressed.
     pub max_archive_member_size: u64,
+    /// Largest Python source or notebook parsed, in bytes: a script that
+    /// builds a model is kilobytes; a generated file of megabytes is not
+    /// parsed and evaluated.
+    pub max_python_size: u64,
 }
+
+/// 8 MiB.
+pub const DEFAULT_MAX_PYTHON_SIZE: u64 = 8 * 1024 * 1024;
 
 /// 64 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
@@ -62,6 +73,7 @@ impl Default for ReadLimits {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_archive_entries: 10_000,
             max_archive_member_size: DEFAULT_MAX_FILE_SIZE,
+            max_python_size: DEFAULT_MAX_PYTHON_SIZE,
         }
     }
 }
@@ -89,6 +101,11 @@ pub enum DecodeError {
     MemberTooLarge {
         limit: u64,
     },
+    /// Python source or a notebook over the Python size limit.
+    PythonTooLarge {
+        size: u64,
+        limit: u64,
+    },
     Archive(String),
     /// An HDF5 file that cannot be read (see [`hdf5`]).
     Hdf5(hdf5::Hdf5Error),
@@ -100,9 +117,6 @@ pub enum DecodeError {
     /// the command line it is an error ([`NOT_A_MODEL_FILE`]); found by a
     /// directory walk it is skipped.
     NotAModelFile(&'static str),
-    /// A kind of file that may hold a model but is not read yet (Python
-    /// source, notebooks): an ACT000 error saying so, never a clean pass.
-    NotReadYet(&'static str),
 }
 
 /// How the message about a binary file that is not a model starts.
@@ -134,14 +148,16 @@ impl std::fmt::Display for DecodeError {
                 "`config.json` in the archive inflates to more than {}, over the limit (`max-archive-member-size`); it was not read",
                 bytes(*limit)
             ),
+            DecodeError::PythonTooLarge { size, limit } => write!(
+                f,
+                "Python source is {}, over the Python size limit of {} (`max-python-size`); it was not read",
+                bytes(*size),
+                bytes(*limit)
+            ),
             DecodeError::Archive(msg) => write!(f, "{msg}"),
             DecodeError::Hdf5(e) => write!(f, "{e}"),
             DecodeError::NoModel(reason) => f.write_str(reason),
             DecodeError::NotAModelFile(what) => write!(f, "{NOT_A_MODEL_FILE}: {what}"),
-            DecodeError::NotReadYet(what) => write!(
-                f,
-                "{what} is not read yet: lint the model's saved config instead (`model.to_json()`, a `.keras` archive or an `.h5` file)"
-            ),
         }
     }
 }
@@ -195,8 +211,11 @@ pub fn decode(path: &str, bytes: &[u8], limits: ReadLimits) -> Result<Source, De
             limit: limits.max_file_size,
         });
     }
-    if let Some(what) = not_read_yet(path) {
-        return Err(DecodeError::NotReadYet(what));
+    if python_syntax(path).is_some() && bytes.len() as u64 > limits.max_python_size {
+        return Err(DecodeError::PythonTooLarge {
+            size: bytes.len() as u64,
+            limit: limits.max_python_size,
+        });
     }
     let (text, bom) = match to_text(bytes) {
         Err(DecodeError::NotUtf8 { .. }) if is_weights_shard(path) => {
@@ -255,13 +274,13 @@ fn binary_not_a_model(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Files that may define a model but that no front end reads yet.
-fn not_read_yet(path: &str) -> Option<&'static str> {
+/// Python source and notebooks, by their name.
+pub fn python_syntax(path: &str) -> Option<Syntax> {
     let lower = path.to_ascii_lowercase();
     if lower.ends_with(".py") || lower.ends_with(".pyw") {
-        Some("Python source")
+        Some(Syntax::Python)
     } else if lower.ends_with(".ipynb") {
-        Some("a Jupyter notebook")
+        Some(Syntax::Notebook)
     } else {
         None
     }
@@ -338,6 +357,9 @@ fn looks_like_utf16(body: &[u8]) -> bool {
 /// JSON when it looks like JSON (first significant character `{` or `[`)
 /// or the file says so; YAML otherwise.
 fn sniff(path: &str, text: &str) -> Syntax {
+    if let Some(syntax) = python_syntax(path) {
+        return syntax;
+    }
     let lower = path.to_ascii_lowercase();
     if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         // JSON is nearly YAML, but Python's NaN/Infinity are not: a .yaml

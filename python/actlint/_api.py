@@ -255,8 +255,10 @@ def lint_text(
 
     Args:
         text: The configuration: the simple authoring format (YAML or JSON),
-            or Keras ``model.to_json()`` output. ``str`` is encoded as UTF-8;
-            ``bytes`` are passed unchanged.
+            or Keras ``model.to_json()`` output; or Python source or a
+            notebook that builds Keras models, with a ``filename`` ending in
+            ``.py`` or ``.ipynb``. ``str`` is encoded as UTF-8; ``bytes``
+            are passed unchanged.
         filename: The name reported for the text (``Finding.file``); its
             extension helps detect the format, and its directory is where
             configuration files are looked for.

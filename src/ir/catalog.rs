@@ -959,6 +959,114 @@ pub fn is_model_class(class: &str) -> bool {
     matches!(class, "Sequential" | "Functional" | "Model")
 }
 
+/// The constructor parameters a layer class takes positionally, in order,
+/// as far as Keras 2 and Keras 3 agree (`Dense(10, "relu")` is units, then
+/// activation). Beyond the listed ones the generations differ (Keras 2.1's
+/// `Conv2D` has no `groups`), so a positional argument past the list is not
+/// known. `None`: a class whose order is not recorded here.
+pub fn positional_params(class: &str) -> Option<&'static [&'static str]> {
+    const CONV: &[&str] = &[
+        "filters",
+        "kernel_size",
+        "strides",
+        "padding",
+        "data_format",
+        "dilation_rate",
+    ];
+    const POOL: &[&str] = &["pool_size", "strides", "padding", "data_format"];
+    const GATED: &[&str] = &[
+        "units",
+        "activation",
+        "recurrent_activation",
+        "use_bias",
+        "kernel_initializer",
+        "recurrent_initializer",
+    ];
+    Some(match class {
+        "Dense" => &[
+            "units",
+            "activation",
+            "use_bias",
+            "kernel_initializer",
+            "bias_initializer",
+        ],
+        "Conv1D" | "Conv2D" | "Conv3D" | "Convolution1D" | "Convolution2D" | "Convolution3D" => {
+            CONV
+        }
+        "Conv1DTranspose"
+        | "Conv2DTranspose"
+        | "Conv3DTranspose"
+        | "Convolution2DTranspose"
+        | "Convolution3DTranspose"
+        | "SeparableConv1D"
+        | "SeparableConv2D"
+        | "SeparableConvolution1D"
+        | "SeparableConvolution2D" => &["filters", "kernel_size", "strides", "padding"],
+        "DepthwiseConv1D" | "DepthwiseConv2D" => {
+            &["kernel_size", "strides", "padding", "depth_multiplier"]
+        }
+        "LSTM" | "GRU" | "CuDNNLSTM" | "CuDNNGRU" | "LSTMCell" | "GRUCell" => GATED,
+        "SimpleRNN" | "SimpleRNNCell" => &[
+            "units",
+            "activation",
+            "use_bias",
+            "kernel_initializer",
+            "recurrent_initializer",
+        ],
+        "Dropout" | "SpatialDropout1D" | "SpatialDropout2D" | "SpatialDropout3D"
+        | "AlphaDropout" | "GaussianDropout" => &["rate"],
+        "GaussianNoise" => &["stddev"],
+        "Activation" => &["activation"],
+        "Embedding" => &["input_dim", "output_dim", "embeddings_initializer"],
+        "Flatten"
+        | "GlobalAveragePooling1D"
+        | "GlobalAveragePooling2D"
+        | "GlobalAveragePooling3D"
+        | "GlobalMaxPooling1D"
+        | "GlobalMaxPooling2D"
+        | "GlobalMaxPooling3D" => &["data_format"],
+        "Reshape" => &["target_shape"],
+        "Permute" => &["dims"],
+        "RepeatVector" => &["n"],
+        "MaxPooling1D" | "MaxPooling2D" | "MaxPooling3D" | "AveragePooling1D"
+        | "AveragePooling2D" | "AveragePooling3D" | "MaxPool1D" | "MaxPool2D" | "MaxPool3D"
+        | "AvgPool1D" | "AvgPool2D" | "AvgPool3D" => POOL,
+        "BatchNormalization" => &["axis", "momentum", "epsilon", "center", "scale"],
+        "LayerNormalization" => &["axis", "epsilon", "center", "scale"],
+        "Bidirectional" => &["layer", "merge_mode"],
+        "TimeDistributed" => &["layer"],
+        "Concatenate" | "Softmax" => &["axis"],
+        "Add" | "Subtract" | "Multiply" | "Average" | "Maximum" | "Minimum" => &[],
+        "ZeroPadding1D" | "ZeroPadding2D" | "ZeroPadding3D" => &["padding"],
+        "Cropping1D" | "Cropping2D" | "Cropping3D" => &["cropping"],
+        "UpSampling1D" | "UpSampling2D" | "UpSampling3D" => &["size"],
+        "ReLU" => &["max_value", "negative_slope", "threshold"],
+        "ELU" => &["alpha"],
+        "InputLayer" | "Input" => &["shape", "batch_size"],
+        _ => return None,
+    })
+}
+
+/// The constructor parameters of the Keras objects passed as arguments
+/// (initializers, losses), in order, where Keras 2 and 3 agree.
+pub fn object_positional_params(class: &str) -> &'static [&'static str] {
+    match class {
+        "VarianceScaling" => &["scale", "mode", "distribution", "seed"],
+        "RandomNormal" | "TruncatedNormal" | "random_normal" | "truncated_normal" => {
+            &["mean", "stddev", "seed"]
+        }
+        "RandomUniform" | "random_uniform" => &["minval", "maxval", "seed"],
+        "Constant" | "constant" => &["value"],
+        "GlorotNormal" | "GlorotUniform" | "HeNormal" | "HeUniform" | "LecunNormal"
+        | "LecunUniform" | "Orthogonal" | "glorot_normal" | "glorot_uniform" | "he_normal"
+        | "he_uniform" | "lecun_normal" | "lecun_uniform" => &["seed"],
+        "BinaryCrossentropy" | "CategoricalCrossentropy" | "SparseCategoricalCrossentropy" => {
+            &["from_logits"]
+        }
+        _ => &[],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

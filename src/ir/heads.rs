@@ -263,7 +263,8 @@ fn metrics_of(node: &Node) -> Vec<super::MetricRef> {
                 _ => read::metric(i).into_iter().collect(),
             })
             .collect(),
-        Value::Null => Vec::new(),
+        // No metric, or metrics not known statically: none are assumed.
+        Value::Null | Value::Unknown => Vec::new(),
         _ => read::metric(node).into_iter().collect(),
     }
 }

@@ -781,7 +781,7 @@ impl Builder {
         for node in candidates.into_iter().flatten() {
             match node.as_str() {
                 Some(_) => return heads::spanned_str(node),
-                None if node.is_null() => {}
+                None if node.is_null() || node.is_unknown() => {}
                 None => self.problem(
                     format!("a layer `name` must be a string, found {}", describe(node)),
                     node.span,
@@ -905,7 +905,11 @@ impl Builder {
         if let Some(l) = loss {
             if !matches!(
                 l.value,
-                Value::String(_) | Value::Null | Value::Object(_) | Value::Array(_)
+                Value::String(_)
+                    | Value::Null
+                    | Value::Object(_)
+                    | Value::Array(_)
+                    | Value::Unknown
             ) {
                 self.problem(
                     format!(
@@ -922,7 +926,11 @@ impl Builder {
         if let Some(m) = metrics {
             if !matches!(
                 m.value,
-                Value::String(_) | Value::Null | Value::Object(_) | Value::Array(_)
+                Value::String(_)
+                    | Value::Null
+                    | Value::Object(_)
+                    | Value::Array(_)
+                    | Value::Unknown
             ) {
                 self.problem(
                     format!(

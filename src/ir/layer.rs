@@ -206,7 +206,7 @@ pub fn check_values(
     };
     for key in ["units", "filters"] {
         let key = keras1::key(format, key);
-        if let Some(v) = config.get_some(key) {
+        if let Some(v) = config.get_some(key).filter(|v| !v.is_unknown()) {
             if v.as_u64().is_none_or(|u| u == 0) {
                 problem(
                     format!("`{key}` must be a positive integer, found {}", describe(v)),
@@ -244,7 +244,7 @@ pub fn check_values(
         }
     }
     let rate = keras1::key(format, "rate");
-    if let Some(v) = config.get_some(rate) {
+    if let Some(v) = config.get_some(rate).filter(|v| !v.is_unknown()) {
         if v.as_f64().is_none_or(|r| !r.is_finite()) {
             problem(
                 format!("`{rate}` must be a number, found {}", describe(v)),

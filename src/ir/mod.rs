@@ -15,6 +15,7 @@ pub mod infer;
 pub mod keras;
 pub mod keras1;
 pub mod layer;
+pub mod python;
 pub mod shapes;
 pub mod simple;
 pub mod suggest;
@@ -190,11 +191,15 @@ impl InitializerRef {
         if info.family != InitFamily::VarianceScaling {
             return Some(info.family);
         }
-        let scale = self.param("scale").and_then(|n| n.as_f64()).unwrap_or(1.0);
-        let mode = self
-            .param("mode")
-            .and_then(|n| n.as_str())
-            .unwrap_or("fan_in");
+        // A `scale` or `mode` not known statically leaves the family unknown.
+        let scale = match self.param("scale") {
+            Some(n) => n.as_f64()?,
+            None => 1.0,
+        };
+        let mode = match self.param("mode") {
+            Some(n) => n.as_str()?,
+            None => "fan_in",
+        };
         Some(if (scale - 2.0).abs() < 1e-6 {
             InitFamily::He
         } else if (scale - 1.0).abs() < 1e-6 && mode == "fan_avg" {
@@ -595,8 +600,19 @@ pub mod read {
         pub custom: bool,
     }
 
+    /// How a value not known statically is named (see [`Value::Unknown`]).
+    pub const NOT_KNOWN: &str = "(not known statically)";
+
     pub fn named_object(node: &Node) -> Option<NamedObject<'_>> {
         match &node.value {
+            // Not known statically: opaque, as a registered custom object is,
+            // so rules that need to know what it is stay silent.
+            Value::Unknown => Some(NamedObject {
+                name: NOT_KNOWN.to_string(),
+                span: node.span,
+                config: None,
+                custom: true,
+            }),
             Value::String(s) => Some(NamedObject {
                 custom: s.contains('>'),
                 name: s.to_string(),

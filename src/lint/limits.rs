@@ -8,6 +8,7 @@
 //! | `max-file-size` | 64 MiB | a text file (or standard input) read | [`crate::source`], [`crate::lint::lint_path`] |
 //! | `max-archive-entries` | 10,000 | entries a `.keras` archive may list | [`crate::source`] |
 //! | `max-archive-member-size` | 64 MiB | `config.json` inflated out of a `.keras` | [`crate::source`] |
+//! | `max-python-size` | 8 MiB | Python source or a notebook parsed | [`crate::source`] |
 //! | `max-depth` | 256 | nesting of lists and mappings | [`crate::tree`] |
 //! | `max-nodes` | 5,000,000 | values in a document, aliases expanded | [`crate::tree`] |
 //! | `max-alias-nodes` | 1,000,000 | values copied by YAML anchors and aliases | [`crate::tree::yaml`] |
@@ -77,6 +78,11 @@ pub const KEYS: &[LimitKey] = &[
         bytes: true,
     },
     LimitKey {
+        key: "max-python-size",
+        doc: "largest Python source or notebook parsed, in bytes",
+        bytes: true,
+    },
+    LimitKey {
         key: "max-depth",
         doc: "deepest nesting of lists and mappings",
         bytes: false,
@@ -134,6 +140,7 @@ pub fn set(options: &mut Options, key: &str, value: &str) -> Result<(), String> 
         "max-file-size" => options.read_limits.max_file_size = n,
         "max-archive-entries" => options.read_limits.max_archive_entries = size,
         "max-archive-member-size" => options.read_limits.max_archive_member_size = n,
+        "max-python-size" => options.read_limits.max_python_size = n,
         "max-depth" => options.tree_limits.max_depth = size,
         "max-nodes" => options.tree_limits.max_nodes = size,
         "max-alias-nodes" => options.tree_limits.max_alias_nodes = size,
@@ -151,6 +158,7 @@ pub fn get(options: &Options, key: &str) -> Option<u64> {
         "max-file-size" => options.read_limits.max_file_size,
         "max-archive-entries" => to(options.read_limits.max_archive_entries),
         "max-archive-member-size" => options.read_limits.max_archive_member_size,
+        "max-python-size" => options.read_limits.max_python_size,
         "max-depth" => to(options.tree_limits.max_depth),
         "max-nodes" => to(options.tree_limits.max_nodes),
         "max-alias-nodes" => to(options.tree_limits.max_alias_nodes),
@@ -257,6 +265,10 @@ pub fn duplicate_keys(doc: &Node, syntax: Syntax) -> Vec<Diagnostic> {
         Syntax::Json => (
             Severity::Info,
             "remove one of them: Python's `json` (and so Keras) keeps the last value, other JSON readers may keep the first or reject the file",
+        ),
+        Syntax::Python | Syntax::Notebook => (
+            Severity::Info,
+            "remove one of them: Python keeps the last value of a key repeated in a dict literal",
         ),
         Syntax::Yaml => (
             Severity::Warning,

@@ -21,7 +21,7 @@ use crate::ir::{self, Detected};
 use crate::rules::{self, parse_error, RuleMeta, RuleOptions};
 use crate::source::{self, ReadLimits, Source, Span, Syntax};
 use crate::tree::{self, Limits, Node};
-pub use read::{lint_path, lint_reader};
+pub use read::{lint_path, lint_reader, lint_walked_path};
 use suppress::PointerIgnore;
 
 /// Settings for linting one file.
@@ -288,7 +288,8 @@ pub fn load_models(path: &str, bytes: &[u8], options: &Options) -> Result<Vec<ir
         Err(source::DecodeError::NoModel(_)) => return Ok(Vec::new()),
         Err(e) => return Err(e.to_string()),
     };
-    let (docs, _) = parse_documents(path, &source, options.tree_limits).map_err(|e| e.message)?;
+    let (docs, _, _) =
+        parse_documents(path, &source, options.tree_limits).map_err(|e| e.message)?;
     let mut models = Vec::new();
     for doc in &docs {
         match ir::build(doc) {
@@ -305,7 +306,7 @@ pub fn load_models(path: &str, bytes: &[u8], options: &Options) -> Result<Vec<ir
 
 /// Lints decoded text: the pipeline, one phase after the other.
 pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
-    let (docs, encoded) = match parse(path, &source, options) {
+    let (docs, encoded, notes) = match parse(path, &source, options) {
         Ok(parsed) => parsed,
         Err(d) => {
             return Analysis {
@@ -318,6 +319,8 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
     };
     let mut found = Found {
         encoded,
+        // Python source: why the models that are not checked are not.
+        skip_reason: python_skip_reason(&source, &notes),
         ..Found::default()
     };
     for doc in &docs {
@@ -353,6 +356,9 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
             d.fix = None;
         }
     }
+    if source.syntax == Syntax::Notebook {
+        cell_positions(&source.text, options.tree_limits, &mut diagnostics);
+    }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     let status = if count == 0 {
@@ -367,6 +373,23 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
         models,
         diagnostics,
         status,
+    }
+}
+
+/// Notebooks: each finding also says where it is in the cells (`cell 3,
+/// line 2`), as the notebook shows it; its position stays that of the
+/// notebook file, which editors and CI annotate.
+fn cell_positions(text: &str, limits: Limits, diagnostics: &mut [Diagnostic]) {
+    let Ok(code) = ir::python::notebook::code(text, limits) else {
+        return;
+    };
+    for d in diagnostics {
+        let Some(at) = d.primary.as_ref().map(|p| p.span.start) else {
+            continue;
+        };
+        if let Some((cell, line, column)) = code.position(at) {
+            d.message = format!("{} (cell {cell}, line {line}, column {column})", d.message);
+        }
     }
 }
 
@@ -388,21 +411,22 @@ struct Found {
 
 /// Parse phase: the documents of the text, or the one diagnostic that says
 /// why there are none to check (a syntax error, an empty file).
-fn parse(
-    path: &str,
-    source: &Source,
-    options: &Options,
-) -> Result<(Vec<Node>, bool), Box<Diagnostic>> {
+fn parse(path: &str, source: &Source, options: &Options) -> Result<Parsed, Box<Diagnostic>> {
     // An empty file reads the same whatever its syntax (for JSON it is not
     // a syntax error so much as a missing model).
     let blank = source.text.trim().is_empty();
-    let (docs, encoded) = match parse_documents(path, source, options.tree_limits) {
-        Err(_) if blank => (Vec::new(), false),
+    let python = matches!(source.syntax, Syntax::Python | Syntax::Notebook);
+    let (docs, encoded, notes) = match parse_documents(path, source, options.tree_limits) {
+        Err(_) if blank && !python => (Vec::new(), false, Vec::new()),
+        // Python that builds no model is not a broken model file.
+        Ok(parsed) if python => return Ok(parsed),
         Ok(parsed) => parsed,
         Err(e) => {
             let what = match source.syntax {
                 Syntax::Json => "invalid JSON",
                 Syntax::Yaml => "invalid YAML",
+                Syntax::Python => "invalid Python",
+                Syntax::Notebook => "invalid notebook",
             };
             let d = parse_diag(format!("{what}: {}", e.message)).at(e.span, e.message.clone());
             return Err(Box::new(d));
@@ -425,7 +449,24 @@ fn parse(
         .at(Span::empty(0), label);
         return Err(Box::new(d));
     }
-    Ok((docs, encoded))
+    Ok((docs, encoded, notes))
+}
+
+/// What parsing found: the documents, whether they were double-encoded, and
+/// (for Python source) why the models that are not checked are not.
+type Parsed = (Vec<Node>, bool, Vec<String>);
+
+/// The reason a Python file reports no model, with the models left out.
+fn python_skip_reason(source: &Source, notes: &[String]) -> Option<String> {
+    if !matches!(source.syntax, Syntax::Python | Syntax::Notebook) {
+        return None;
+    }
+    let mut reason = "no Keras model is built in this file".to_string();
+    for n in notes {
+        reason.push_str("; ");
+        reason.push_str(n);
+    }
+    Some(reason)
 }
 
 /// Parses the text into documents; JSON-looking YAML falls back to YAML.
@@ -435,25 +476,31 @@ fn parse_documents(
     path: &str,
     source: &Source,
     limits: Limits,
-) -> Result<(Vec<Node>, bool), tree::SyntaxError> {
+) -> Result<Parsed, tree::SyntaxError> {
     match source.syntax {
         Syntax::Json => match tree::json::parse(&source.text, limits) {
             Ok(node) => match tree::encoded::unwrap(&source.text, &node, limits) {
-                Some(inner) => Ok((vec![inner?], true)),
-                None => Ok((vec![node], false)),
+                Some(inner) => Ok((vec![inner?], true, Vec::new())),
+                None => Ok((vec![node], false, Vec::new())),
             },
             Err(json_err) => {
                 let lower = path.to_ascii_lowercase();
                 if lower.ends_with(".yaml") || lower.ends_with(".yml") {
                     tree::yaml::parse(&source.text, limits)
-                        .map(|docs| (docs, false))
+                        .map(|docs| (docs, false, Vec::new()))
                         .or(Err(json_err))
                 } else {
                     Err(json_err)
                 }
             }
         },
-        Syntax::Yaml => tree::yaml::parse(&source.text, limits).map(|docs| (docs, false)),
+        Syntax::Yaml => {
+            tree::yaml::parse(&source.text, limits).map(|docs| (docs, false, Vec::new()))
+        }
+        Syntax::Python => ir::python::lower(&source.text).map(|l| (l.docs, false, l.skipped)),
+        Syntax::Notebook => {
+            ir::python::notebook::lower(&source.text, limits).map(|l| (l.docs, false, l.skipped))
+        }
     }
 }
 

@@ -41,6 +41,64 @@ pub fn lint_path(
     read_and_lint(display, head.as_slice().chain(file), size, options)
 }
 
+/// Lints a file a directory walk found: as [`lint_path`], except that
+/// Python source and notebooks that never mention `keras` or `tensorflow`
+/// are skipped after a byte scan, without being parsed (a repository's
+/// other Python files cost the time of reading them).
+pub fn lint_walked_path(
+    path: &std::path::Path,
+    display: &str,
+    options: &Options,
+) -> std::io::Result<FileReport> {
+    if source::python_syntax(display).is_none() {
+        return lint_path(path, display, options);
+    }
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    let limit = options.read_limits.max_file_size;
+    if meta.is_file() && meta.len() > limit {
+        let e = source::DecodeError::TooLarge {
+            size: Some(meta.len()),
+            limit,
+        };
+        return Ok(report(display, Err(e), options));
+    }
+    let size = if meta.is_file() { meta.len() } else { 0 };
+    let bytes = source::read_capped(file, limit, size)?;
+    if bytes.len() as u64 > limit {
+        let e = source::DecodeError::TooLarge { size: None, limit };
+        return Ok(report(display, Err(e), options));
+    }
+    if let Some(skipped) = skip_unrelated_python(display, &bytes) {
+        return Ok(skipped);
+    }
+    Ok(lint_bytes(display, &bytes, options))
+}
+
+/// The report of a Python file found by a walk that never mentions Keras:
+/// skipped, unparsed. `None` for other files.
+pub fn skip_unrelated_python(display: &str, bytes: &[u8]) -> Option<FileReport> {
+    if source::python_syntax(display).is_none() || mentions_keras(bytes) {
+        return None;
+    }
+    Some(FileReport {
+        path: display.to_string(),
+        source: None,
+        status: super::Status::Skipped {
+            reason: "Python source that never mentions `keras` or `tensorflow`".to_string(),
+        },
+        diagnostics: Vec::new(),
+        layers: Vec::new(),
+    })
+}
+
+/// Whether the bytes mention `keras` or `tensorflow` anywhere (a SIMD
+/// substring search, no parsing).
+pub fn mentions_keras(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"keras").is_some()
+        || memchr::memmem::find(bytes, b"tensorflow").is_some()
+}
+
 /// Lints what a reader yields (standard input), read through the file size
 /// limit.
 pub fn lint_reader(

@@ -3,7 +3,8 @@
 //! [`collect`] turns the paths of the command line into a list of targets:
 //! a file given explicitly is linted whatever its extension; a directory is
 //! walked (with the `ignore` crate, as ripgrep does) for `.json`, `.yaml`,
-//! `.yml`, `.keras`, `.h5` and `.hdf5` files (never `.bin`, `.pkl`, ...), skipping hidden entries, what `.gitignore`,
+//! `.yml`, `.keras`, `.h5` and `.hdf5` files, and Python source and
+//! notebooks (`.py`, `.pyw`, `.ipynb`: linted when they mention Keras) (never `.bin`, `.pkl`, ...), skipping hidden entries, what `.gitignore`,
 //! `.ignore` and git's exclude files list, and what an [`ExcludeFn`] rejects.
 //! Symbolic links are followed; a link that points back to a directory it is
 //! in is reported as a loop and not followed.
@@ -12,8 +13,12 @@ use super::ignores::Ignores;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// Extensions searched for when walking a directory.
-pub const MODEL_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "keras", "h5", "hdf5"];
+/// Extensions searched for when walking a directory. Python source and
+/// notebooks found this way are linted only when they mention Keras (see
+/// `lint::lint_walked_path`).
+pub const MODEL_EXTENSIONS: &[&str] = &[
+    "json", "yaml", "yml", "keras", "h5", "hdf5", "py", "pyw", "ipynb",
+];
 
 /// A problem that is not a finding: a missing path, an unreadable file or
 /// directory, a symbolic link loop. Printed as `error: PATH: MESSAGE`; it
@@ -239,7 +244,7 @@ fn report_ignore_problems(
 }
 
 /// Whether the walk picks up a file: `.json`, `.yaml`, `.yml`, `.keras`,
-/// `.h5`, `.hdf5`, in any case.
+/// `.h5`, `.hdf5`, `.py`, `.pyw`, `.ipynb`, in any case.
 pub fn has_model_extension(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())

@@ -28,6 +28,8 @@ pub fn lint_target(target: &Target, options: &Options) -> Result<FileReport, IoP
     let result = if target.stdin {
         lint::lint_reader(&target.display, std::io::stdin().lock(), options)
             .map_err(|e| format!("cannot read standard input: {}", io_message(&e)))
+    } else if target.walked {
+        lint::lint_walked_path(&target.path, &target.display, options).map_err(|e| read_message(&e))
     } else {
         lint::lint_path(&target.path, &target.display, options).map_err(|e| read_message(&e))
     };

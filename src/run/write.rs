@@ -161,6 +161,11 @@ pub fn fix_target(
             .map_err(|e| problem(target, format!("cannot read file: {e}")))?;
         (bytes, Some(meta))
     };
+    if target.walked {
+        if let Some(report) = crate::lint::read::skip_unrelated_python(&target.display, &bytes) {
+            return Ok((report, fix));
+        }
+    }
     let decoded = source::decode(&target.display, &bytes, limits);
     let src = match decoded {
         Ok(s) if s.member.is_none() => s,

@@ -14,6 +14,8 @@ use crate::source::LineIndex;
 pub enum Kind {
     Yaml,
     Json,
+    /// Python source: the Keras models it builds.
+    Python,
     /// Anything else: never linted.
     Other,
 }
@@ -59,6 +61,7 @@ impl Document {
             (_, true) | (Kind::Other, _) => last.to_string(),
             (Kind::Yaml, false) => format!("{last}.yaml"),
             (Kind::Json, false) => format!("{last}.json"),
+            (Kind::Python, false) => format!("{last}.py"),
         }
     }
 
@@ -82,14 +85,19 @@ impl Document {
 
 fn has_model_extension(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
+    lower.ends_with(".yaml")
+        || lower.ends_with(".yml")
+        || lower.ends_with(".json")
+        || lower.ends_with(".py")
+        || lower.ends_with(".pyw")
 }
 
-/// YAML and JSON documents (by the editor's language, else the extension).
+/// YAML, JSON and Python documents (by the editor's language, else the extension).
 fn kind_of(uri: &Url, language_id: &str) -> Kind {
     match language_id {
         "yaml" => return Kind::Yaml,
         "json" | "jsonc" => return Kind::Json,
+        "python" => return Kind::Python,
         _ => {}
     }
     let path = uri.path().to_ascii_lowercase();
@@ -97,6 +105,8 @@ fn kind_of(uri: &Url, language_id: &str) -> Kind {
         Kind::Yaml
     } else if path.ends_with(".json") {
         Kind::Json
+    } else if path.ends_with(".py") || path.ends_with(".pyw") {
+        Kind::Python
     } else {
         Kind::Other
     }

@@ -155,6 +155,12 @@ fn parse(text: &str, syntax: Syntax) -> Vec<Node> {
             .or_else(|_| tree::yaml::parse(text, limits))
             .unwrap_or_default(),
         Syntax::Yaml => tree::yaml::parse(text, limits).unwrap_or_default(),
+        Syntax::Python => crate::ir::python::lower(text)
+            .map(|l| l.docs)
+            .unwrap_or_default(),
+        Syntax::Notebook => crate::ir::python::notebook::lower(text, limits)
+            .map(|l| l.docs)
+            .unwrap_or_default(),
     }
 }
 

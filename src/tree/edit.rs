@@ -27,6 +27,11 @@ pub fn resolve_all(text: &str, syntax: Syntax, diagnostics: &mut [Diagnostic]) {
 /// The byte edits of a plan, sorted; `None` when a change cannot be made
 /// safely in this text or the changes overlap.
 pub fn resolve(text: &str, syntax: Syntax, plan: &FixPlan) -> Option<Fix> {
+    // A notebook's code sits in JSON strings: an edit there would need
+    // escaping, so its findings carry no fix.
+    if syntax == Syntax::Notebook {
+        return None;
+    }
     let mut edits = Vec::with_capacity(plan.changes.len());
     for change in &plan.changes {
         edits.push(resolve_change(text, syntax, change)?);
@@ -53,6 +58,9 @@ fn slice(text: &str, span: Span) -> Option<&str> {
 }
 
 fn resolve_change(text: &str, syntax: Syntax, change: &Change) -> Option<Edit> {
+    if syntax == Syntax::Python {
+        return python_change(text, change);
+    }
     let edit = |span: Span, replacement: String| Some(Edit { span, replacement });
     match change {
         Change::ReplaceString { span, value } => {
@@ -113,6 +121,154 @@ fn resolve_change(text: &str, syntax: Syntax, change: &Change) -> Option<Edit> {
         } => insert_entry(text, syntax, *map, *last, key, value),
         Change::RemoveItem { item, prev, next } => remove_item(text, *item, *prev, *next),
     }
+}
+
+/// A change to Python source: a literal argument replaced by another
+/// literal (keeping its quotes), or a keyword argument added before the
+/// call's closing parenthesis (keeping its layout). Anything else (a value
+/// read through a name, removing a layer) is not edited.
+fn python_change(text: &str, change: &Change) -> Option<Edit> {
+    let edit = |span: Span, replacement: String| Some(Edit { span, replacement });
+    match change {
+        Change::ReplaceString { span, value } => {
+            let old = slice(text, *span)?;
+            // A class reached through its module (`initializers.GlorotUniform`)
+            // becomes another class of that module.
+            let through_module = span.start > 0 && text.as_bytes()[span.start - 1] == b'.';
+            if through_module && is_identifier(old) && is_identifier(value) {
+                return edit(*span, value.clone());
+            }
+            let quote = python_quote(old)?;
+            edit(*span, python_string(value, quote)?)
+        }
+        Change::ReplaceBool { span, value } => {
+            let old = slice(text, *span)?;
+            matches!(old, "True" | "False").then(|| Edit {
+                span: *span,
+                replacement: if *value { "True" } else { "False" }.to_string(),
+            })
+        }
+        Change::ReplaceNumber { span, text: new } => {
+            let old = slice(text, *span)?;
+            let numeric = |s: &str| {
+                !s.is_empty()
+                    && s.bytes().all(|b| {
+                        b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')
+                    })
+            };
+            (numeric(old) && numeric(new)).then(|| Edit {
+                span: *span,
+                replacement: new.clone(),
+            })
+        }
+        Change::ReplaceValue { span, value } => {
+            let old = slice(text, *span)?;
+            let literal = python_quote(old).is_some()
+                || matches!(old, "True" | "False" | "None")
+                || old.parse::<f64>().is_ok();
+            if !literal {
+                return None;
+            }
+            edit(*span, python_value(value)?)
+        }
+        Change::InsertEntry {
+            map, key, value, ..
+        } => {
+            let args = slice(text, *map)?;
+            if !args.starts_with('(') || !args.ends_with(')') || !is_identifier(key) {
+                return None;
+            }
+            let argument = format!("{key}={}", python_value(value)?);
+            let close = map.end - 1;
+            let inner = &text[map.start + 1..close];
+            let body = inner.trim_end();
+            if body.is_empty() {
+                return edit(Span::empty(map.start + 1), argument);
+            }
+            let after_body = map.start + 1 + body.len();
+            match body.strip_suffix(',') {
+                // One argument per line, with a trailing comma: a new line
+                // with the same indentation.
+                Some(_) if inner[body.len()..].contains('\n') => {
+                    let line_start = text[..after_body].rfind('\n').map_or(0, |i| i + 1);
+                    let indent: String = text[line_start..]
+                        .chars()
+                        .take_while(|c| *c == ' ' || *c == '\t')
+                        .collect();
+                    let nl = line_break(text);
+                    edit(Span::empty(after_body), format!("{nl}{indent}{argument},"))
+                }
+                Some(_) => edit(Span::empty(after_body), format!(" {argument}")),
+                None => edit(Span::empty(after_body), format!(", {argument}")),
+            }
+        }
+        Change::RemoveItem { .. } => None,
+    }
+}
+
+/// The quote of a simple Python string literal (no prefix, no escapes, on
+/// one line), or `None`.
+fn python_quote(old: &str) -> Option<char> {
+    let quote = old.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let inner = old.strip_prefix(quote)?.strip_suffix(quote)?;
+    (old.len() >= 2 && !inner.contains([quote, '\\', '\n'])).then_some(quote)
+}
+
+/// `value` as a Python string literal with `quote`, when it needs no escapes.
+fn python_string(value: &str, quote: char) -> Option<String> {
+    (!value.contains([quote, '\\', '\n', '\r'])).then(|| format!("{quote}{value}{quote}"))
+}
+
+/// A new value as Python: a string, a JSON scalar (`true` -> `True`), or a
+/// serialized Keras object without arguments as its name
+/// (`{"class_name": "HeNormal", "config": {"seed": null}}` -> `"he_normal"`).
+fn python_value(value: &NewValue) -> Option<String> {
+    match value {
+        NewValue::String(s) => python_string(s, '"'),
+        NewValue::Json(j) => match j.as_str() {
+            "true" => Some("True".into()),
+            "false" => Some("False".into()),
+            "null" => Some("None".into()),
+            n if n.parse::<f64>().is_ok() => Some(n.to_string()),
+            s => match serde_json::from_str::<serde_json::Value>(s).ok()? {
+                serde_json::Value::String(parsed) => python_string(&parsed, '"'),
+                serde_json::Value::Object(o) => {
+                    let class = o.get("class_name")?.as_str()?;
+                    let bare = o
+                        .get("config")
+                        .and_then(|c| c.as_object())
+                        .is_none_or(|c| c.values().all(serde_json::Value::is_null));
+                    (bare && is_identifier(class))
+                        .then(|| python_string(&snake_case(class), '"'))
+                        .flatten()
+                }
+                _ => None,
+            },
+        },
+    }
+}
+
+/// `HeNormal` -> `he_normal`: the name Keras also accepts for a class.
+fn snake_case(class: &str) -> String {
+    let mut out = String::with_capacity(class.len() + 2);
+    for (i, c) in class.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_identifier(key: &str) -> bool {
+    key.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A scalar's span, ending at the closing quote of a quoted scalar: the
@@ -211,7 +367,7 @@ fn insert_entry(
     let key_text = match syntax {
         Syntax::Json => json_string(key),
         Syntax::Yaml if plain_safe(key) => key.to_string(),
-        Syntax::Yaml => json_string(key),
+        Syntax::Yaml | Syntax::Python | Syntax::Notebook => json_string(key),
     };
     let insert = |at: usize, replacement: String| {
         Some(Edit {

@@ -40,7 +40,7 @@ pub fn unwrap(text: &str, root: &Node, limits: Limits) -> Option<Result<Node, Sy
 /// Decodes a JSON string literal (with its quotes) that starts at `base` in
 /// the outer text: the content and, for each byte of it and one past the
 /// end, the outer offset it comes from.
-fn decode(literal: &str, base: usize) -> Option<(String, Vec<usize>)> {
+pub fn decode(literal: &str, base: usize) -> Option<(String, Vec<usize>)> {
     let bytes = literal.as_bytes();
     if bytes.len() < 2 || bytes[0] != b'"' || bytes[bytes.len() - 1] != b'"' {
         return None;
@@ -97,12 +97,12 @@ fn escape(s: &str) -> Option<(char, usize)> {
     Some((c, 2))
 }
 
-fn map_span(span: Span, map: &[usize]) -> Span {
+pub fn map_span(span: Span, map: &[usize]) -> Span {
     let at = |i: usize| map[i.min(map.len() - 1)];
     Span::new(at(span.start), at(span.end))
 }
 
-fn remap(node: &mut Node, map: &[usize]) {
+pub fn remap(node: &mut Node, map: &[usize]) {
     node.span = map_span(node.span, map);
     match &mut node.value {
         Value::Array(items) => items.iter_mut().for_each(|n| remap(n, map)),
@@ -112,7 +112,7 @@ fn remap(node: &mut Node, map: &[usize]) {
                 remap(&mut e.value, map);
             }
         }
-        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {}
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) | Value::Unknown => {}
     }
 }
 

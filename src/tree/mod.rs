@@ -31,6 +31,11 @@ pub enum Value {
     String(Str),
     Array(Vec<Node>),
     Object(Vec<Entry>),
+    /// A value that is present but not known statically: an argument in
+    /// Python source computed at run time (`activation=get_act()`). The JSON
+    /// and YAML parsers never produce it. Readers treat it as unknown, never
+    /// as absent (so no Keras default replaces it) and never as a type error.
+    Unknown,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -121,6 +126,10 @@ impl Node {
     pub fn is_null(&self) -> bool {
         matches!(self.value, Value::Null)
     }
+    /// A value not known statically (see [`Value::Unknown`]).
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.value, Value::Unknown)
+    }
 
     /// A short name for the kind of value, for messages ("a string", "a list").
     pub fn kind_name(&self) -> &'static str {
@@ -131,6 +140,7 @@ impl Node {
             Value::String(_) => "a string",
             Value::Array(_) => "a list",
             Value::Object(_) => "a mapping",
+            Value::Unknown => "a value not known statically",
         }
     }
 

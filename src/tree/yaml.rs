@@ -307,7 +307,9 @@ impl Builder {
                             Some(i) => i.to_string().into(),
                             None => n.value.to_string().into(),
                         },
-                        Value::Array(_) | Value::Object(_) => "<complex key>".into(),
+                        Value::Array(_) | Value::Object(_) | Value::Unknown => {
+                            "<complex key>".into()
+                        }
                     };
                     *key = Some((k, node.span));
                 }

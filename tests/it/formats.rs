@@ -821,28 +821,28 @@ fn keras1_fix_writes_the_keras1_key() {
     assert!(!added[0].contains("kernel_initializer"), "{text}");
 }
 
-/// Python source and notebooks are not read yet: named on the command line
-/// they are an error that says so, never a clean pass.
+/// Python source and notebooks named on the command line are read: the
+/// model a script builds is checked, a syntax error is one located ACT000.
 #[test]
-fn python_source_is_an_error_not_a_clean_pass() {
+fn python_source_is_read() {
     let dir = TempDir::new("python");
     dir.write(
         "train.py",
-        b"from keras.layers import Dense\nmodel.add(Dense(1, activation=\"softmax\"))\n",
+        b"from keras.layers import Dense\nfrom keras.models import Sequential\nmodel = Sequential()\nmodel.add(Dense(1, activation=\"softmax\"))\n",
     );
-    dir.write("explore.ipynb", br#"{"cells": [], "nbformat": 4}"#);
+    dir.write("broken.py", b"model = Sequential(\n");
     let out = actlint_in(
         dir.path(),
-        &["--format", "concise", "train.py", "explore.ipynb"],
+        &["--format", "concise", "train.py", "broken.py"],
     );
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
-        text.contains("train.py:1:1: error[ACT000] Python source is not read yet"),
+        text.contains("train.py:4:31: error[ACT101] softmax over a single unit"),
         "{text}"
     );
     assert!(
-        text.contains("explore.ipynb:1:1: error[ACT000] a Jupyter notebook is not read yet"),
+        text.contains("broken.py:1:19: error[ACT000] invalid Python: `(` is never closed"),
         "{text}"
     );
 }

@@ -19,6 +19,7 @@ mod generated_docs;
 mod hostile;
 mod precommit;
 mod properties;
+mod python;
 mod readme;
 mod real_world;
 mod render;

@@ -601,6 +601,39 @@ proptest! {
         let report = lint_bytes(path, cut_text.as_bytes(), &Options::default());
         check_report(path, cut_text, &report);
     }
+
+    /// The Python twins of the rule fixtures, cut anywhere (a half-typed
+    /// script in an editor): a diagnostic or a pass, never a panic, with
+    /// labels inside the shorter text.
+    #[test]
+    fn truncated_python(pick in any::<prop::sample::Index>(), cut in 0.0f64..1.0) {
+        let files = python_fixtures();
+        let text = &files[pick.index(files.len())];
+        let mut at = (text.len() as f64 * cut) as usize;
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let cut_text = &text[..at];
+        let report = lint_bytes("train.py", cut_text.as_bytes(), &Options::default());
+        check_report("train.py", cut_text, &report);
+    }
+}
+
+/// The text of every `bad.py` / `good.py` rule fixture.
+fn python_fixtures() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let mut out = Vec::new();
+    for code in std::fs::read_dir(root).expect("fixtures/rules") {
+        let dir = code.expect("entry").path();
+        for name in ["bad.py", "good.py"] {
+            if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
+                out.push(text);
+            }
+        }
+    }
+    out.sort();
+    assert!(!out.is_empty());
+    out
 }
 
 #[test]

@@ -400,7 +400,7 @@ fn precommit_documentation_matches_the_hooks() {
     let hooks = hooks();
     let ids: Vec<&str> = hooks.iter().map(|(id, _)| id.as_str()).collect();
     assert_eq!(ids, ["actlint", "actlint-py"]);
-    let files = "files: '(?i)\\.(json|ya?ml|keras|h5|hdf5)$'";
+    let files = "files: '(?i)\\.(json|ya?ml|keras|h5|hdf5|pyw?|ipynb)$'";
     for (id, lines) in &hooks {
         for expected in ["require_serial: true", files] {
             assert!(

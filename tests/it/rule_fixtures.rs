@@ -211,3 +211,44 @@ fn bad_fixture_output_snapshots() {
         failed,
     );
 }
+
+/// The rule codes a report holds, sorted, once each.
+fn codes(report: &FileReport) -> Vec<&'static str> {
+    let mut codes: Vec<&'static str> = report.diagnostics.iter().map(|d| d.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+/// A `bad.py` / `good.py` fixture is the model of the Keras JSON fixture
+/// beside it written as Keras code: read from the Python source, it yields
+/// the same rule codes as the JSON.
+#[test]
+fn python_twins_yield_the_codes_of_their_keras_json() {
+    let mut problems = Vec::new();
+    let mut twins = 0;
+    for (code, file) in fixture_files() {
+        let Some(stem) = file.strip_suffix(".py") else {
+            continue;
+        };
+        twins += 1;
+        let json = format!("{stem}.keras.json");
+        let from_python = lint_fixture(&code, &file);
+        let from_json = lint_fixture(&code, &json);
+        if codes(&from_python) != codes(&from_json) {
+            problems.push(format!(
+                "fixtures/rules/{code}/{file}: {:?}, but {json} gives {:?}; got:\n{}",
+                codes(&from_python),
+                codes(&from_json),
+                describe(&from_python, "    ")
+            ));
+        }
+        if let Status::Skipped { reason } = &from_python.status {
+            problems.push(format!(
+                "fixtures/rules/{code}/{file}: not read as a model ({reason})"
+            ));
+        }
+    }
+    assert!(twins > 0, "no Python fixtures found");
+    fail_all("Python twins that differ from their Keras JSON", problems);
+}

@@ -364,3 +364,27 @@ fn a_request_after_shutdown_gets_an_error() {
     client.notify("exit", Value::Null);
     assert_eq!(client.child.wait().unwrap().code(), Some(0));
 }
+
+#[test]
+fn python_documents_are_linted() {
+    let mut client = Client::start(&[]);
+    client.initialize();
+    let uri = "file:///nowhere/train.py";
+    let text = "from tensorflow import keras\nmodel = keras.Sequential([keras.layers.Dense(1, activation=\"softmax\")])\n";
+    client.open(uri, "python", text);
+    let diags = client.diagnostics(uri);
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "ACT101")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    // The `"softmax"` string on line 1 (0-based).
+    assert_eq!(
+        d["range"],
+        json!({"start": {"line": 1, "character": 59}, "end": {"line": 1, "character": 68}})
+    );
+    // A Python file with no model: an empty list.
+    let other = "file:///nowhere/util.py";
+    client.open(other, "python", "def add(a, b):\n    return a + b\n");
+    assert_eq!(client.diagnostics(other), Vec::<Value>::new());
+    assert_eq!(client.shutdown(), 0);
+}
