@@ -209,6 +209,9 @@ pub enum Format {
     Github,
     /// GitLab Code Quality report.
     Gitlab,
+    /// One self-contained HTML page: a summary, and per file the model's
+    /// graph with the findings on it (use with `-o report.html`).
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -713,6 +716,21 @@ fn render_reports(
         Format::Sarif => out.push_str(&escape::json(render::sarif::render(reports, &paths()))),
         Format::Github => out.push_str(&render::github::render(reports, &paths(), summary)),
         Format::Gitlab => out.push_str(&escape::json(render::gitlab::render(reports, &paths()))),
+        Format::Html => {
+            // The models are built again from each file's text, within the
+            // limits of the command line.
+            let mut options = crate::lint::Options::default();
+            for (key, value) in &cli.limits {
+                let _ = crate::lint::limits::set(&mut options, key, value);
+            }
+            let models = |r: &FileReport| {
+                r.source
+                    .as_ref()
+                    .map(|s| crate::lint::models_of(&r.path, s, &options))
+                    .unwrap_or_default()
+            };
+            out.push_str(&render::html::render(reports, &models, threads));
+        }
     }
     out
 }

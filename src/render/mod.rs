@@ -5,6 +5,7 @@ pub mod concise;
 pub mod github;
 pub mod gitlab;
 pub mod graph;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod sarif;

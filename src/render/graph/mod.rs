@@ -155,7 +155,6 @@ pub struct Options {
     pub collapse_nested: bool,
 }
 
-
 /// A model as boxes, frames and edges.
 #[derive(Clone, Debug)]
 pub struct Picture {
