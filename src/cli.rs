@@ -366,7 +366,9 @@ pub fn run(cli: Cli) -> u8 {
         cli.diff,
         cli.fix_only,
     ));
-    let linted = pool::lint_all(&jobs, threads, |(target, options)| {
+    // The HTML report draws clean files too: their text is kept.
+    let keep_sources = format == Format::Html && !cli.statistics;
+    let linted = pool::lint_all_keeping(&jobs, threads, keep_sources, |(target, options)| {
         session.lint(target, options)
     });
     io_problems.extend(linted.problems);

@@ -168,21 +168,31 @@ fn file_section(i: usize, report: &FileReport, models: &[Model]) -> String {
             },
         )
     });
-    // Where each finding is drawn.
-    let mut at: Vec<Option<String>> = vec![None; report.diagnostics.len()];
+    // Where each finding is drawn: the box or frame of its layer first,
+    // then the other layers it names.
+    let mut at: Vec<Vec<String>> = vec![Vec::new(); report.diagnostics.len()];
     if let Some(p) = &picture {
-        for (b, node) in p.boxes.iter().enumerate() {
-            for m in &node.marks {
-                if let Some(slot) = at.get_mut(m.diagnostic) {
-                    slot.get_or_insert_with(|| format!("{prefix}n{b}"));
-                }
+        let frames = p
+            .clusters
+            .iter()
+            .enumerate()
+            .map(|(c, f)| (format!("{prefix}c{c}"), &f.marks));
+        let boxes = p
+            .boxes
+            .iter()
+            .enumerate()
+            .map(|(b, n)| (format!("{prefix}n{b}"), &n.marks));
+        let mut placed: Vec<(usize, bool, String)> = Vec::new();
+        for (id, marks) in boxes.chain(frames) {
+            for m in marks.iter() {
+                placed.push((m.diagnostic, m.primary, id.clone()));
             }
         }
-        for (c, cluster) in p.clusters.iter().enumerate() {
-            for m in &cluster.marks {
-                if let Some(slot) = at.get_mut(m.diagnostic) {
-                    slot.get_or_insert_with(|| format!("{prefix}c{c}"));
-                }
+        // Primary places first, then in drawing order.
+        placed.sort_by_key(|(d, primary, _)| (*d, !*primary));
+        for (d, _, id) in placed {
+            if let Some(slot) = at.get_mut(d) {
+                slot.push(id);
             }
         }
     }
@@ -204,7 +214,7 @@ fn file_section(i: usize, report: &FileReport, models: &[Model]) -> String {
         let index = report.source.as_ref().map(|s| LineIndex::new(&s.text));
         out.push_str("<ol class=\"findings\">\n");
         for (k, d) in report.diagnostics.iter().enumerate() {
-            finding(&mut out, &prefix, k, d, at[k].as_deref(), index.as_ref());
+            finding(&mut out, &prefix, k, d, &at[k], index.as_ref());
         }
         out.push_str("</ol>\n");
     }
@@ -217,7 +227,7 @@ fn finding(
     prefix: &str,
     k: usize,
     d: &Diagnostic,
-    node: Option<&str>,
+    nodes: &[String],
     index: Option<&LineIndex<'_>>,
 ) {
     let sev = d.severity.as_str();
@@ -226,8 +236,8 @@ fn finding(
         "<li class=\"finding sev-{sev}\" id=\"{prefix}d{k}\" data-code=\"{}\" tabindex=\"0\"",
         esc(d.code)
     );
-    if let Some(n) = node {
-        let _ = write!(out, " data-node=\"{n}\"");
+    if let Some(n) = nodes.first() {
+        let _ = write!(out, " data-node=\"{n}\" data-nodes=\"{}\"", nodes.join(" "));
     }
     out.push('>');
     let place = match (&d.primary, index) {
@@ -388,11 +398,13 @@ const SCRIPT: &str = r#""use strict";
     li.classList.add("selected");
     var id = li.getAttribute("data-node");
     if (!id) { return; }
+    (li.getAttribute("data-nodes") || "").split(" ").forEach(function (other) {
+      var n = other && document.getElementById(other);
+      if (n) { n.classList.add("highlight"); }
+    });
     var node = document.getElementById(id);
-    if (!node) { return; }
-    node.classList.add("highlight");
     var vp = section.querySelector(".viewport");
-    if (vp) { centre(vp, node); }
+    if (node && vp) { centre(vp, node); }
   }
   function selectNode(node) {
     var section = node.closest("section");
@@ -400,7 +412,7 @@ const SCRIPT: &str = r#""use strict";
     node.classList.add("highlight");
     var first = null;
     section.querySelectorAll("li.finding").forEach(function (li) {
-      if (li.getAttribute("data-node") === node.id) {
+      if ((li.getAttribute("data-nodes") || "").split(" ").indexOf(node.id) >= 0) {
         li.classList.add("selected");
         if (!first) { first = li; }
       }

@@ -24,6 +24,9 @@ pub struct Mark {
     pub severity: Severity,
     /// The diagnostic's index in the file's list.
     pub diagnostic: usize,
+    /// Whether this is the layer the finding points at (not one its
+    /// other labels name).
+    pub primary: bool,
 }
 
 /// One box: a layer (with the layer it wraps), or a collapsed nested model.
@@ -448,6 +451,7 @@ impl Builder<'_> {
                 code: d.code,
                 severity: d.severity,
                 diagnostic: index,
+                primary: true,
             };
             let at = d.primary.as_ref().map(|p| p.span.start);
             // Another document's finding (a file of several models).
@@ -475,7 +479,10 @@ impl Builder<'_> {
                 {
                     let marks = &mut self.picture.boxes[b].marks;
                     if !marks.iter().any(|m| m.diagnostic == index) {
-                        marks.push(mark.clone());
+                        marks.push(Mark {
+                            primary: false,
+                            ..mark.clone()
+                        });
                     }
                 }
             }
