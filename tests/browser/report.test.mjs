@@ -135,6 +135,8 @@ test("the Mermaid output parses and renders with the official mermaid package", 
     "fixtures/corpus/keras3/models/ticket_triage_multi_io.json",
     "fixtures/forum/rainfall_lstm.yaml",
     "fixtures/formats/unicode_names.yaml",
+    "fixtures/corpus/keras3/models/ner_bilstm_tagger.json",
+    "fixtures/graph/hostile_names.yaml",
   ];
   const { page, problems } = await open(null);
   await page.setContent("<!DOCTYPE html><html><body></body></html>");

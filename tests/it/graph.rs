@@ -1,0 +1,278 @@
+//! `actlint graph` and `--format html`: the pictures as a user gets them
+//! from the binary. Snapshots of the three formats; the SVG parsed as XML;
+//! names from a hostile file escaped in every format. The HTML report's
+//! behaviour in a browser and the Mermaid syntax are checked by the browser
+//! tests (tests/browser/, run by .ci/run).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::TempDir;
+
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+/// Two outputs; ACT401 on `conv2d` and `conv2d_1`, ACT103 on `bbox`.
+const MULTI_OUTPUT: &str = "fixtures/corpus/keras3/models/detector_multi_output_list.json";
+/// A Sequential model nested in a functional one.
+const NESTED: &str = "fixtures/corpus/keras3/models/augment_nested_sequential.json";
+/// The forum case: ACT301 on the LSTM, ACT103 on the output.
+const FORUM: &str = "fixtures/forum/rainfall_lstm.yaml";
+/// Bidirectional(LSTM) wrappers.
+const WRAPPERS: &str = "fixtures/corpus/keras3/models/ner_bilstm_tagger.json";
+/// Three inputs, two outputs.
+const MULTI_IO: &str = "fixtures/corpus/keras3/models/ticket_triage_multi_io.json";
+const HOSTILE: &str = "fixtures/graph/hostile_names.yaml";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn actlint(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_actlint"))
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("actlint runs");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("UTF-8 output"),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn graph(file: &str, format: &str) -> String {
+    let out = actlint(&["graph", "--format", format, file]);
+    assert_eq!(out.code, 0, "actlint graph {file}: {}", out.stderr);
+    out.stdout
+}
+
+fn snapshot_name(file: &str, format: &str) -> String {
+    let stem = Path::new(file)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(file)
+        .replace('.', "_");
+    format!("{stem}.{format}")
+}
+
+#[test]
+fn snapshots_of_svg_mermaid_and_dot() {
+    for file in [FORUM, MULTI_OUTPUT, NESTED, WRAPPERS, HOSTILE] {
+        for format in ["svg", "mermaid", "dot"] {
+            insta::assert_snapshot!(snapshot_name(file, format), graph(file, format));
+        }
+    }
+}
+
+/// The SVG's boxes: layer name (first line) → codes, for the marked ones.
+fn marked_boxes(svg: &str) -> BTreeMap<String, String> {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("not XML: {e}\n{svg}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some(SVG_NS),
+        "the root is in the SVG namespace"
+    );
+    for n in root.descendants().filter(|n| n.is_element()) {
+        assert_eq!(
+            n.tag_name().namespace(),
+            Some(SVG_NS),
+            "<{}> is an SVG element",
+            n.tag_name().name()
+        );
+    }
+    let mut marked = BTreeMap::new();
+    for g in root
+        .descendants()
+        .filter(|n| n.has_tag_name((SVG_NS, "g")) && n.attribute("class") == Some("node"))
+    {
+        assert!(g.attribute("data-layer").is_some());
+        let Some(codes) = g.attribute("data-codes") else {
+            continue;
+        };
+        let name = g
+            .children()
+            .find(|c| c.has_tag_name((SVG_NS, "text")))
+            .and_then(|t| t.text())
+            .unwrap_or_default();
+        marked.insert(name.to_string(), codes.to_string());
+    }
+    marked
+}
+
+#[test]
+fn svg_is_xml_in_the_svg_namespace_with_the_findings_on_their_layers() {
+    let expect = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        marked_boxes(&graph(MULTI_OUTPUT, "svg")),
+        expect(&[
+            ("bbox", "ACT103"),
+            ("conv2d", "ACT401"),
+            ("conv2d_1", "ACT401")
+        ])
+    );
+    assert_eq!(
+        marked_boxes(&graph(FORUM, "svg")),
+        expect(&[("LSTM", "ACT301"), ("Dense", "ACT103")])
+    );
+    // Every box of a model with nested models, inputs and outputs is drawn.
+    for file in [NESTED, MULTI_IO, WRAPPERS, HOSTILE] {
+        marked_boxes(&graph(file, "svg"));
+    }
+}
+
+#[test]
+fn nested_models_are_frames_or_with_collapse_one_box() {
+    let svg = graph(NESTED, "svg");
+    assert!(svg.contains("data_augmentation (Sequential)"));
+    assert_eq!(svg.matches("<g class=\"cluster\"").count(), 1);
+    assert!(svg.contains(">random_flip</text>"));
+    let out = actlint(&["graph", "--collapse", NESTED]);
+    assert_eq!(out.code, 0);
+    assert_eq!(out.stdout.matches("<g class=\"cluster\"").count(), 0);
+    assert!(!out.stdout.contains(">random_flip</text>"));
+    assert!(out.stdout.contains("Sequential</text>"));
+    assert!(out.stdout.contains("4 layers</text>"));
+}
+
+#[test]
+fn multi_input_and_multi_output_models_show_every_input_and_output() {
+    let mermaid = graph(MULTI_IO, "mermaid");
+    assert_eq!(mermaid.matches("<br/>InputLayer").count(), 3, "{mermaid}");
+    assert_eq!(mermaid.matches("#8594; output").count(), 2, "{mermaid}");
+}
+
+#[test]
+fn hostile_names_are_escaped_in_every_format() {
+    let svg = graph(HOSTILE, "svg");
+    marked_boxes(&svg);
+    assert!(
+        !svg.contains("<script") && !svg.contains("<svg onload"),
+        "{svg}"
+    );
+    assert!(!svg.contains('\u{1}'));
+
+    // Mermaid: each label is one double-quoted string without quotes,
+    // brackets or `%%` inside it.
+    let mermaid = graph(HOSTILE, "mermaid");
+    for line in mermaid
+        .lines()
+        .filter(|l| l.trim_start().starts_with('n') && l.contains("[\""))
+    {
+        let inner = line
+            .split_once("[\"")
+            .and_then(|(_, rest)| rest.strip_suffix("\"]"))
+            .unwrap_or_else(|| panic!("not a quoted label: {line}"));
+        for bad in ['"', '[', ']', '%', '{', '}', '`'] {
+            assert!(!inner.contains(bad), "`{bad}` in {line}");
+        }
+        assert!(!inner.contains("-->"), "{line}");
+    }
+
+    // DOT: every string ends where it should: quotes inside are escaped.
+    let dot = graph(HOSTILE, "dot");
+    for line in dot.lines().filter(|l| l.contains("label=")) {
+        let unescaped_quotes = line
+            .replace("\\\\", "")
+            .replace("\\\"", "")
+            .matches('"')
+            .count();
+        assert_eq!(unescaped_quotes % 2, 0, "{line}");
+        assert!(!line.contains('\u{1}'), "{line}");
+    }
+    assert!(dot.contains(r#"q\"uote\\N\\l end\"]"#), "{dot}");
+}
+
+#[test]
+fn graph_of_a_file_without_a_model_fails_with_a_message() {
+    let out = actlint(&["graph", "fixtures/bad/truncated_simple.json"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty());
+    assert!(out.stderr.contains("nothing to draw"), "{}", out.stderr);
+    let out = actlint(&["graph", "fixtures/no/such/file.json"]);
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn graph_writes_the_output_file() {
+    let dir = TempDir::new("graph-output");
+    let path = dir.path().join("pictures/model.dot");
+    let out = actlint(&[
+        "graph",
+        "--format",
+        "dot",
+        "-o",
+        path.to_str().unwrap(),
+        FORUM,
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    let written = std::fs::read_to_string(&path).expect("written");
+    assert_eq!(written, graph(FORUM, "dot"));
+}
+
+#[test]
+fn html_report_of_a_run_is_one_self_contained_page() {
+    let dir = TempDir::new("html-report");
+    let path = dir.path().join("report.html");
+    let out = actlint(&[
+        "--format",
+        "html",
+        "-o",
+        path.to_str().unwrap(),
+        MULTI_OUTPUT,
+        FORUM,
+        HOSTILE,
+        "fixtures/ok/binary_classifier.yaml",
+    ]);
+    // Findings: exit 1, as with every format.
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let html = std::fs::read_to_string(&path).expect("written");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
+    // Nothing is loaded: no source, link or URL anywhere.
+    for reference in ["src=", "href=\"http", "<link", "url(http", "@import"] {
+        assert!(!html.contains(reference), "`{reference}` in the report");
+    }
+    // One section and one picture per file, the clean one included.
+    assert_eq!(html.matches("<section class=\"file\"").count(), 4);
+    assert_eq!(html.matches("<svg xmlns").count(), 4);
+    // The summary counts by rule.
+    assert!(html.contains("<code>ACT401</code>"));
+    // The hostile names are escaped: the page's one script is its own.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+    // A finding names its layer's box; the box carries its code.
+    let li = html
+        .lines()
+        .find(|l| l.contains("data-code=\"ACT103\""))
+        .expect("an ACT103 finding");
+    let node = li
+        .split("data-node=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the finding names its box");
+    assert!(
+        html.contains(&format!("id=\"{node}\" data-node=")),
+        "box {node}"
+    );
+    let section = html.split(&format!("id=\"{node}\"")).nth(1).unwrap();
+    assert!(section
+        .split("</g>")
+        .next()
+        .unwrap()
+        .contains("data-codes=\"ACT103\""));
+}
