@@ -276,3 +276,15 @@ fn html_report_of_a_run_is_one_self_contained_page() {
         .unwrap()
         .contains("data-codes=\"ACT103\""));
 }
+
+#[test]
+fn the_readme_picture_is_what_actlint_draws() {
+    let committed = std::fs::read_to_string(root().join("docs/img/rainfall_lstm.svg"))
+        .expect("the README's picture is committed");
+    assert_eq!(
+        committed,
+        graph("fixtures/forum/rainfall_lstm.keras.json", "svg"),
+        "regenerate it: actlint graph fixtures/forum/rainfall_lstm.keras.json -o docs/img/rainfall_lstm.svg"
+    );
+    marked_boxes(&committed);
+}
