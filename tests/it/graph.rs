@@ -288,3 +288,70 @@ fn the_readme_picture_is_what_actlint_draws() {
     );
     marked_boxes(&committed);
 }
+
+/// The layout of every corpus model: boxes do not overlap, each box lies
+/// inside the frame of its nested model, frames nest, and every edge starts
+/// at the bottom of its first box and ends at the top of its second.
+#[test]
+fn layouts_put_boxes_in_their_frames_without_overlap() {
+    use actlint::render::graph::{layout, Options, Picture};
+    let dir = root().join("fixtures/corpus/keras3/models");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the corpus copy")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    files.push(root().join(NESTED));
+    files.push(root().join("fixtures/corpus/keras3/applications/ConvNeXtTiny.json"));
+    let inside = |a: layout::Rect, b: layout::Rect| {
+        a.x >= b.x - 0.01
+            && a.y >= b.y - 0.01
+            && a.x + a.w <= b.x + b.w + 0.01
+            && a.y + a.h <= b.y + b.h + 0.01
+    };
+    let mut frames = 0;
+    for path in files {
+        let display = path.display().to_string();
+        let bytes = std::fs::read(&path).unwrap();
+        let options = actlint::lint::Options::default();
+        let report = actlint::lint::lint_bytes(&display, &bytes, &options);
+        let models = actlint::lint::models_of(&display, report.source.as_ref().unwrap(), &options);
+        let picture = Picture::of_file(&report, &models, Options::default());
+        let g = layout::layout(&picture);
+        for (i, a) in g.boxes.iter().enumerate() {
+            let frame = g.clusters[picture.boxes[i].cluster];
+            assert!(inside(*a, frame), "{display}: box {i} outside its frame");
+            for (j, b) in g.boxes.iter().enumerate().skip(i + 1) {
+                let apart = a.x + a.w <= b.x + 0.01
+                    || b.x + b.w <= a.x + 0.01
+                    || a.y + a.h <= b.y + 0.01
+                    || b.y + b.h <= a.y + 0.01;
+                assert!(apart, "{display}: boxes {i} and {j} overlap");
+            }
+        }
+        for (c, cluster) in picture.clusters.iter().enumerate().skip(1) {
+            frames += 1;
+            let parent = cluster.parent.unwrap();
+            assert!(
+                inside(g.clusters[c], g.clusters[parent]),
+                "{display}: frame {c}"
+            );
+        }
+        for (e, &(a, b)) in picture.edges.iter().enumerate() {
+            let p = &g.edges[e];
+            let end = p.segments.last().unwrap()[2];
+            let (ra, rb) = (g.boxes[a], g.boxes[b]);
+            // An edge may start or end at a frame when a nested model is
+            // drawn in the frame around it.
+            if picture.boxes[a].cluster == picture.boxes[b].cluster {
+                assert!(
+                    (p.start.1 - (ra.y + ra.h)).abs() < 0.01,
+                    "{display}: edge {e} start"
+                );
+                assert!((end.1 - rb.y).abs() < 0.01, "{display}: edge {e} end");
+            }
+        }
+    }
+    assert!(frames >= 3, "the corpus has nested models: {frames} frames");
+}

@@ -239,8 +239,9 @@ fn layout_frame(
         None
     } else {
         // The layout crate unwraps what it does not expect; a picture is
-        // never worth a crash, so a failure falls back to plain layers.
-        std::panic::catch_unwind(|| sugiyama(&sizes, &pairs)).ok()
+        // never worth a crash, so a failure falls back to plain layers
+        // (caught quietly, as a rule's panic is).
+        crate::lint::isolate::catch(|| sugiyama(&sizes, &pairs)).ok()
     };
     let (rects, paths) = placed.unwrap_or_else(|| layered(&sizes, &pairs));
     normalize(items, rects, paths)
