@@ -71,14 +71,20 @@ impl Node {
         codes
     }
 
-    /// The detail line: `relu · 64 units`.
+    /// The detail line: `relu · 64 units` (`32 filters` for a convolution).
     pub fn detail(&self) -> Option<String> {
         let mut parts = Vec::new();
         if let Some(a) = &self.activation {
             parts.push(a.clone());
         }
         if let Some(u) = self.units {
-            parts.push(format!("{u} unit{}", if u == 1 { "" } else { "s" }));
+            // Convolutions have filters; the IR calls both units.
+            let word = if self.class.contains("Conv") {
+                "filter"
+            } else {
+                "unit"
+            };
+            parts.push(format!("{u} {word}{}", if u == 1 { "" } else { "s" }));
         }
         if let Some(n) = self.hidden {
             parts.push(format!("{n} layers"));
