@@ -355,3 +355,48 @@ fn layouts_put_boxes_in_their_frames_without_overlap() {
     }
     assert!(frames >= 3, "the corpus has nested models: {frames} frames");
 }
+
+/// The DOT output read by Graphviz itself, when `dot` is installed (.ci/run
+/// installs it): it parses, and the hostile names come out as written.
+#[test]
+fn dot_output_is_read_by_graphviz() {
+    let has_dot = Command::new("dot")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_dot {
+        crate::external::missing("dot_output_is_read_by_graphviz", "Graphviz (`dot`)");
+        return;
+    }
+    for file in [FORUM, MULTI_OUTPUT, NESTED, WRAPPERS, HOSTILE] {
+        let dot = graph(file, "dot");
+        let mut child = Command::new("dot")
+            .arg("-Tsvg")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("dot runs");
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(dot.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && stderr.trim().is_empty(),
+            "{file}: {stderr}\n{dot}"
+        );
+        let svg = String::from_utf8_lossy(&out.stdout);
+        if file == HOSTILE {
+            // The label escapes `\N` and `\l` are text, not escapes.
+            assert!(
+                svg.contains(r"q&quot;uote\N\l end&quot;]; n0 &#45;&#45;&gt; n1 %%{init}%%"),
+                "{svg}"
+            );
+        }
+    }
+}
