@@ -172,7 +172,9 @@ pub enum Command {
         /// Write the picture to this file instead of standard output.
         #[arg(long, short = 'o', value_name = "PATH")]
         output_file: Option<PathBuf>,
-        /// Draw each nested model as one box instead of a frame around its layers.
+        /// Draw each nested model as one box instead of a frame around its
+        /// layers, and each chain of identical layers without findings as
+        /// one box (`Dense ×12`).
         #[arg(long)]
         collapse: bool,
         /// The file name to report for standard input (also used to detect its format).
@@ -551,6 +553,7 @@ fn graph(
         &models,
         graph::Options {
             collapse_nested: collapse,
+            collapse_runs: collapse,
         },
     );
     let format = match format {

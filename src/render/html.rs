@@ -165,6 +165,7 @@ fn file_section(i: usize, report: &FileReport, models: &[Model]) -> String {
             models,
             graph::Options {
                 collapse_nested: layers > COLLAPSE_ABOVE,
+                collapse_runs: layers > COLLAPSE_ABOVE,
             },
         )
     });

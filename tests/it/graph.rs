@@ -400,3 +400,47 @@ fn dot_output_is_read_by_graphviz() {
         }
     }
 }
+
+#[test]
+fn collapse_draws_a_run_of_identical_layers_as_one_box() {
+    let dir = TempDir::new("graph-runs");
+    let mut yaml = String::from("layers:\n");
+    for _ in 0..30 {
+        yaml.push_str(
+            "  - {type: Dense, units: 64, activation: relu, kernel_initializer: he_normal}\n",
+        );
+    }
+    // A finding in the middle of the chain keeps its layer's own box.
+    yaml.push_str("  - {type: Dense, units: 64, activation: tanh}\n");
+    for _ in 0..5 {
+        yaml.push_str(
+            "  - {type: Dense, units: 64, activation: relu, kernel_initializer: he_normal}\n",
+        );
+    }
+    yaml.push_str("  - {type: Dense, units: 1, activation: sigmoid}\nloss: binary_crossentropy\n");
+    let path = dir.write("deep.yaml", yaml.as_bytes());
+    let path = path.to_str().unwrap();
+    let full = actlint(&["graph", "--format", "mermaid", path]);
+    assert_eq!(full.stdout.matches("[\"").count(), 37, "{}", full.stdout);
+    let out = actlint(&["graph", "--collapse", "--format", "mermaid", path]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let boxes: Vec<&str> = out.stdout.lines().filter(|l| l.contains("[\"")).collect();
+    assert_eq!(boxes.len(), 4, "{}", out.stdout);
+    assert!(
+        boxes[0].contains("Dense #215;30</b><br/>relu"),
+        "{}",
+        boxes[0]
+    );
+    assert!(
+        boxes[1].contains("tanh") && boxes[1].contains("ACT204"),
+        "{}",
+        boxes[1]
+    );
+    assert!(boxes[2].contains("Dense #215;5</b>"), "{}", boxes[2]);
+    assert!(
+        out.stdout
+            .contains("n0 --> n1\n    n1 --> n2\n    n2 --> n3\n"),
+        "{}",
+        out.stdout
+    );
+}

@@ -49,6 +49,9 @@ pub struct Node {
     pub cluster: usize,
     /// For a collapsed nested model: how many layers it holds.
     pub hidden: Option<usize>,
+    /// How many identical layers in a row this box stands for (1: itself;
+    /// see [`Options::collapse_runs`]).
+    pub repeat: usize,
     /// The findings on this layer (and, when collapsed, inside it), in the
     /// order of the file's diagnostics.
     pub marks: Vec<Mark>,
@@ -96,12 +99,22 @@ impl Node {
     /// shape, outputs, codes.
     pub fn lines(&self) -> Vec<String> {
         let mut lines = Vec::new();
+        let class = if self.repeat > 1 {
+            format!("{} ×{}", self.class, self.repeat)
+        } else {
+            self.class.clone()
+        };
         match &self.name {
+            // A run is named by its first layer: `dense … (×12)`.
+            Some(n) if self.repeat > 1 => {
+                lines.push(format!("{n} …"));
+                lines.push(class);
+            }
             Some(n) => {
                 lines.push(n.clone());
-                lines.push(self.class.clone());
+                lines.push(class);
             }
-            None => lines.push(self.class.clone()),
+            None => lines.push(class),
         }
         lines.extend(self.detail());
         if let Some(s) = &self.shape {
@@ -162,6 +175,9 @@ pub fn render(picture: &Picture, format: Format) -> String {
 pub struct Options {
     /// Draw nested models as one box each.
     pub collapse_nested: bool,
+    /// Draw a chain of identical layers without findings (same class,
+    /// activation and units, one after the other) as one box, `Dense ×12`.
+    pub collapse_runs: bool,
 }
 
 /// A model as boxes, frames and edges.
@@ -180,6 +196,13 @@ pub struct Picture {
 /// Above this many layers, nested models are collapsed even when asked not
 /// to be: a picture of thousands of boxes in frames helps nobody.
 pub const EXPAND_LIMIT: usize = 1500;
+
+/// Above this many boxes, runs of identical layers are merged even when
+/// not asked to be.
+pub const RUNS_LIMIT: usize = 1500;
+
+/// The shortest run of identical layers drawn as one box.
+pub const MIN_RUN: usize = 3;
 
 impl Picture {
     /// The picture of `model`, with the `diagnostics` of its file placed on
@@ -219,7 +242,83 @@ impl Picture {
             b.outputs();
         }
         b.place(diagnostics);
-        b.picture
+        let mut picture = b.picture;
+        if options.collapse_runs || picture.boxes.len() > RUNS_LIMIT {
+            picture.collapse_runs();
+        }
+        picture
+    }
+
+    /// Merges each chain of at least [`MIN_RUN`] identical boxes without
+    /// findings, each the only successor of the one before, into its first
+    /// box.
+    fn collapse_runs(&mut self) {
+        let n = self.boxes.len();
+        let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut preds = vec![0usize; n];
+        for &(a, b) in &self.edges {
+            succ[a].push(b);
+            preds[b] += 1;
+        }
+        let same = |a: &Node, b: &Node| {
+            a.class == b.class
+                && a.activation == b.activation
+                && a.units == b.units
+                && a.shape == b.shape
+                && a.cluster == b.cluster
+                && a.hidden.is_none()
+                && b.hidden.is_none()
+        };
+        let plain = |b: &Node| b.marks.is_empty() && b.outputs.is_empty();
+        // Each box's representative: itself, or the head of its run.
+        let mut head: Vec<usize> = (0..n).collect();
+        let mut in_run = vec![false; n];
+        for start in 0..n {
+            if in_run[start] || !plain(&self.boxes[start]) {
+                continue;
+            }
+            let mut run = vec![start];
+            let mut cur = start;
+            while let [next] = succ[cur][..] {
+                let next_box = &self.boxes[next];
+                if next <= cur
+                    || in_run[next]
+                    || preds[next] != 1
+                    || !plain(next_box)
+                    || !same(&self.boxes[start], next_box)
+                {
+                    break;
+                }
+                run.push(next);
+                cur = next;
+            }
+            if run.len() >= MIN_RUN {
+                for &r in &run {
+                    in_run[r] = true;
+                    head[r] = start;
+                }
+                self.boxes[start].repeat = run.len();
+            }
+        }
+        if !in_run.iter().any(|&r| r) {
+            return;
+        }
+        // Renumber the boxes that stay; edges follow their heads.
+        let mut index = vec![usize::MAX; n];
+        let mut kept = Vec::with_capacity(n);
+        for (i, node) in std::mem::take(&mut self.boxes).into_iter().enumerate() {
+            if head[i] == i {
+                index[i] = kept.len();
+                kept.push(node);
+            }
+        }
+        self.boxes = kept;
+        let mut seen = std::collections::HashSet::new();
+        self.edges = std::mem::take(&mut self.edges)
+            .into_iter()
+            .map(|(a, b)| (index[head[a]], index[head[b]]))
+            .filter(|&(a, b)| a != b && seen.insert((a, b)))
+            .collect();
     }
 
     /// Several pictures (the models of one file) as one, each model a
@@ -356,6 +455,7 @@ impl Builder<'_> {
             outputs: Vec::new(),
             cluster,
             hidden,
+            repeat: 1,
             marks: Vec::new(),
         });
         self.box_of.insert(id, index);
