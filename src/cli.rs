@@ -562,6 +562,19 @@ fn graph(
         GraphFormat::Dot => graph::Format::Dot,
     };
     let text = graph::render(&picture, format);
+    if format == graph::Format::Mermaid
+        && (picture.edges.len() > graph::mermaid::GITHUB_MAX_EDGES
+            || text.len() > graph::mermaid::GITHUB_MAX_TEXT)
+    {
+        eprintln!(
+            "note: {} edges, {} bytes: Mermaid (and GitHub) draws diagrams of at most {} edges and {} bytes \
+             by default; try --collapse, or the SVG picture",
+            picture.edges.len(),
+            text.len(),
+            graph::mermaid::GITHUB_MAX_EDGES,
+            graph::mermaid::GITHUB_MAX_TEXT
+        );
+    }
     match output {
         Some(path) => match write_output_file(path, &text) {
             Ok(()) => EXIT_CLEAN,

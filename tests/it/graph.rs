@@ -197,6 +197,26 @@ fn hostile_names_are_escaped_in_every_format() {
 }
 
 #[test]
+fn mermaid_too_large_for_github_says_so() {
+    let out = actlint(&[
+        "graph",
+        "--format",
+        "mermaid",
+        "fixtures/corpus/keras3/applications/NASNetMobile.json",
+    ]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stderr
+            .contains("GitHub draws Mermaid diagrams of at most 500 edges"),
+        "{}",
+        out.stderr
+    );
+    assert!(actlint(&["graph", "--format", "mermaid", FORUM])
+        .stderr
+        .is_empty());
+}
+
+#[test]
 fn graph_of_a_file_without_a_model_fails_with_a_message() {
     let out = actlint(&["graph", "fixtures/bad/truncated_simple.json"]);
     assert_eq!(out.code, 2);

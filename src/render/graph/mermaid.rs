@@ -8,6 +8,11 @@
 use std::fmt::Write;
 
 use super::{colours, Picture};
+
+/// The largest diagram Mermaid draws by default (its `maxEdges` and
+/// `maxTextSize` settings), as on GitHub.
+pub const GITHUB_MAX_EDGES: usize = 500;
+pub const GITHUB_MAX_TEXT: usize = 50_000;
 use crate::diagnostic::Severity;
 
 /// A label's text, with everything but plain characters as entity codes.
