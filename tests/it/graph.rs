@@ -207,7 +207,7 @@ fn mermaid_too_large_for_github_says_so() {
     assert_eq!(out.code, 0);
     assert!(
         out.stderr
-            .contains("GitHub draws Mermaid diagrams of at most 500 edges"),
+            .contains("draws diagrams of at most 500 edges and 50000 bytes"),
         "{}",
         out.stderr
     );
