@@ -464,3 +464,15 @@ fn collapse_draws_a_run_of_identical_layers_as_one_box() {
         out.stdout
     );
 }
+
+/// The HTML report's summary and file sections (its style and script left
+/// out) for the forum model, as a snapshot.
+#[test]
+fn html_report_snapshot() {
+    let out = actlint(&["--format", "html", FORUM]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let html = &out.stdout;
+    let start = html.find("<body>").expect("a body");
+    let end = html.find("<script>").expect("its script");
+    insta::assert_snapshot!("rainfall_lstm_yaml.html", &html[start..end]);
+}

@@ -1,8 +1,9 @@
 //! The picture in Graphviz's DOT language, for `dot -Tsvg` and friends.
 //!
 //! Every name is a double-quoted string with `\` and `"` escaped and line
-//! breaks and control characters replaced, so that no name can end a
-//! string or use a label escape such as `\N`.
+//! breaks, control and bidirectional characters written as visible escapes
+//! (`\u{1}`), so that no name can end a string or use a label escape such
+//! as `\N`.
 
 use std::fmt::Write;
 
@@ -11,13 +12,19 @@ use super::{colours, Picture};
 /// A DOT double-quoted string's content.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    let mut prev = None;
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
-            c if c.is_control() => out.push(' '),
+            // As on a terminal (`crate::escape`): visible, and no `##[`.
+            '#' if prev == Some('#') => out.push_str("\\\\u{23}"),
+            c if crate::escape::is_unsafe(c) => {
+                let _ = write!(out, "\\\\u{{{:x}}}", c as u32);
+            }
             c => out.push(c),
         }
+        prev = Some(c);
     }
     out
 }

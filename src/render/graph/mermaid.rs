@@ -2,7 +2,7 @@
 //!
 //! Labels are double-quoted, and every character that is not a letter,
 //! digit, space or one of `_-.,:()/` is written as a Mermaid entity code
-//! (`#60;`; control characters as U+FFFD), so no name from a model file can end a label, start a
+//! (`#60;`; controls and bidirectional controls as U+FFFD), so no name from a model file can end a label, start a
 //! directive or inject markup.
 
 use std::fmt::Write;
@@ -23,7 +23,7 @@ pub fn escape(s: &str) -> String {
             || matches!(c, ' ' | '_' | '-' | '.' | ',' | ':' | '(' | ')' | '/')
         {
             out.push(c);
-        } else if c.is_control() {
+        } else if crate::escape::is_unsafe(c) {
             out.push_str("#65533;");
         } else {
             let _ = write!(out, "#{};", c as u32);

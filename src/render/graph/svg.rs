@@ -13,10 +13,14 @@ use super::{colours, Picture};
 pub const NAMESPACE: &str = "http://www.w3.org/2000/svg";
 
 /// Text for XML content and attribute values: markup characters as
-/// entities, and the characters XML 1.0 forbids (control characters) as
-/// U+FFFD.
+/// entities; the characters [`crate::escape`] never writes raw (controls,
+/// which XML forbids too, line separators, bidirectional controls) as
+/// visible Rust escapes (`\n`, `\u{202e}`), as on a terminal; and the second
+/// `#` of `##` as `&#35;`, so that no output line holds a legacy workflow
+/// command (`##[error]`) when it is printed in a CI log.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    let mut prev = None;
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -24,16 +28,27 @@ pub fn xml_escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20
-                || matches!(c, '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}') =>
-            {
-                out.push('\u{fffd}')
+            '#' if prev == Some('#') => out.push_str("&#35;"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if crate::escape::is_unsafe(c) || matches!(c, '\u{fffe}' | '\u{ffff}') => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
             c => out.push(c),
         }
+        prev = Some(c);
     }
     out
+}
+
+/// Lines of text for a tooltip (`<title>`): each escaped, joined by line breaks.
+pub fn xml_lines(lines: &[String]) -> String {
+    lines
+        .iter()
+        .map(|l| xml_escape(l))
+        .collect::<Vec<_>>()
+        .join("&#10;")
 }
 
 /// The SVG document of a picture. `id` prefixes every `id` attribute, so
@@ -147,7 +162,7 @@ pub fn render_with(picture: &Picture, g: &Geometry, id: &str) -> String {
                 s.as_str()
             );
         }
-        let _ = write!(out, "><title>{}</title>", xml_escape(&lines.join("\n")));
+        let _ = write!(out, "><title>{}</title>", xml_lines(&lines));
         let _ = write!(
             out,
             r#"<rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="{fill}" stroke="{stroke}" stroke-width="{}"/>"#,
@@ -162,7 +177,7 @@ pub fn render_with(picture: &Picture, g: &Geometry, id: &str) -> String {
         let has_name = node.name.is_some();
         let has_codes = sev.is_some();
         for (k, line) in lines.iter().enumerate() {
-            let style = if k == 0 && has_name {
+            let style = if k == 0 {
                 r##" font-weight="bold" fill="#1b1f24""##.to_string()
             } else if has_codes && k == lines.len() - 1 {
                 format!(r#" font-weight="bold" fill="{stroke}" class="codes""#)
