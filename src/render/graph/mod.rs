@@ -451,7 +451,7 @@ impl Builder<'_> {
             name: layer.name().map(str::to_string),
             activation,
             units: inner.units.as_ref().map(|u| u.value),
-            shape: None,
+            shape: shape_label(model, id),
             outputs: Vec::new(),
             cluster,
             hidden,
@@ -617,6 +617,14 @@ impl Builder<'_> {
     }
 }
 
+/// The output shape printed on a layer's box (`(None, 64)`): the hook for
+/// per-layer output shapes. The IR has none yet, so no box shows one; when
+/// it has them, this formats a known shape and returns `None` for an
+/// unknown one (never a guess).
+fn shape_label(_model: &Model, _layer: LayerId) -> Option<String> {
+    None
+}
+
 enum Target {
     Box(usize),
     Cluster(usize),
@@ -708,5 +716,55 @@ pub fn colours(severity: Option<Severity>) -> (&'static str, &'static str) {
         Some(Severity::Warning) => ("#fff1d6", "#b26a00"),
         Some(Severity::Info) => ("#e3effd", "#1f5fb4"),
         None => ("#ffffff", "#5f6b7a"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(name: &str, shape: Option<&str>) -> Node {
+        Node {
+            layer: 0,
+            class: "Dense".into(),
+            name: Some(name.into()),
+            activation: Some("relu".into()),
+            units: Some(64),
+            shape: shape.map(str::to_string),
+            outputs: Vec::new(),
+            cluster: 0,
+            hidden: None,
+            repeat: 1,
+            marks: Vec::new(),
+        }
+    }
+
+    /// The hook for output shapes: a box with a shape shows it in every
+    /// format, under its detail line; a box without one shows nothing.
+    #[test]
+    fn a_known_shape_is_printed_in_every_format() {
+        let picture = Picture {
+            title: "m".into(),
+            boxes: vec![node("a", Some("(None, 64)")), node("b", None)],
+            edges: vec![(0, 1)],
+            clusters: vec![Cluster {
+                parent: None,
+                label: String::new(),
+                layer: None,
+                marks: Vec::new(),
+            }],
+            unplaced: Vec::new(),
+        };
+        assert_eq!(
+            picture.boxes[0].lines(),
+            ["a", "Dense", "relu · 64 units", "(None, 64)"]
+        );
+        assert_eq!(picture.boxes[1].lines(), ["b", "Dense", "relu · 64 units"]);
+        let svg = render(&picture, Format::Svg);
+        assert_eq!(svg.matches(">(None, 64)</text>").count(), 1);
+        let mermaid = render(&picture, Format::Mermaid);
+        assert!(mermaid.contains("<br/>(None, 64)\"]"), "{mermaid}");
+        let dot = render(&picture, Format::Dot);
+        assert!(dot.contains("\\n(None, 64)\""), "{dot}");
     }
 }
