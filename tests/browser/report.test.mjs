@@ -137,6 +137,7 @@ test("the Mermaid output parses and renders with the official mermaid package", 
     "fixtures/formats/unicode_names.yaml",
     "fixtures/corpus/keras3/models/ner_bilstm_tagger.json",
     "fixtures/graph/hostile_names.yaml",
+    "fixtures/rules/ACT003/bad.keras.json",
   ];
   const { page, problems } = await open(null);
   await page.setContent("<!DOCTYPE html><html><body></body></html>");

@@ -23,6 +23,8 @@ const WRAPPERS: &str = "fixtures/corpus/keras3/models/ner_bilstm_tagger.json";
 /// Three inputs, two outputs.
 const MULTI_IO: &str = "fixtures/corpus/keras3/models/ticket_triage_multi_io.json";
 const HOSTILE: &str = "fixtures/graph/hostile_names.yaml";
+/// An unknown loss (ACT003): a finding on no layer.
+const LOSS_ONLY: &str = "fixtures/rules/ACT003/bad.keras.json";
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -54,17 +56,24 @@ fn graph(file: &str, format: &str) -> String {
 }
 
 fn snapshot_name(file: &str, format: &str) -> String {
-    let stem = Path::new(file)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or(file)
-        .replace('.', "_");
-    format!("{stem}.{format}")
+    let path = Path::new(file);
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or(file);
+    // A rule's fixture is named after its rule: `ACT003_bad_keras_json`.
+    let rule = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|p| p.to_str())
+        .filter(|p| p.starts_with("ACT"));
+    let stem = match rule {
+        Some(code) => format!("{code}_{name}"),
+        None => name.to_string(),
+    };
+    format!("{}.{format}", stem.replace('.', "_"))
 }
 
 #[test]
 fn snapshots_of_svg_mermaid_and_dot() {
-    for file in [FORUM, MULTI_OUTPUT, NESTED, WRAPPERS, HOSTILE] {
+    for file in [FORUM, MULTI_OUTPUT, NESTED, WRAPPERS, HOSTILE, LOSS_ONLY] {
         for format in ["svg", "mermaid", "dot"] {
             insta::assert_snapshot!(snapshot_name(file, format), graph(file, format));
         }
@@ -132,6 +141,19 @@ fn svg_is_xml_in_the_svg_namespace_with_the_findings_on_their_layers() {
     for file in [NESTED, MULTI_IO, WRAPPERS, HOSTILE] {
         marked_boxes(&graph(file, "svg"));
     }
+}
+
+#[test]
+fn findings_on_no_layer_are_a_caption() {
+    let svg = graph(LOSS_ONLY, "svg");
+    assert!(marked_boxes(&svg).is_empty());
+    assert!(
+        svg.contains(r#"class="unplaced">not on a layer: ACT003</text>"#),
+        "{svg}"
+    );
+    assert!(graph(LOSS_ONLY, "mermaid").contains("unplaced[\"not on a layer: ACT003\"]"));
+    assert!(graph(LOSS_ONLY, "dot").contains("\\nnot on a layer: ACT003\""));
+    assert!(!graph(FORUM, "svg").contains("not on a layer"));
 }
 
 #[test]

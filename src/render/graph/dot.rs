@@ -40,10 +40,13 @@ fn label(lines: &[String]) -> String {
 
 pub fn render(picture: &Picture) -> String {
     let mut out = String::from("digraph model {\n");
+    let mut title = escape(&picture.title);
+    if let Some(caption) = picture.unplaced_caption() {
+        title = format!("{title}\\n{}", escape(&caption));
+    }
     let _ = writeln!(
         out,
-        "    graph [rankdir=TB, fontname=\"monospace\", label=\"{}\", labelloc=t];",
-        escape(&picture.title)
+        "    graph [rankdir=TB, fontname=\"monospace\", label=\"{title}\", labelloc=t];"
     );
     out.push_str(
         "    node [shape=box, style=\"rounded,filled\", fontname=\"monospace\", fontsize=11, fillcolor=\"#ffffff\", color=\"#5f6b7a\"];\n",

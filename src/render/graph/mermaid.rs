@@ -56,6 +56,9 @@ pub fn render(picture: &Picture) -> String {
         }
     }
     write_frame(picture, 0, 1, &children, &boxes, &mut out);
+    if let Some(caption) = picture.unplaced_caption() {
+        let _ = writeln!(out, "    unplaced[\"{}\"]", escape(&caption));
+    }
     for &(a, b) in &picture.edges {
         let _ = writeln!(out, "    n{a} --> n{b}");
     }
@@ -76,6 +79,8 @@ pub fn render(picture: &Picture) -> String {
             .filter(|(_, c)| c.marks.iter().map(|m| m.severity).max() == Some(sev))
             .map(|(i, _)| format!("c{i}"))
             .collect();
+        let unplaced = (picture.unplaced_severity() == Some(sev)).then(|| "unplaced".to_string());
+        let frames: Vec<String> = frames.into_iter().chain(unplaced).collect();
         if marked.is_empty() && frames.is_empty() {
             continue;
         }

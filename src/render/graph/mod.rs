@@ -372,6 +372,23 @@ impl Picture {
         Picture::merge(pictures, &report.path)
     }
 
+    /// The codes of the findings on no layer (a loss, the compile
+    /// settings), each once: `not on a layer: ACT105`, for a caption.
+    pub fn unplaced_caption(&self) -> Option<String> {
+        let mut codes: Vec<&str> = Vec::new();
+        for m in &self.unplaced {
+            if !codes.contains(&m.code) {
+                codes.push(m.code);
+            }
+        }
+        (!codes.is_empty()).then(|| format!("not on a layer: {}", codes.join(" ")))
+    }
+
+    /// The most severe finding on no layer.
+    pub fn unplaced_severity(&self) -> Option<Severity> {
+        self.unplaced.iter().map(|m| m.severity).max()
+    }
+
     /// How many boxes carry a finding.
     pub fn marked(&self) -> usize {
         self.boxes.iter().filter(|b| !b.marks.is_empty()).count()

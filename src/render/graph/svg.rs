@@ -81,7 +81,14 @@ fn path_data(p: &Path) -> String {
 
 pub fn render_with(picture: &Picture, g: &Geometry, id: &str) -> String {
     let id = xml_escape(id);
-    let (w, h) = (num(g.width), num(g.height));
+    let caption = picture.unplaced_caption();
+    let height = g.height
+        + if caption.is_some() {
+            LINE_HEIGHT + 4.0
+        } else {
+            0.0
+        };
+    let (w, h) = (num(g.width), num(height));
     let mut out = String::with_capacity(512 + picture.boxes.len() * 400);
     let _ = writeln!(
         out,
@@ -195,6 +202,16 @@ pub fn render_with(picture: &Picture, g: &Geometry, id: &str) -> String {
             );
         }
         out.push_str("</g>\n");
+    }
+    if let Some(text) = &caption {
+        let (_, stroke) = colours(picture.unplaced_severity());
+        let _ = writeln!(
+            out,
+            r#"<text x="{}" y="{}" fill="{stroke}" font-weight="bold" class="unplaced">{}</text>"#,
+            num(PAD),
+            num(height - 8.0),
+            xml_escape(text)
+        );
     }
     if picture.boxes.is_empty() {
         let _ = writeln!(
