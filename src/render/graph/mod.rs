@@ -516,11 +516,25 @@ impl Builder<'_> {
         laid.extend(self.cluster_of.keys().copied());
         laid.sort_unstable();
         for id in laid {
-            to.clear();
-            self.entries(id, 0, &mut to);
-            for &pred in &model.layers[id].inputs {
+            let preds = &model.layers[id].inputs;
+            // An expanded nested model called on as many tensors as it has
+            // inputs takes them in order: the k-th goes to its k-th input.
+            let inputs = match (self.cluster_of.contains_key(&id), model.layers[id].nested) {
+                (true, Some(g)) => graph_entries(model, g),
+                _ => Vec::new(),
+            };
+            let in_order = inputs.len() > 1 && inputs.len() == preds.len();
+            if !in_order {
+                to.clear();
+                self.entries(id, 0, &mut to);
+            }
+            for (k, &pred) in preds.iter().enumerate() {
                 if pred >= model.layers.len() {
                     continue;
+                }
+                if in_order {
+                    to.clear();
+                    self.entries(inputs[k], 1, &mut to);
                 }
                 from.clear();
                 self.exits(pred, 0, &mut from);
