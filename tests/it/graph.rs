@@ -498,3 +498,27 @@ fn html_report_snapshot() {
     let end = html.find("<script>").expect("its script");
     insta::assert_snapshot!("rainfall_lstm_yaml.html", &html[start..end]);
 }
+
+#[test]
+fn a_nested_model_takes_its_tensors_in_order() {
+    let mermaid = graph("fixtures/graph/nested_two_inputs.keras.json", "mermaid");
+    let edges: Vec<&str> = mermaid
+        .lines()
+        .filter(|l| l.contains("-->"))
+        .map(str::trim)
+        .collect();
+    // a -> x and b -> y, not every tensor on every input.
+    assert_eq!(
+        edges,
+        [
+            "n0 --> n2",
+            "n1 --> n3",
+            "n2 --> n4",
+            "n3 --> n4",
+            "n4 --> n5",
+            "n5 --> n6"
+        ],
+        "{mermaid}"
+    );
+    assert!(mermaid.contains("n2[\"<b>x</b>") && mermaid.contains("n3[\"<b>y</b>"));
+}
