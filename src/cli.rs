@@ -161,6 +161,26 @@ pub enum Command {
     /// Run the language server: LSP over standard input and output, for
     /// editors (diagnostics as you type, quick fixes, hover help).
     Server,
+    /// Draw a model's layer graph with the findings on it: SVG (laid out by
+    /// actlint itself), Mermaid (renders on GitHub) or Graphviz DOT.
+    Graph {
+        /// The model file (`-` reads standard input).
+        file: PathBuf,
+        /// The picture's format.
+        #[arg(long, value_enum, default_value_t = GraphFormat::Svg)]
+        format: GraphFormat,
+        /// Write the picture to this file instead of standard output.
+        #[arg(long, short = 'o', value_name = "PATH")]
+        output_file: Option<PathBuf>,
+        /// Draw each nested model as one box instead of a frame around its
+        /// layers, and each chain of identical layers without findings as
+        /// one box (`Dense ×12`).
+        #[arg(long)]
+        collapse: bool,
+        /// The file name to report for standard input (also used to detect its format).
+        #[arg(long, value_name = "PATH")]
+        stdin_filename: Option<String>,
+    },
     /// Print a shell completion script to standard output (bash, zsh, fish,
     /// powershell or elvish).
     Completions {
@@ -191,6 +211,19 @@ pub enum Format {
     Github,
     /// GitLab Code Quality report.
     Gitlab,
+    /// One self-contained HTML page: a summary, and per file the model's
+    /// graph with the findings on it (use with `-o report.html`).
+    Html,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// A standalone SVG picture.
+    Svg,
+    /// A Mermaid flowchart (for GitHub Markdown: a ```mermaid block).
+    Mermaid,
+    /// Graphviz DOT (`dot -Tpng`).
+    Dot,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -231,6 +264,22 @@ pub fn run(cli: Cli) -> u8 {
     match &cli.command {
         Some(Command::Rule { rule }) => return print_rule(rule),
         Some(Command::Server) => return crate::server::run(),
+        Some(Command::Graph {
+            file,
+            format,
+            output_file,
+            collapse,
+            stdin_filename,
+        }) => {
+            return graph(
+                &cli,
+                file,
+                *format,
+                output_file.as_deref(),
+                *collapse,
+                stdin_filename.as_deref(),
+            )
+        }
         Some(Command::Completions { shell }) => {
             let mut script = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "actlint", &mut script);
@@ -319,7 +368,9 @@ pub fn run(cli: Cli) -> u8 {
         cli.diff,
         cli.fix_only,
     ));
-    let linted = pool::lint_all(&jobs, threads, |(target, options)| {
+    // The HTML report draws clean files too: their text is kept.
+    let keep_sources = format == Format::Html && !cli.statistics;
+    let linted = pool::lint_all_keeping(&jobs, threads, keep_sources, |(target, options)| {
         session.lint(target, options)
     });
     io_problems.extend(linted.problems);
@@ -438,6 +489,105 @@ pub fn run(cli: Cli) -> u8 {
             .copied()
             .unwrap_or(Some(Severity::Warning))
     })
+}
+
+/// `actlint graph`: lint one file with its configuration, then draw its
+/// models with the findings on them. Exit 0 when drawn (findings or not),
+/// 2 when there is no model to draw.
+fn graph(
+    cli: &Cli,
+    file: &Path,
+    format: GraphFormat,
+    output: Option<&Path>,
+    collapse: bool,
+    stdin_name: Option<&str>,
+) -> u8 {
+    use render::graph;
+    let mut resolver = match Resolver::new(overrides(cli)) {
+        Ok(r) => r,
+        Err(errors) => return config_errors(cli, &errors),
+    };
+    let stdin = file == Path::new("-");
+    let display = match (stdin, stdin_name) {
+        (true, Some(name)) => name.to_string(),
+        (true, None) => "-".to_string(),
+        (false, _) => file.display().to_string(),
+    };
+    let settings = match resolver.settings_for(Path::new(&display)) {
+        Ok(s) => s,
+        Err(errors) => return config_errors(cli, &errors),
+    };
+    let options = settings.options();
+    let read = if stdin {
+        crate::lint::read::lint_reader(&display, std::io::stdin().lock(), &options)
+    } else {
+        crate::lint::read::lint_path(file, &display, &options)
+    };
+    let report = match read {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {}: {e}", escape::text(&display));
+            return EXIT_ERROR;
+        }
+    };
+    let models = report
+        .source
+        .as_ref()
+        .map(|s| crate::lint::models_of(&report.path, s, &options))
+        .unwrap_or_default();
+    if models.is_empty() {
+        let why = match (&report.status, report.diagnostics.first()) {
+            (Status::Skipped { reason }, _) => reason.clone(),
+            (_, Some(d)) => d.message.clone(),
+            _ => "no model found".to_string(),
+        };
+        eprintln!(
+            "error: {}: nothing to draw: {}",
+            escape::text(&display),
+            escape::text(&why)
+        );
+        return EXIT_ERROR;
+    }
+    let picture = graph::Picture::of_file(
+        &report,
+        &models,
+        graph::Options {
+            collapse_nested: collapse,
+            collapse_runs: collapse,
+        },
+    );
+    let format = match format {
+        GraphFormat::Svg => graph::Format::Svg,
+        GraphFormat::Mermaid => graph::Format::Mermaid,
+        GraphFormat::Dot => graph::Format::Dot,
+    };
+    let text = graph::render(&picture, format);
+    if format == graph::Format::Mermaid
+        && (picture.edges.len() > graph::mermaid::GITHUB_MAX_EDGES
+            || text.len() > graph::mermaid::GITHUB_MAX_TEXT)
+    {
+        eprintln!(
+            "note: {} edges, {} bytes: Mermaid (and GitHub) draws diagrams of at most {} edges and {} bytes \
+             by default; try --collapse, or the SVG picture",
+            picture.edges.len(),
+            text.len(),
+            graph::mermaid::GITHUB_MAX_EDGES,
+            graph::mermaid::GITHUB_MAX_TEXT
+        );
+    }
+    match output {
+        Some(path) => match write_output_file(path, &text) {
+            Ok(()) => EXIT_CLEAN,
+            Err(e) => {
+                eprintln!(
+                    "error: cannot write {}: {e}",
+                    escape::text(&path.display().to_string())
+                );
+                EXIT_ERROR
+            }
+        },
+        None => write_stdout(text.as_bytes()),
+    }
 }
 
 /// The command line's part of the configuration.
@@ -589,6 +739,21 @@ fn render_reports(
         Format::Sarif => out.push_str(&escape::json(render::sarif::render(reports, &paths()))),
         Format::Github => out.push_str(&render::github::render(reports, &paths(), summary)),
         Format::Gitlab => out.push_str(&escape::json(render::gitlab::render(reports, &paths()))),
+        Format::Html => {
+            // The models are built again from each file's text, within the
+            // limits of the command line.
+            let mut options = crate::lint::Options::default();
+            for (key, value) in &cli.limits {
+                let _ = crate::lint::limits::set(&mut options, key, value);
+            }
+            let models = |r: &FileReport| {
+                r.source
+                    .as_ref()
+                    .map(|s| crate::lint::models_of(&r.path, s, &options))
+                    .unwrap_or_default()
+            };
+            out.push_str(&render::html::render(reports, &models, threads));
+        }
     }
     out
 }

@@ -14,6 +14,8 @@ its Python API, for training scripts, notebooks and tests::
     actlint.lint_file("models/")            # files and directories
     actlint.lint_text(yaml_text, "model.yaml")
 
+    actlint.graph(model)                    # the layer graph as SVG (inline in Jupyter)
+
 Keras is never imported by this package: :func:`lint_model` uses the given
 model's own ``to_json()``.
 """
@@ -25,8 +27,10 @@ from actlint._api import (
     ActlintError,
     ActlintRunError,
     Finding,
+    Graph,
     Label,
     check_model,
+    graph,
     lint_file,
     lint_model,
     lint_text,
@@ -45,10 +49,12 @@ __all__ = [
     "ActlintError",
     "ActlintRunError",
     "Finding",
+    "Graph",
     "Label",
     "__version__",
     "check_model",
     "find_actlint_bin",
+    "graph",
     "lint_file",
     "lint_model",
     "lint_text",

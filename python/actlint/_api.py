@@ -18,7 +18,9 @@ __all__ = [
     "ActlintRunError",
     "Finding",
     "Label",
+    "Graph",
     "check_model",
+    "graph",
     "lint_file",
     "lint_model",
     "lint_text",
@@ -471,3 +473,97 @@ def check_model(
         subject = f"model `{name}`" if isinstance(name, str) and name else "the model"
         raise ActlintError(failing, fail_on, subject)
     return findings
+
+
+_GRAPH_FORMATS = ("svg", "mermaid", "dot")
+
+
+class Graph(str):
+    """The picture :func:`graph` drew: the text itself (a ``str``), with
+    its ``format``. An SVG picture shows inline in Jupyter and IPython
+    (``_repr_svg_``)."""
+
+    format: str
+
+    def __new__(cls, text: str, format: str) -> Graph:
+        self = super().__new__(cls, text)
+        self.format = format
+        return self
+
+    def _repr_svg_(self) -> str | None:
+        return str(self) if self.format == "svg" else None
+
+    def _repr_markdown_(self) -> str | None:
+        if self.format == "mermaid":
+            return f"```mermaid\n{self}```\n"
+        return None
+
+
+def graph(
+    path_or_model: Any,
+    format: str = "svg",
+    *,
+    collapse: bool = False,
+    filename: str | None = None,
+) -> Graph:
+    """Draw a model's layer graph with actlint's findings on it.
+
+    Args:
+        path_or_model: A model file (JSON, YAML, ``.keras``, HDF5), or a
+            live Keras model (serialized with its ``to_json()``, as
+            :func:`lint_model` does).
+        format: ``"svg"`` (the default), ``"mermaid"`` or ``"dot"``.
+        collapse: Draw each nested model as one box.
+        filename: For a live model, the name used to find the
+            configuration and to detect the format (default: the model's
+            name with ``.json``).
+
+    Returns:
+        The picture as text (a ``str``); in Jupyter an SVG picture renders
+        inline.
+
+    Raises:
+        ValueError: ``format`` is not one of the three.
+        ActlintRunError: actlint could not read the file or found no model
+            in it.
+
+    Example:
+        >>> actlint.graph("model.keras")  # doctest: +SKIP
+        >>> open("model.mmd", "w").write(actlint.graph(model, "mermaid"))  # doctest: +SKIP
+    """
+    if format not in _GRAPH_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(_GRAPH_FORMATS)}, not {format!r}")
+    args = ["graph", "--format", format]
+    if collapse:
+        args.append("--collapse")
+    if isinstance(path_or_model, (str, os.PathLike)):
+        args += ["--", os.fspath(path_or_model)]
+        stdin = None
+    else:
+        text = _model_json(path_or_model)
+        if filename is None:
+            name = getattr(path_or_model, "name", None)
+            if not isinstance(name, str) or not name or "/" in name or "\\" in name:
+                name = "model"
+            filename = f"{name}.json"
+        args += ["--stdin-filename", filename, "-"]
+        stdin = text.encode("utf-8")
+    try:
+        executable = find_actlint_bin()
+    except FileNotFoundError as e:
+        raise ActlintRunError(str(e)) from e
+    proc = subprocess.run(
+        [executable, *args],
+        input=stdin,
+        stdin=None if stdin is not None else subprocess.DEVNULL,
+        capture_output=True,
+        check=False,
+    )
+    stderr = proc.stderr.decode("utf-8", "replace").strip()
+    if proc.returncode != 0:
+        raise ActlintRunError(
+            f"actlint exited with code {proc.returncode}: {stderr or '(no message)'}",
+            proc.returncode,
+            stderr,
+        )
+    return Graph(proc.stdout.decode("utf-8"), format)

@@ -42,7 +42,9 @@ pub const KEYS: [&str; 13] = [
 const MODEL_KEYS: [&str; 4] = ["files", "task", "classes", "input-range"];
 
 /// The names `output-format` accepts.
-pub const OUTPUT_FORMATS: [&str; 6] = ["human", "concise", "json", "sarif", "github", "gitlab"];
+pub const OUTPUT_FORMATS: [&str; 7] = [
+    "human", "concise", "json", "sarif", "github", "gitlab", "html",
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {

@@ -304,6 +304,30 @@ pub fn load_models(path: &str, bytes: &[u8], options: &Options) -> Result<Vec<ir
     Ok(models)
 }
 
+/// The models of a decoded text, built but not checked (for the pictures
+/// of a report): the documents that are models within the layer limit.
+/// A text that does not parse, and a malformed model, give none.
+pub fn models_of(path: &str, source: &Source, options: &Options) -> Vec<ir::Model> {
+    let Ok((docs, _, _)) = parse_documents(path, source, options.tree_limits) else {
+        return Vec::new();
+    };
+    let mut models = Vec::new();
+    for doc in &docs {
+        let Ok(front) = ir::detect(doc) else {
+            continue;
+        };
+        if limits::check_layer_entries(doc, &options.model_limits).is_some() {
+            continue;
+        }
+        if let Detected::Model(model) = ir::build_as(doc, front) {
+            if limits::check_model(&model, &options.model_limits).is_none() {
+                models.push(*model);
+            }
+        }
+    }
+    models
+}
+
 /// Lints decoded text: the pipeline, one phase after the other.
 pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
     let (docs, encoded, notes) = match parse(path, &source, options) {

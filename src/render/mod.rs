@@ -4,6 +4,8 @@ pub mod ci;
 pub mod concise;
 pub mod github;
 pub mod gitlab;
+pub mod graph;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod sarif;

@@ -138,9 +138,24 @@ where
     J: Sync,
     F: Fn(&J) -> Result<FileReport, IoProblem> + Sync,
 {
+    lint_all_keeping(jobs, threads, false, lint)
+}
+
+/// [`lint_all`], keeping the source text of clean files too when
+/// `keep_sources` says so (the HTML report draws every file's model).
+pub fn lint_all_keeping<J, F>(
+    jobs: &[J],
+    threads: usize,
+    keep_sources: bool,
+    lint: F,
+) -> LintResults
+where
+    J: Sync,
+    F: Fn(&J) -> Result<FileReport, IoProblem> + Sync,
+{
     let outcomes = map_ordered(jobs, threads, |job| {
         lint(job).map(|mut report| {
-            if report.diagnostics.is_empty() {
+            if report.diagnostics.is_empty() && !keep_sources {
                 report.source = None;
             }
             report

@@ -83,6 +83,7 @@ const FORMATS: &[&[&str]] = &[
     &["--format", "sarif"],
     &["--format", "github"],
     &["--format", "gitlab"],
+    &["--format", "html"],
     &["--statistics"],
     &["--statistics", "--format", "json"],
     &["--format", "human", "--color", "never", "-v"],

@@ -14,6 +14,7 @@ mod docs;
 mod fix;
 mod formats;
 mod generated_docs;
+mod graph;
 // FIFOs, links, `/proc`, `/dev/zero` and `/dev/full`.
 #[cfg(unix)]
 mod hostile;

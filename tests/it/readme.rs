@@ -29,6 +29,14 @@ enum Check {
     /// this test was built with, so it is run with ARGS. (`cargo` itself
     /// cannot run here: `cargo test` holds the lock on the build directory.)
     CargoRun { code: i32, line: &'static str },
+    /// Run like [`Run`], but in a scratch directory where `fixtures/` is
+    /// the repository's (a link): the command writes `file` there, which
+    /// must contain `line`.
+    RunWriting {
+        code: i32,
+        file: &'static str,
+        line: &'static str,
+    },
     /// Not run by this test, for the reason given.
     DocumentedOnly(&'static str),
 }
@@ -143,6 +151,37 @@ const COMMANDS: &[(&str, Check)] = &[
             line: "# ACT301 non-saturating-recurrent-activation",
         },
     ),
+    // See the model.
+    (
+        "actlint graph fixtures/forum/rainfall_lstm.keras.json -o rainfall.svg",
+        RunWriting {
+            code: 0,
+            file: "rainfall.svg",
+            line: r#"data-codes="ACT301" data-severity="warning""#,
+        },
+    ),
+    (
+        "actlint graph --format mermaid fixtures/forum/rainfall_lstm.keras.json",
+        Run {
+            code: 0,
+            line: "flowchart TB",
+        },
+    ),
+    (
+        "actlint graph --format dot fixtures/forum/rainfall_lstm.keras.json",
+        Run {
+            code: 0,
+            line: "digraph model {",
+        },
+    ),
+    (
+        "actlint --format html -o report.html fixtures/",
+        RunWriting {
+            code: 1,
+            file: "report.html",
+            line: "<h1>actlint report</h1>",
+        },
+    ),
 ];
 
 /// The environment variable that turns a skipped external check into a
@@ -252,6 +291,10 @@ fn actlint() -> &'static Path {
 /// with this build's `actlint` first on `PATH` and a fixed, colourless
 /// terminal.
 fn run_shell(command: &str) -> Output {
+    run_shell_in(command, root())
+}
+
+fn run_shell_in(command: &str, dir: &Path) -> Output {
     let bin_dir = actlint().parent().expect("the binary is in a directory");
     let mut path = vec![bin_dir.to_path_buf()];
     if let Some(existing) = std::env::var_os("PATH") {
@@ -260,7 +303,7 @@ fn run_shell(command: &str) -> Output {
     Command::new("sh")
         .arg("-c")
         .arg(command)
-        .current_dir(root())
+        .current_dir(dir)
         .env("PATH", std::env::join_paths(path).expect("PATH entries"))
         .env("COLUMNS", "100")
         .env("NO_COLOR", "1")
@@ -314,8 +357,22 @@ fn readme_commands_run_as_documented() {
         let Some(check) = check_for(command) else {
             continue; // reported by every_readme_command_has_a_check
         };
+        let mut scratch = None;
         let (shell, code, line) = match check {
             Run { code, line } => (command.to_string(), *code, *line),
+            RunWriting { code, file, line } => {
+                let dir = crate::common::TempDir::new("readme-writing");
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(root().join("fixtures"), dir.path().join("fixtures"))
+                    .expect("link fixtures/");
+                #[cfg(not(unix))]
+                {
+                    eprintln!("README: not run here: `{command}`: needs a symbolic link");
+                    continue;
+                }
+                scratch = Some((dir, *file));
+                (command.to_string(), *code, *line)
+            }
             CargoRun { code, line } => {
                 let args = command.strip_prefix("cargo run -- ").unwrap_or_else(|| {
                     panic!("a CargoRun entry is `cargo run -- ARGS`: {command}")
@@ -327,8 +384,15 @@ fn readme_commands_run_as_documented() {
                 continue;
             }
         };
-        let output = run_shell(&shell);
-        let (stdout, stderr) = text(&output);
+        let output = match &scratch {
+            Some((dir, _)) => run_shell_in(&shell, dir.path()),
+            None => run_shell(&shell),
+        };
+        let (mut stdout, stderr) = text(&output);
+        if let Some((dir, file)) = &scratch {
+            // The line is looked for in the file written.
+            stdout = std::fs::read_to_string(dir.path().join(file)).unwrap_or_default();
+        }
         let mut problems = Vec::new();
         if output.status.code() != Some(code) {
             problems.push(format!(
