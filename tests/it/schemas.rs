@@ -142,6 +142,25 @@ fn json_output_matches_its_schema() {
             .any(|f| f["status"] == "skipped"),
         "no skipped file"
     );
+    let layers: Vec<&Value> = all["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["layers"].as_array().unwrap().iter())
+        .collect();
+    let shape_has = |test: &dyn Fn(&Value) -> bool| {
+        layers.iter().any(|l| {
+            l["output_shape"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(test))
+        })
+    };
+    assert!(shape_has(&|d| d.is_u64()), "no layer with a known size");
+    assert!(shape_has(&|d| d.is_null()), "no layer with an unknown size");
+    assert!(
+        layers.iter().any(|l| l["output_shape"].is_null()),
+        "no layer with an unknown shape"
+    );
     let fixed = report_with_fix();
     assert!(fixed["diagnostics"][0]["fix"].is_object());
     assert_valid(

@@ -1,6 +1,6 @@
 //! ACT304 `rnn-stack-without-sequences`: a recurrent layer that returns only its last output feeds another recurrent layer.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Change, Diagnostic, FixPlan, NewValue};
 use crate::ir::{catalog, Layer, LayerId, Model};
 use crate::rules::{Context, Rule};
 
@@ -11,6 +11,7 @@ crate::declare_rule! {
         name: "rnn-stack-without-sequences",
         category: Recurrent,
         severity: Error,
+        fix: Safe,
     }
 }
 
@@ -110,8 +111,35 @@ impl Rule for RnnStackWithoutSequences {
                 "set `return_sequences=True` on {what}; in a stack, only the last recurrent \
                  layer returns just its final output"
             ))
-            .layer(layer.name()),
+            .layer(layer.name())
+            .fix_plan(set_sequences(inner).map(|c| {
+                FixPlan::safe(format!("set `return_sequences` to true on {what}"), vec![c])
+            })),
         );
+    }
+}
+
+/// `return_sequences` set to true: the written `false` replaced, or the key
+/// added to the layer's arguments.
+fn set_sequences(layer: &Layer) -> Option<Change> {
+    match layer.param("return_sequences") {
+        Some(n) => (n.as_bool() == Some(false)).then_some(Change::ReplaceBool {
+            span: n.span,
+            value: true,
+        }),
+        None => {
+            let config = layer.config.as_ref()?;
+            let last = config
+                .as_object()?
+                .last()
+                .map(|e| (e.key_span, e.value.span));
+            Some(Change::InsertEntry {
+                map: config.span,
+                last,
+                key: "return_sequences".to_string(),
+                value: NewValue::Json("true".to_string()),
+            })
+        }
     }
 }
 
