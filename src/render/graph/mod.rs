@@ -648,12 +648,15 @@ impl Builder<'_> {
     }
 }
 
-/// The output shape printed on a layer's box (`(None, 64)`): the hook for
-/// per-layer output shapes. The IR has none yet, so no box shows one; when
-/// it has them, this formats a known shape and returns `None` for an
-/// unknown one (never a guess).
-fn shape_label(_model: &Model, _layer: LayerId) -> Option<String> {
-    None
+/// The output shape printed on a layer's box, from actlint's own shape
+/// inference (per sample, the batch axis left out; `?` for a size not known
+/// statically); `None` when the shape is unknown (never a guess).
+fn shape_label(model: &Model, layer: LayerId) -> Option<String> {
+    model
+        .shapes
+        .get(layer)?
+        .as_deref()
+        .map(crate::ir::shapes::display)
 }
 
 enum Target {
