@@ -197,24 +197,8 @@ pub enum RulesFormat {
     Markdown,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Diagnostics with the source around each label.
-    Human,
-    /// One line per finding: `path:line:col: severity[CODE] message (name)`.
-    Concise,
-    /// One versioned JSON document (see docs/actlint-output.schema.json).
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
-    Sarif,
-    /// GitHub Actions workflow commands (annotations on the changed files).
-    Github,
-    /// GitLab Code Quality report.
-    Gitlab,
-    /// One self-contained HTML page: a summary, and per file the model's
-    /// graph with the findings on it (use with `-o report.html`).
-    Html,
-}
+/// The output formats (one list, shared with the configuration).
+pub use crate::config::output::OutputFormat as Format;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum GraphFormat {

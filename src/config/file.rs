@@ -41,10 +41,7 @@ pub const KEYS: [&str; 13] = [
 /// The keys of a `[[models]]` entry.
 const MODEL_KEYS: [&str; 4] = ["files", "task", "classes", "input-range"];
 
-/// The names `output-format` accepts.
-pub const OUTPUT_FORMATS: [&str; 7] = [
-    "human", "concise", "json", "sarif", "github", "gitlab", "html",
-];
+pub use super::output::OUTPUT_FORMATS;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {

@@ -12,6 +12,7 @@
 pub mod error;
 pub mod file;
 pub mod glob;
+pub mod output;
 pub mod selector;
 pub mod untrusted;
 
