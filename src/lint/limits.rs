@@ -277,37 +277,62 @@ pub fn duplicate_keys(doc: &Node, syntax: Syntax) -> Vec<Diagnostic> {
     };
     let mut out = Vec::new();
     let mut stack = vec![doc];
-    // Reused across mappings; small mappings (nearly all of them) are
-    // scanned instead of hashed, which is several times cheaper.
-    let mut last: HashMap<&str, usize> = HashMap::new();
+    // Reused across mappings: each key's occurrences, in first-seen order,
+    // and (for large mappings) where each key's group is. Small mappings
+    // (nearly all of them) are scanned instead of hashed, which is several
+    // times cheaper.
+    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
     while let Some(node) = stack.pop() {
         match &node.value {
             Value::Object(entries) => {
                 let small = entries.len() <= 16;
-                last.clear();
+                groups.clear();
+                index.clear();
                 for (i, e) in entries.iter().enumerate() {
+                    stack.push(&e.value);
                     if e.key == "<complex key>" {
                         continue;
                     }
-                    let prev = if small {
-                        entries[..i].iter().rposition(|p| p.key == e.key)
+                    let at = if small {
+                        groups.iter().position(|(k, _)| *k == e.key.as_str())
                     } else {
-                        last.insert(&e.key, i)
+                        index.get(e.key.as_str()).copied()
                     };
-                    if let Some(prev) = prev {
-                        if out.len() < MAX_DUPLICATE_KEY_REPORTS {
-                            let mut d = limit_diag(format!(
-                                "duplicate key `{}`: the later value is used and this one is ignored",
-                                e.key
-                            ))
-                            .at(entries[prev].key_span, "ignored")
-                            .label(e.key_span, "this value is used")
-                            .help(help);
-                            d.severity = severity;
-                            out.push(d);
+                    match at {
+                        Some(at) => groups[at].1.push(i),
+                        None => {
+                            if !small {
+                                index.insert(&e.key, groups.len());
+                            }
+                            groups.push((&e.key, vec![i]));
                         }
                     }
-                    stack.push(&e.value);
+                }
+                // One finding per duplicated key, however often it repeats.
+                for (key, at) in groups.iter().filter(|(_, at)| at.len() > 1) {
+                    if out.len() >= MAX_DUPLICATE_KEY_REPORTS {
+                        break;
+                    }
+                    let (used, ignored) = at.split_last().expect("two or more");
+                    let message = if ignored.len() == 1 {
+                        format!("duplicate key `{key}`: the later value is used and this one is ignored")
+                    } else {
+                        format!(
+                            "key `{key}` appears {} times: the last value is used and the other {} are ignored",
+                            at.len(),
+                            ignored.len()
+                        )
+                    };
+                    let mut d = limit_diag(message).at(entries[ignored[0]].key_span, "ignored");
+                    for &i in &ignored[1..] {
+                        d = d.label(entries[i].key_span, "ignored too");
+                    }
+                    let mut d = d
+                        .label(entries[*used].key_span, "this value is used")
+                        .help(help);
+                    d.severity = severity;
+                    out.push(d);
                 }
             }
             Value::Array(items) => stack.extend(items),
@@ -455,5 +480,27 @@ mod tests {
         );
         // Not reported in files that are not models.
         assert!(messages("x.yaml", "a: 1\na: 2\n", &Options::default()).is_empty());
+    }
+
+    /// A key repeated three times is one finding with a label on each
+    /// occurrence, in small and large mappings alike.
+    #[test]
+    fn one_finding_per_duplicated_key() {
+        for filler in [0, 40] {
+            let extra: String = (0..filler).map(|i| format!("k{i}: 1\n")).collect();
+            let yaml = format!(
+                "layers:\n  - {{type: Dense, units: 1, activation: sigmoid}}\nloss: mse\nloss: binary_crossentropy\n{extra}loss: binary_crossentropy\n"
+            );
+            let d = duplicate_keys(
+                &crate::tree::yaml::parse(&yaml, Default::default()).unwrap()[0],
+                Syntax::Yaml,
+            );
+            assert_eq!(d.len(), 1, "{d:#?}");
+            assert_eq!(
+                d[0].message,
+                "key `loss` appears 3 times: the last value is used and the other 2 are ignored"
+            );
+            assert_eq!(d[0].secondary.len(), 2, "one more ignored, one used");
+        }
     }
 }
