@@ -1,8 +1,8 @@
 //! ACT003 `unknown-loss`: loss name Keras does not know.
 
-use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Change, FixPlan};
-use crate::ir::{catalog, suggest};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::ir::{catalog, suggest, Format};
 use crate::rules::{Context, Rule};
 use crate::source::Span;
 
@@ -27,7 +27,25 @@ impl Rule for UnknownLoss {
                 continue;
             }
             reported.push(loss.span);
-            let help = match suggest::closest(&loss.name, catalog::loss_names()) {
+            let suggestion = suggest::closest(&loss.name, catalog::loss_names());
+            // Keras saved this file, so it resolved the name: one far from
+            // every built-in is the project's own loss function, not a typo.
+            if suggestion.is_none() && cx.model.format != Format::Simple {
+                let mut d = META
+                    .diag(format!(
+                        "custom loss `{}`: not a Keras built-in, so loading this model needs it registered",
+                        loss.name
+                    ))
+                    .at(loss.span, "a custom loss")
+                    .help(
+                        "load the model with `custom_objects={...}` or register the function with \
+                         `keras.saving.register_keras_serializable`; the loss rules cannot judge it",
+                    );
+                d.severity = Severity::Info;
+                out.push(d);
+                continue;
+            }
+            let help = match suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "use a Keras loss such as `mean_squared_error`, `binary_crossentropy` \
                          or `sparse_categorical_crossentropy`; a custom loss must be registered \
@@ -135,5 +153,25 @@ mod tests {
             .as_deref()
             .unwrap()
             .starts_with("use a Keras loss such as"));
+    }
+
+    /// In a file Keras wrote, a loss far from every built-in is the
+    /// project's own (info); a near-miss stays a warning.
+    #[test]
+    fn custom_losses_in_keras_files_are_info() {
+        let json = |loss: &str| {
+            format!(
+                r#"{{"module": "keras", "class_name": "Sequential", "config": {{"name": "s", "layers": [{{"module": "keras.layers", "class_name": "Dense", "config": {{"name": "d", "units": 1, "activation": "sigmoid"}}}}]}}, "compile_config": {{"loss": "{loss}"}}}}"#
+            )
+        };
+        let severities = |loss: &str| -> Vec<crate::diagnostic::Severity> {
+            lint("m.json", &json(loss))
+                .iter()
+                .map(|d| d.severity)
+                .collect()
+        };
+        use crate::diagnostic::Severity;
+        assert_eq!(severities("wasserstein_critic_term"), [Severity::Info]);
+        assert_eq!(severities("binary_crossentropi"), [Severity::Warning]);
     }
 }
