@@ -86,7 +86,12 @@ fn offender(model: &Model, layer: &Layer) -> Option<Offender> {
     if layer.activation_family() != Some(ActFamily::Linear) {
         return None;
     }
-    let Step::Layer(next) = walk::next(model, layer.id) else {
+    // Dropout in between scales the bias with the rest of the values; the
+    // normalization still subtracts it out.
+    let reach = walk::follow(model, layer.id, |l| {
+        crate::ir::catalog::is_dropout(l.class())
+    });
+    let Step::Layer(next) = reach.step else {
         return None;
     };
     let bn = walk::content(model, next);
@@ -242,6 +247,20 @@ layers:
   - {type: Dense, units: 8}
   - {type: BatchNormalization}
   - {type: ReLU}
+  - {type: Dense, units: 1}
+loss: mse
+";
+        assert_eq!(codes("m.yaml", yaml), ["ACT602"]);
+    }
+
+    #[test]
+    fn looks_through_dropout() {
+        let yaml = "
+layers:
+  - {type: Dense, units: 16}
+  - {type: Dropout, rate: 0.2}
+  - {type: BatchNormalization}
+  - {type: Activation, activation: relu}
   - {type: Dense, units: 1}
 loss: mse
 ";
