@@ -44,7 +44,7 @@ fn a_script_is_linted_with_positions_in_the_script() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "train.py:6:32: error[ACT101] softmax over a single unit always outputs 1.0 (layer 2 (`Dense`)) (softmax-single-unit)\n1 problem (1 error) in 1 file\n"
+        "train.py:6:32: error[ACT101] softmax over a single unit always outputs 1.0 (layer 2 (`Dense`)) (softmax-single-unit)\nno fixes available with `--fix` (1 hidden fix can be enabled with `--unsafe-fixes`)\n1 problem (1 error) in 1 file\n"
     );
     // JSON output points at the same argument.
     let out = actlint(dir.path(), &["--format", "json", "train.py"]);
