@@ -24,6 +24,8 @@
 //!   a block helper called in a loop, a functional model, compile, fit),
 //!   bytes -> diagnostics -> `--format json`, as for one file named on the
 //!   command line.
+//!   `script300_parse` is its tree-sitter parse alone, `script300_lower`
+//!   the parse and the static evaluation (no rules, no output).
 //! - `scan16M`: the byte scan a directory walk does on a `.py` file before
 //!   parsing it (`lint::read::mentions_keras`), on 16 MiB of Python that
 //!   never mentions Keras: the cost of skipping a repository's other files.
@@ -340,6 +342,14 @@ fn python(c: &mut Criterion) {
             let report = lint_bytes(&script.name, black_box(script.text.as_bytes()), &options);
             render::json::render(std::slice::from_ref(&report)).len()
         })
+    });
+    // Where that time goes: the tree-sitter parse, then the static
+    // evaluation and lowering into the Keras config tree.
+    group.bench_function("script300_parse", |b| {
+        b.iter(|| ir::python::parse(black_box(&script.text)).is_ok())
+    });
+    group.bench_function("script300_lower", |b| {
+        b.iter(|| ir::python::lower(black_box(&script.text)).map(|l| l.docs.len()))
     });
     group.throughput(Throughput::Bytes(plain.len() as u64));
     group.bench_function("scan16M", |b| {

@@ -1043,6 +1043,15 @@ pub fn positional_params(class: &str) -> Option<&'static [&'static str]> {
         "ReLU" => &["max_value", "negative_slope", "threshold"],
         "ELU" => &["alpha"],
         "InputLayer" | "Input" => &["shape", "batch_size"],
+        "Rescaling" => &["scale", "offset"],
+        "Normalization" => &["axis", "mean", "variance"],
+        "Lambda" => &["function", "output_shape", "mask", "arguments"],
+        "Masking" => &["mask_value"],
+        "Resizing" | "CenterCrop" | "RandomCrop" => &["height", "width"],
+        "RandomFlip" => &["mode"],
+        "RandomRotation" | "RandomContrast" | "RandomBrightness" => &["factor"],
+        "RandomZoom" | "RandomTranslation" => &["height_factor", "width_factor"],
+        "MultiHeadAttention" => &["num_heads", "key_dim"],
         _ => return None,
     })
 }
