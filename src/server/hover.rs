@@ -102,6 +102,8 @@ pub fn hover(doc: &Document, name: &str, at: usize, linted: Option<&Linted>) -> 
             .iter()
             .filter(|s| s.span.start <= offset && offset < s.span.end)
             .min_by_key(|s| s.span.end - s.span.start)
+            // Nothing known statically: nothing to say.
+            .filter(|s| s.input.is_some() || s.output.is_some() || s.params.is_some())
     }) {
         sections.push(layer_shapes(layer));
         if range.is_none() {
