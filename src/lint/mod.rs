@@ -196,6 +196,9 @@ impl FileReport {
 #[derive(Clone, Debug)]
 pub struct Analysis {
     pub source: Source,
+    /// The parsed documents (for Python source, the configs it lowers to),
+    /// with spans into `source.text`: what hover looks values up in.
+    pub docs: Vec<crate::tree::Node>,
     pub models: Vec<ir::Model>,
     pub diagnostics: Vec<Diagnostic>,
     pub status: Status,
@@ -229,6 +232,29 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: &Options) -> FileReport {
             options,
         )
     })
+}
+
+/// Lints one file's bytes as [`lint_bytes`] does, and keeps the parsed
+/// documents the findings point into, for a caller that asks more of the
+/// file than its findings (the language server's hover): it need not parse
+/// the text again. No documents when the file could not be read or parsed.
+pub fn analyze_bytes(
+    path: &str,
+    bytes: &[u8],
+    options: &Options,
+) -> (FileReport, Vec<crate::tree::Node>) {
+    let mut docs = Vec::new();
+    let report = isolated(path, || {
+        match source::decode(path, bytes, options.read_limits) {
+            Ok(source) => {
+                let mut analysis = lint_source(path, source, options);
+                docs = std::mem::take(&mut analysis.docs);
+                analysis.into_report(path)
+            }
+            Err(e) => report(path, Err(e), options),
+        }
+    });
+    (report, docs)
 }
 
 /// Runs the lint of one file, turning a panic into an internal-error report.
@@ -335,6 +361,7 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
         Err(d) => {
             return Analysis {
                 source,
+                docs: Vec::new(),
                 models: Vec::new(),
                 diagnostics: vec![*d],
                 status: Status::Linted { models: 0 },
@@ -394,6 +421,7 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
     };
     Analysis {
         source,
+        docs,
         models,
         diagnostics,
         status,

@@ -203,6 +203,7 @@ mod tests {
             version: 1,
             shift: 0,
             layers: Vec::new(),
+            docs: Vec::new(),
             lsp: diagnostics
                 .iter()
                 .map(|d| super::super::diagnostics::to_lsp(d, &uri, &ix, 0))

@@ -62,10 +62,17 @@ pub fn hover(doc: &Document, name: &str, at: usize, linted: Option<&Linted>) -> 
     let mut sections = Vec::new();
     let mut range = None;
     let ix = LineIndex::new(&doc.text);
-    if let Some(target) = parse(&source.text, source.syntax)
-        .iter()
-        .find_map(|n| find(n, None, offset))
-    {
+    // The lint's documents when it is current; a document that was not
+    // linted (excluded, or a kind the linter skips) is parsed here.
+    let parsed;
+    let docs = match linted {
+        Some(l) if !l.docs.is_empty() => &l.docs,
+        _ => {
+            parsed = parse(&source.text, source.syntax);
+            &parsed
+        }
+    };
+    if let Some(target) = docs.iter().find_map(|n| find(n, None, offset)) {
         let span = target.span();
         range = Some(ix.range(Span::new(span.start + shift, span.end + shift)));
         sections.push(describe(&target));
@@ -347,13 +354,15 @@ mod tests {
         let text = "input: {shape: [28, 28]}\nlayers:\n  - type: Flatten\n  - type: Dense\n    units: 10\n    name: digits\n";
         let uri = Url::parse("file:///m.yaml").unwrap();
         let doc = Document::new(&uri, "", 1, text.to_string());
-        let report = crate::lint::lint_bytes("m.yaml", text.as_bytes(), &Default::default());
+        let (report, docs) =
+            crate::lint::analyze_bytes("m.yaml", text.as_bytes(), &Default::default());
         let linted = Linted {
             version: 1,
             diagnostics: report.diagnostics,
             lsp: Vec::new(),
             shift: 0,
             layers: report.layers,
+            docs,
         };
         let at = text.find("units").unwrap();
         let h = hover(&doc, "m.yaml", at, Some(&linted)).unwrap();
@@ -426,5 +435,35 @@ mod tests {
         .unwrap();
         assert!(h.contains("did you mean `relu`?"), "{h}");
         assert!(h.contains("ACT001"), "{h}");
+    }
+
+    /// Hover reads the documents the lint kept: in Python source, those are
+    /// the configs the code lowers to, with spans into the code.
+    #[test]
+    fn hover_uses_the_documents_of_the_lint() {
+        let text = "import keras\nmodel = keras.Sequential([keras.layers.Dense(8, activation=\"relu\")])\n";
+        let uri = Url::parse("file:///m.py").unwrap();
+        let doc = Document::new(&uri, "python", 1, text.to_string());
+        let (report, docs) =
+            crate::lint::analyze_bytes("m.py", text.as_bytes(), &Default::default());
+        assert!(!docs.is_empty(), "the lowered config is kept");
+        let linted = Linted {
+            version: 1,
+            diagnostics: report.diagnostics,
+            lsp: Vec::new(),
+            shift: 0,
+            layers: report.layers,
+            docs,
+        };
+        let at = text.find("relu").unwrap();
+        let h = hover(&doc, "m.py", at, Some(&linted)).expect("a hover over the activation");
+        let HoverContents::Markup(m) = h.contents else {
+            panic!()
+        };
+        assert!(
+            m.value.starts_with("**`relu`** — activation"),
+            "{}",
+            m.value
+        );
     }
 }

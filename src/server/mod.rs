@@ -96,6 +96,9 @@ pub struct Linted {
     pub shift: usize,
     /// The layers with their inferred shapes (spans as the diagnostics').
     pub layers: Vec<crate::lint::LayerSummary>,
+    /// The parsed documents, kept from the lint: hover looks values up in
+    /// them instead of parsing the text again.
+    pub docs: Vec<crate::tree::Node>,
 }
 
 /// Runs the server until the client shuts it down; the process exit code.
@@ -373,6 +376,10 @@ impl<'c> Server<'c> {
                 let params: lsp_types::HoverParams =
                     serde_json::from_value(req.params).map_err(invalid)?;
                 let uri = params.text_document_position_params.text_document.uri;
+                // Answer for the text as it is now, from its lint.
+                if self.pending.contains_key(&uri) {
+                    self.lint(&uri);
+                }
                 let Some(doc) = self.docs.get(&uri).filter(|d| d.kind != Kind::Other) else {
                     return Ok(Value::Null);
                 };
@@ -494,14 +501,14 @@ impl<'c> Server<'c> {
             return;
         };
         let version = doc.version;
-        let (diagnostics, shift, layers) = match self.options_for(uri) {
+        let (diagnostics, shift, layers, docs) = match self.options_for(uri) {
             Some(options) => {
                 let Some(doc) = self.docs.get(uri) else {
                     return;
                 };
                 lint_document(uri, doc, &options)
             }
-            None => (Vec::new(), 0, Vec::new()),
+            None => (Vec::new(), 0, Vec::new(), Vec::new()),
         };
         let Some(doc) = self.docs.get(uri) else {
             return;
@@ -520,6 +527,7 @@ impl<'c> Server<'c> {
                 lsp,
                 shift,
                 layers,
+                docs,
             },
         );
     }
@@ -559,30 +567,35 @@ impl<'c> Server<'c> {
     }
 }
 
-/// Lints one document's text: the findings, and the offset of the spans in
-/// the text (a byte order mark is not counted by the spans).
-fn lint_document(
-    uri: &Url,
-    doc: &Document,
-    options: &Options,
-) -> (Vec<Diagnostic>, usize, Vec<crate::lint::LayerSummary>) {
-    // `lint_bytes` turns a panic in the linter into an internal-error
+/// What a lint of one document keeps: the findings, the offset of the spans
+/// in the text (a byte order mark is not counted by the spans), the layers
+/// with their shapes, and the parsed documents.
+type DocumentLint = (
+    Vec<Diagnostic>,
+    usize,
+    Vec<crate::lint::LayerSummary>,
+    Vec<crate::tree::Node>,
+);
+
+/// Lints one document's text.
+fn lint_document(uri: &Url, doc: &Document, options: &Options) -> DocumentLint {
+    // `analyze_bytes` turns a panic in the linter into an internal-error
     // diagnostic; this catches anything else.
-    let report = match crate::lint::isolate::catch(|| {
-        lint::lint_bytes(&doc.lint_name(uri), doc.text.as_bytes(), options)
+    let (report, docs) = match crate::lint::isolate::catch(|| {
+        lint::analyze_bytes(&doc.lint_name(uri), doc.text.as_bytes(), options)
     }) {
         Ok(r) => r,
-        Err(e) => return (vec![e.diagnostic()], 0, Vec::new()),
+        Err(e) => return (vec![e.diagnostic()], 0, Vec::new(), Vec::new()),
     };
     if let Status::Skipped { .. } = report.status {
-        return (Vec::new(), 0, Vec::new());
+        return (Vec::new(), 0, Vec::new(), Vec::new());
     }
     let shift = if report.source.as_ref().is_some_and(|s| s.bom) {
         3
     } else {
         0
     };
-    (report.diagnostics, shift, report.layers)
+    (report.diagnostics, shift, report.layers, docs)
 }
 
 /// Whether a URI names a configuration file (`actlint.toml`, ...).
