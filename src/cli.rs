@@ -304,48 +304,16 @@ pub fn run(cli: Cli) -> u8 {
         Ok(f) => f,
         Err(code) => return code,
     };
-    // Collect every path first, resolve each file's settings, then lint in
-    // parallel (see `crate::run`).
-    let walk = discover::WalkOptions {
-        exclude: excluded_directories(&cli),
-        ..discover::WalkOptions::default()
+    let Planned {
+        jobs,
+        thresholds,
+        excluded,
+        mut io_problems,
+        threads,
+    } = match plan(&cli, &mut resolver) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    let collected = discover::collect(&cli.paths, cli.stdin_filename.as_deref(), &walk);
-    let mut io_problems = collected.problems;
-    // The fail-on threshold of each file (its configuration's, or --fail-on).
-    let mut thresholds: HashMap<String, Option<Severity>> = HashMap::new();
-    let mut excluded = String::new();
-    let threads = pool::thread_count(cli.threads);
-    // Find each file's configuration (cached per directory), then resolve
-    // the settings of all files in parallel.
-    let mut found = Vec::with_capacity(collected.targets.len());
-    for target in collected.targets {
-        match resolver.config_for(&target.path) {
-            Ok(config) => found.push((target, config)),
-            Err(errors) => return config_errors(&cli, &errors),
-        }
-    }
-    let resolved = pool::map_ordered(&found, threads, |(target, config)| {
-        let settings = resolver.settings_with(&target.path, config.clone());
-        let options = settings.excluded_by.is_none().then(|| settings.options());
-        (settings, options)
-    });
-    let mut jobs = Vec::with_capacity(found.len());
-    for ((target, _), (settings, options)) in found.into_iter().zip(resolved) {
-        let Some(options) = options else {
-            if let Some((pattern, origin)) = &settings.excluded_by {
-                excluded.push_str(&format!(
-                    "skipped {}: excluded by `{}` ({})\n",
-                    escape::text(&target.display),
-                    escape::text(pattern),
-                    escape::text(&origin.to_string())
-                ));
-            }
-            continue;
-        };
-        thresholds.insert(target.display.clone(), settings.fail_threshold());
-        jobs.push((target, options));
-    }
     let session = crate::run::write::Session::new(crate::run::write::Mode::from_flags(
         cli.fix,
         cli.unsafe_fixes,
@@ -359,39 +327,10 @@ pub fn run(cli: Cli) -> u8 {
     });
     io_problems.extend(linted.problems);
     let mut reports = linted.reports;
-    let cwd = std::env::current_dir().unwrap_or_default();
-    if let Some(path) = &cli.write_baseline {
-        if !io_problems.is_empty() {
-            // A baseline of a partial run would drop the entries of the
-            // files that could not be read.
-            for p in &io_problems {
-                eprintln!(
-                    "error: {}: {}",
-                    escape::text(&p.path),
-                    escape::text(&p.message)
-                );
-            }
-            eprintln!("error: baseline not written");
-            return EXIT_ERROR;
-        }
-        return match crate::run::baseline::write(path, &reports, &cwd) {
-            Ok(message) => write_stdout(format!("{}\n", escape::text(&message)).as_bytes()),
-            Err(e) => {
-                eprintln!("error: {}", escape::text(&e));
-                EXIT_ERROR
-            }
-        };
-    }
-    let mut baseline_notes = String::new();
-    if let Some(path) = &cli.baseline {
-        match crate::run::baseline::read(path, &cwd) {
-            Ok(b) => baseline_notes = b.apply(&mut reports, &cwd).notes(&b),
-            Err(e) => {
-                eprintln!("error: {}", escape::text(&e));
-                return EXIT_ERROR;
-            }
-        }
-    }
+    let baseline_notes = match baseline(&cli, &mut reports, &io_problems) {
+        Ok(notes) => notes,
+        Err(code) => return code,
+    };
 
     let stdout = std::io::stdout();
     let color = match cli.color {
@@ -429,31 +368,7 @@ pub fn run(cli: Cli) -> u8 {
     } else if write_stdout(fix_stdout.as_deref().unwrap_or(out.as_bytes())) != EXIT_CLEAN {
         return EXIT_ERROR;
     }
-    let mut notes = String::new();
-    if cli.verbose {
-        // Files that are valid JSON/YAML but not model configs are skipped
-        // quietly (pre-commit hands over every YAML file); `-v` says so.
-        for r in &reports {
-            if let Status::Skipped { reason } = &r.status {
-                notes.push_str(&format!(
-                    "skipped {}: {}\n",
-                    escape::text(&r.path),
-                    escape::text(reason)
-                ));
-            }
-        }
-    }
-    if cli.verbose {
-        notes.push_str(&excluded);
-    }
-    notes.push_str(&baseline_notes);
-    for p in &io_problems {
-        notes.push_str(&format!(
-            "error: {}: {}\n",
-            escape::text(&p.path),
-            escape::text(&p.message)
-        ));
-    }
+    let notes = notes(&cli, &reports, &excluded, &baseline_notes, &io_problems);
     let _ = std::io::stderr().lock().write_all(notes.as_bytes());
     if cli.exit_zero && io_problems.is_empty() {
         return EXIT_CLEAN;
@@ -473,6 +388,152 @@ pub fn run(cli: Cli) -> u8 {
             .copied()
             .unwrap_or(Some(Severity::Warning))
     })
+}
+
+/// What a run lints: each file with its options, its fail-on threshold,
+/// the `-v` notes on excluded files, and the paths that could not be read.
+struct Planned {
+    jobs: Vec<(discover::Target, crate::lint::Options)>,
+    thresholds: HashMap<String, Option<Severity>>,
+    excluded: String,
+    io_problems: Vec<discover::IoProblem>,
+    threads: usize,
+}
+
+/// Collects every path, then resolves each file's settings (its
+/// configuration found per directory, the settings in parallel); `Err` is
+/// the exit code of a configuration error.
+fn plan(cli: &Cli, resolver: &mut Resolver) -> Result<Planned, u8> {
+    // Collect every path first, resolve each file's settings, then lint in
+    // parallel (see `crate::run`).
+    let walk = discover::WalkOptions {
+        exclude: excluded_directories(cli),
+        ..discover::WalkOptions::default()
+    };
+    let collected = discover::collect(&cli.paths, cli.stdin_filename.as_deref(), &walk);
+    let io_problems = collected.problems;
+    // The fail-on threshold of each file (its configuration's, or --fail-on).
+    let mut thresholds: HashMap<String, Option<Severity>> = HashMap::new();
+    let mut excluded = String::new();
+    let threads = pool::thread_count(cli.threads);
+    // Find each file's configuration (cached per directory), then resolve
+    // the settings of all files in parallel.
+    let mut found = Vec::with_capacity(collected.targets.len());
+    for target in collected.targets {
+        match resolver.config_for(&target.path) {
+            Ok(config) => found.push((target, config)),
+            Err(errors) => return Err(config_errors(cli, &errors)),
+        }
+    }
+    let resolved = pool::map_ordered(&found, threads, |(target, config)| {
+        let settings = resolver.settings_with(&target.path, config.clone());
+        let options = settings.excluded_by.is_none().then(|| settings.options());
+        (settings, options)
+    });
+    let mut jobs = Vec::with_capacity(found.len());
+    for ((target, _), (settings, options)) in found.into_iter().zip(resolved) {
+        let Some(options) = options else {
+            if let Some((pattern, origin)) = &settings.excluded_by {
+                excluded.push_str(&format!(
+                    "skipped {}: excluded by `{}` ({})\n",
+                    escape::text(&target.display),
+                    escape::text(pattern),
+                    escape::text(&origin.to_string())
+                ));
+            }
+            continue;
+        };
+        thresholds.insert(target.display.clone(), settings.fail_threshold());
+        jobs.push((target, options));
+    }
+    Ok(Planned {
+        jobs,
+        thresholds,
+        excluded,
+        io_problems,
+        threads,
+    })
+}
+
+/// `--write-baseline` (the run ends there: `Err` with its exit code) and
+/// `--baseline` (the findings it lists are dropped; `Ok` with its notes).
+fn baseline(
+    cli: &Cli,
+    reports: &mut [FileReport],
+    io_problems: &[discover::IoProblem],
+) -> Result<String, u8> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    if let Some(path) = &cli.write_baseline {
+        if !io_problems.is_empty() {
+            // A baseline of a partial run would drop the entries of the
+            // files that could not be read.
+            for p in io_problems {
+                eprintln!(
+                    "error: {}: {}",
+                    escape::text(&p.path),
+                    escape::text(&p.message)
+                );
+            }
+            eprintln!("error: baseline not written");
+            return Err(EXIT_ERROR);
+        }
+        return Err(match crate::run::baseline::write(path, reports, &cwd) {
+            Ok(message) => write_stdout(format!("{}\n", escape::text(&message)).as_bytes()),
+            Err(e) => {
+                eprintln!("error: {}", escape::text(&e));
+                EXIT_ERROR
+            }
+        });
+    }
+    let mut baseline_notes = String::new();
+    if let Some(path) = &cli.baseline {
+        match crate::run::baseline::read(path, &cwd) {
+            Ok(b) => baseline_notes = b.apply(reports, &cwd).notes(&b),
+            Err(e) => {
+                eprintln!("error: {}", escape::text(&e));
+                return Err(EXIT_ERROR);
+            }
+        }
+    }
+    Ok(baseline_notes)
+}
+
+/// What goes to standard error after the findings: under `-v` the files
+/// skipped and excluded, the baseline's notes, and the paths that could not
+/// be read.
+fn notes(
+    cli: &Cli,
+    reports: &[FileReport],
+    excluded: &str,
+    baseline_notes: &str,
+    io_problems: &[discover::IoProblem],
+) -> String {
+    let mut notes = String::new();
+    if cli.verbose {
+        // Files that are valid JSON/YAML but not model configs are skipped
+        // quietly (pre-commit hands over every YAML file); `-v` says so.
+        for r in reports {
+            if let Status::Skipped { reason } = &r.status {
+                notes.push_str(&format!(
+                    "skipped {}: {}\n",
+                    escape::text(&r.path),
+                    escape::text(reason)
+                ));
+            }
+        }
+    }
+    if cli.verbose {
+        notes.push_str(excluded);
+    }
+    notes.push_str(baseline_notes);
+    for p in io_problems {
+        notes.push_str(&format!(
+            "error: {}: {}\n",
+            escape::text(&p.path),
+            escape::text(&p.message)
+        ));
+    }
+    notes
 }
 
 /// `actlint graph`: lint one file with its configuration, then draw its
