@@ -487,11 +487,34 @@ fn declared_entries<R: Read + Seek>(reader: &mut R) -> Option<u64> {
     let at = tail.windows(4).rposition(|w| w == EOCD)?;
     let record = tail.get(at..at + 22)?;
     let total = u16::from_le_bytes([record[10], record[11]]);
-    Some(if total == u16::MAX {
+    let classic = if total == u16::MAX {
         u64::MAX
     } else {
         u64::from(total)
-    })
+    };
+    // A zip64 end record (found through its locator, just before the
+    // classic record) is what zip readers believe: its count may be far
+    // larger than the classic record's.
+    Some(classic.max(zip64_entries(reader, &tail, at).unwrap_or(0)))
+}
+
+/// The entry count of the zip64 end-of-central-directory record, when the
+/// classic record at `at` in `tail` has a zip64 locator before it.
+fn zip64_entries<R: Read + Seek>(reader: &mut R, tail: &[u8], at: usize) -> Option<u64> {
+    const LOCATOR: &[u8] = b"PK\x06\x07";
+    const RECORD: &[u8] = b"PK\x06\x06";
+    let locator = tail.get(at.checked_sub(20)?..at)?;
+    if &locator[..4] != LOCATOR {
+        return None;
+    }
+    let offset = u64::from_le_bytes(locator[8..16].try_into().ok()?);
+    reader.seek(SeekFrom::Start(offset)).ok()?;
+    let mut record = [0u8; 56];
+    reader.read_exact(&mut record).ok()?;
+    if &record[..4] != RECORD {
+        return None;
+    }
+    Some(u64::from_le_bytes(record[32..40].try_into().ok()?))
 }
 
 /// A byte range `[start, end)` into a source text.
@@ -710,6 +733,39 @@ pub fn clamp_boundary(text: &str, offset: usize) -> usize {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    /// A zip64 end record that claims many entries while the classic record
+    /// claims one: the count zip readers believe is the one checked.
+    #[test]
+    fn a_zip64_record_cannot_understate_the_entry_count() {
+        let mut bytes = zip_with(&[("config.json", b"{}")]);
+        let eocd = bytes.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
+        let classic = bytes.split_off(eocd);
+        let record_at = bytes.len() as u64;
+        // zip64 end of central directory record: signature, size of the
+        // rest (44), versions, disk numbers, entries on this disk and in
+        // total, directory size and offset (copied from the classic record).
+        bytes.extend_from_slice(b"PK\x06\x06");
+        bytes.extend_from_slice(&44u64.to_le_bytes());
+        bytes.extend_from_slice(&[45, 0, 45, 0]);
+        bytes.extend_from_slice(&[0; 8]);
+        bytes.extend_from_slice(&1_000_000_000u64.to_le_bytes());
+        bytes.extend_from_slice(&1_000_000_000u64.to_le_bytes());
+        let dir_size = u32::from_le_bytes(classic[12..16].try_into().unwrap());
+        let dir_offset = u32::from_le_bytes(classic[16..20].try_into().unwrap());
+        bytes.extend_from_slice(&u64::from(dir_size).to_le_bytes());
+        bytes.extend_from_slice(&u64::from(dir_offset).to_le_bytes());
+        // The locator: signature, disk, the record's offset, disk count.
+        bytes.extend_from_slice(b"PK\x06\x07");
+        bytes.extend_from_slice(&[0; 4]);
+        bytes.extend_from_slice(&record_at.to_le_bytes());
+        bytes.extend_from_slice(&1u32.to_le_bytes());
+        bytes.extend_from_slice(&classic);
+        match decode("m.keras", &bytes, ReadLimits::default()) {
+            Err(DecodeError::TooManyEntries { entries, .. }) => assert_eq!(entries, 1_000_000_000),
+            other => panic!("{other:?}"),
+        }
+    }
 
     fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
