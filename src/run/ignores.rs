@@ -54,8 +54,12 @@ impl Ignores {
             problems: Vec::new(),
         };
         if let Some(top) = ignores.top.clone() {
-            if let Some(exclude) = ignores.read(&top, &top.join(".git/info/exclude")) {
-                ignores.repository.push(exclude);
+            // In a worktree or a submodule `.git` is a file naming the git
+            // directory elsewhere: there is no `info/exclude` under it.
+            if top.join(".git").is_dir() {
+                if let Some(exclude) = ignores.read(&top, &top.join(".git/info/exclude")) {
+                    ignores.repository.push(exclude);
+                }
             }
             // The user's own excludes file belongs to the machine, not to
             // the repository.
@@ -144,7 +148,12 @@ impl Ignores {
     fn read(&mut self, dir: &Path, file: &Path) -> Option<Gitignore> {
         let text = match read_text(file, MAX_IGNORE_SIZE) {
             Ok(text) => text,
-            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(ReadError::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
                 return Some(Gitignore::empty());
             }
             Err(why) => {

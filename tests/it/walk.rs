@@ -141,3 +141,25 @@ fn a_symlink_loop_is_reported_and_the_rest_is_linted() {
         "{err}"
     );
 }
+
+/// In a git worktree or a submodule `.git` is a file (`gitdir: ...`), not a
+/// directory: the walk still honours `.gitignore` and reads no
+/// `.git/info/exclude` under it.
+#[test]
+fn a_worktree_whose_git_is_a_file_is_walked() {
+    let p = Project::new();
+    p.file(".git", "gitdir: /elsewhere/.git/worktrees/x\n");
+    p.file(".gitignore", "build/\n");
+    p.file(
+        "models/m.yaml",
+        "layers:\n  - {type: Dense, units: 1, activation: softmax}\n",
+    );
+    p.file(
+        "build/m.yaml",
+        "layers:\n  - {type: Dense, units: 1, activation: softmax}\n",
+    );
+    let (code, out, err) = p.run(&["--isolated", "--format", "concise", "."]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("models/m.yaml"), "{out}");
+    assert!(!out.contains("build/m.yaml"), "{out}");
+}
