@@ -319,7 +319,8 @@ pub fn run(cli: Cli) -> u8 {
         cli.unsafe_fixes,
         cli.diff,
         cli.fix_only,
-    ));
+    ))
+    .within(&cli.paths);
     // The HTML report draws clean files too: their text is kept.
     let keep_sources = format == Format::Html && !cli.statistics;
     let linted = pool::lint_all_keeping(&jobs, threads, keep_sources, |(target, options)| {

@@ -72,14 +72,52 @@ pub struct FileFix {
 pub struct Session {
     pub mode: Mode,
     done: Mutex<Vec<FileFix>>,
+    /// The real paths of the files fixed so far: a file reached under two
+    /// names is fixed once.
+    claimed: Mutex<std::collections::HashSet<PathBuf>>,
+    /// The real paths of the directories given on the command line: a file
+    /// a walk reached through a link to elsewhere is not written.
+    roots: Vec<PathBuf>,
 }
 
 impl Session {
     pub fn new(mode: Mode) -> Session {
         Session {
             mode,
-            done: Mutex::new(Vec::new()),
+            ..Session::default()
         }
+    }
+
+    /// The paths given on the command line: files found by walking a
+    /// directory are written only inside it.
+    pub fn within(mut self, paths: &[PathBuf]) -> Session {
+        self.roots = paths
+            .iter()
+            .filter_map(|p| fs::canonicalize(p).ok())
+            .filter(|p| p.is_dir())
+            .collect();
+        self
+    }
+
+    /// Why a target is linted but not fixed: outside the directories
+    /// walked (`Some(reason)`, a problem), or already fixed under another
+    /// name (`Some(None)`: nothing to report, the file is fixed once).
+    fn not_writable(&self, target: &Target) -> Option<Option<String>> {
+        if target.stdin {
+            return None;
+        }
+        let real = fs::canonicalize(&target.path).ok()?;
+        if target.walked
+            && !self.roots.is_empty()
+            && !self.roots.iter().any(|r| real.starts_with(r))
+        {
+            return Some(Some(format!(
+                "reached through a link to `{}`, outside the directories given: fixes not written",
+                real.display()
+            )));
+        }
+        let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
+        (!claimed.insert(real)).then_some(None)
     }
 
     /// Lints a target and, when the mode fixes, fixes it; the report is what
@@ -87,6 +125,18 @@ impl Session {
     pub fn lint(&self, target: &Target, options: &Options) -> Result<FileReport, IoProblem> {
         if !self.mode.fixing() {
             return pool::lint_target(target, options);
+        }
+        if let Some(why) = self.not_writable(target) {
+            let report = pool::lint_target(target, options)?;
+            let fix = FileFix {
+                path: target.display.clone(),
+                problem: why.filter(|_| count_fixable(&report, self.mode.unsafe_fixes) > 0),
+                ..FileFix::default()
+            };
+            if let Ok(mut done) = self.done.lock() {
+                done.push(fix);
+            }
+            return Ok(report);
         }
         let (report, fix) = fix_target(target, options, &self.mode)?;
         if let Ok(mut done) = self.done.lock() {
@@ -239,6 +289,18 @@ pub fn write_atomic(
     if meta.permissions().readonly() {
         return Err("the file is read-only: fixes not written".to_string());
     }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // Replacing the file by a new one would leave its other names with
+        // the old text.
+        if meta.nlink() > 1 {
+            return Err(format!(
+                "the file has {} hard links: replacing it would break them; fixes not written",
+                meta.nlink()
+            ));
+        }
+    }
     // Write through a symbolic link to the file it points at.
     let real: PathBuf = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = match real.parent() {
@@ -249,7 +311,11 @@ pub fn write_atomic(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.actlint-{}.tmp", std::process::id()));
+    // Unique per process and per write: two threads fixing files of one
+    // name (or one file reached under two names) never share a temporary.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.actlint-{}-{n}.tmp", std::process::id()));
     let cleanup = |e: String| {
         let _ = fs::remove_file(&tmp);
         Err(e)
@@ -261,6 +327,16 @@ pub fn write_atomic(
             .open(&tmp)?;
         f.write_all(new)?;
         f.set_permissions(meta.permissions())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            // The new file keeps the old one's owner and group (a run as
+            // root would otherwise hand the file to root).
+            let mine = f.metadata()?;
+            if (mine.uid(), mine.gid()) != (meta.uid(), meta.gid()) {
+                std::os::unix::fs::fchown(&f, Some(meta.uid()), Some(meta.gid()))?;
+            }
+        }
         f.sync_all()
     })();
     if let Err(e) = written {

@@ -659,3 +659,87 @@ fn control_characters_in_yaml_are_an_error_shown_escaped() {
         "{stdout:?}"
     );
 }
+
+/// Item 7: `--fix` and the file system. A file reached under two names (a
+/// link beside it) is fixed once and the run does not fail; a file with
+/// hard links is left alone with a message (replacing it would break the
+/// links); a file a walk reaches through a directory link pointing outside
+/// the directory given is not written; the owner of a fixed file is kept.
+#[cfg(unix)]
+#[test]
+fn fix_respects_links_and_owners() {
+    use std::os::unix::fs::MetadataExt;
+    // An unknown activation with a safe fix (`rleu` -> `relu`).
+    let model = b"layers:\n  - {type: Dense, units: 8, activation: rleu, kernel_initializer: he_normal}\n  - {type: Dense, units: 1}\nloss: mse\n";
+    let fixed = "activation: relu,";
+
+    // Two names, one file.
+    let tmp = TempDir::new("fix-two-names");
+    tmp.write("models/m.yaml", model);
+    std::os::unix::fs::symlink("m.yaml", tmp.path().join("models/alias.yaml")).unwrap();
+    let out = run_in(tmp.path(), &args(&["--isolated", "--fix", "models"]), &[]);
+    let text = std::fs::read_to_string(tmp.path().join("models/m.yaml")).unwrap();
+    assert!(text.contains(fixed), "{text}");
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::symlink_metadata(tmp.path().join("models/alias.yaml"))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link is still a link"
+    );
+
+    // A hard link: refused, with a message.
+    let tmp = TempDir::new("fix-hard-link");
+    tmp.write("m.yaml", model);
+    std::fs::hard_link(tmp.path().join("m.yaml"), tmp.path().join("other.txt")).unwrap();
+    let out = run_in(tmp.path(), &args(&["--isolated", "--fix", "m.yaml"]), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        flat(&out.stderr).contains("hard links"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read(tmp.path().join("m.yaml")).unwrap(), model);
+
+    // A directory link out of the tree.
+    let outside = TempDir::new("fix-outside");
+    outside.write("victim/m.yaml", model);
+    let tmp = TempDir::new("fix-dir-link");
+    std::fs::create_dir(tmp.path().join("repo")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("victim"), tmp.path().join("repo/link"))
+        .unwrap();
+    let out = run_in(tmp.path(), &args(&["--isolated", "--fix", "repo"]), &[]);
+    assert_eq!(
+        std::fs::read(outside.path().join("victim/m.yaml")).unwrap(),
+        model
+    );
+    assert!(
+        flat(&out.stderr).contains("outside the directories given"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The owner is kept (checked where the test may give a file away).
+    let tmp = TempDir::new("fix-owner");
+    let path = tmp.write("m.yaml", model);
+    if std::os::unix::fs::chown(&path, Some(4321), Some(4321)).is_ok() {
+        let out = run_in(tmp.path(), &args(&["--isolated", "--fix", "m.yaml"]), &[]);
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(std::fs::read_to_string(&path).unwrap().contains(fixed));
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (4321, 4321));
+    } else {
+        eprintln!("cannot give a file away here (not root): the owner check is skipped");
+    }
+}
