@@ -3,13 +3,20 @@
 //! `fixtures/real-world/BASELINE.md` describes, and check the figures against
 //! that benchmark's ratchet: they may improve, never get worse.
 //!
-//! Two benchmarks use the same judging rules: `fixtures/real-world` (the
+//! Three benchmarks use the same judging rules: `fixtures/real-world` (the
 //! files the default rule set was calibrated on, so its figures are
-//! in-sample) and `fixtures/holdout` (files never used for calibration, whose
-//! expectations were committed before actlint was run on them).
+//! in-sample), `fixtures/holdout` (saved model files never used for
+//! calibration, whose expectations were committed before actlint was run on
+//! them) and `fixtures/python-bench` (Keras programs and notebooks, likewise
+//! judged before the first run).
 //!
 //! A finding is real when the file has an expected row with the same code
-//! (and, for rules about one layer, the same layer). Infos are not counted.
+//! (and, for rules about one layer, the same layer: its name, or for the
+//! unnamed layers of a Python program the source lines `lines N-M` of the
+//! layer call, which the finding's position must fall in). Infos are not
+//! counted. A benchmark with a `READ.tsv` also records, per program, whether
+//! its models were read fully, partially or not at all, and the test checks
+//! the number of layers read against it.
 //! Regenerate the results pages with
 //! `ACTLINT_UPDATE_DOCS=1 cargo test --test it real_world`.
 
@@ -30,6 +37,8 @@ struct Benchmark {
     files: usize,
     /// Warning and error problems listed in `EXPECTED.tsv`.
     expected: usize,
+    /// Whether `READ.tsv` records how much of each file's models is read.
+    read_table: bool,
     /// The figures of the current default rule set. When a change improves
     /// them, raise these (the failure message prints the new values); they
     /// are the only place to update.
@@ -43,6 +52,7 @@ const REAL_WORLD: Benchmark = Benchmark {
     judged: "each warning and error judged against `EXPECTED.tsv` as `BASELINE.md` describes",
     files: 128,
     expected: 40,
+    read_table: false,
     ratchet: Ratchet {
         min_precision_permille: 1000,
         max_false: 0,
@@ -60,11 +70,31 @@ const HOLDOUT: Benchmark = Benchmark {
              `../real-world/BASELINE.md`",
     files: 72,
     expected: 63,
+    read_table: false,
     ratchet: Ratchet {
         min_precision_permille: 954,
         max_false: 3,
         max_files_with_false: 2,
         min_expected_found: 63,
+        max_silent_passes: 0,
+    },
+};
+
+/// Keras programs (`.py`) and notebooks (`.ipynb`), read before the first
+/// run (see its `README.md`).
+const PYTHON_BENCH: Benchmark = Benchmark {
+    dir: "python-bench",
+    title: "Results on the Python benchmark",
+    judged: "each warning and error judged against `EXPECTED.tsv` by the rules of \
+             `../real-world/BASELINE.md`, a layer of a program named by its source lines",
+    files: 41,
+    expected: 12,
+    read_table: true,
+    ratchet: Ratchet {
+        min_precision_permille: 846,
+        max_false: 2,
+        max_files_with_false: 1,
+        min_expected_found: 11,
         max_silent_passes: 0,
     },
 };
@@ -99,6 +129,8 @@ struct Score {
     missed: Vec<String>,
     silent_passes: Vec<String>,
     by_rule: BTreeMap<&'static str, (usize, usize)>,
+    /// Programs by how much of their models is read (`READ.tsv`).
+    read: BTreeMap<String, usize>,
 }
 
 fn dir(b: &Benchmark) -> PathBuf {
@@ -126,8 +158,44 @@ fn counted(severity: &str) -> bool {
     severity == "warning" || severity == "error"
 }
 
-fn matches(row: &Expected, code: &str, layer: Option<&str>) -> bool {
-    row.code == code && (!ONE_LAYER_RULES.contains(&code) || layer == Some(row.layer.as_str()))
+/// The 1-based line range of a `lines N-M` layer column.
+fn line_range(layer: &str) -> Option<(usize, usize)> {
+    let (from, to) = layer.strip_prefix("lines ")?.split_once('-')?;
+    Some((from.parse().ok()?, to.parse().ok()?))
+}
+
+/// Whether the finding is on the expected row's layer: the same name, or a
+/// position inside the source lines the row gives.
+fn same_layer(row: &Expected, layer: Option<&str>, line: Option<usize>) -> bool {
+    if layer == Some(row.layer.as_str()) {
+        return true;
+    }
+    match (line_range(&row.layer), line) {
+        (Some((from, to)), Some(line)) => (from..=to).contains(&line),
+        _ => false,
+    }
+}
+
+fn matches(row: &Expected, code: &str, layer: Option<&str>, line: Option<usize>) -> bool {
+    row.code == code && (!ONE_LAYER_RULES.contains(&code) || same_layer(row, layer, line))
+}
+
+/// `READ.tsv`: for each file, how much of its models is read and how many
+/// layers that is.
+fn read_table(b: &Benchmark) -> BTreeMap<String, (String, usize)> {
+    let text = std::fs::read_to_string(dir(b).join("READ.tsv")).unwrap();
+    let mut map = BTreeMap::new();
+    for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert!(cols.len() >= 3, "READ.tsv: short row {line:?}");
+        let read = cols[1].to_string();
+        assert!(
+            ["fully", "partially", "not at all"].contains(&read.as_str()),
+            "READ.tsv: {read:?} is not fully, partially or not at all"
+        );
+        map.insert(cols[0].to_string(), (read, cols[2].parse().unwrap()));
+    }
+    map
 }
 
 fn score(b: &Benchmark) -> Score {
@@ -139,12 +207,28 @@ fn score(b: &Benchmark) -> Score {
     files.sort();
     let mut s = Score::default();
     let none = Vec::new();
+    let read = if b.read_table {
+        read_table(b)
+    } else {
+        BTreeMap::new()
+    };
     for file in &files {
         let name = file.file_name().unwrap().to_string_lossy().to_string();
         let rows = expected.get(&name).unwrap_or(&none);
         assert!(!rows.is_empty(), "{name} has no row in EXPECTED.tsv");
         let report = lint_path(file, &name, &Options::default()).unwrap();
         s.files += 1;
+        if b.read_table {
+            let (how, layers) = read
+                .get(&name)
+                .unwrap_or_else(|| panic!("{name} has no row in READ.tsv"));
+            assert_eq!(
+                report.layers.len(),
+                *layers,
+                "{name}: READ.tsv says {layers} layers are read"
+            );
+            *s.read.entry(how.clone()).or_default() += 1;
+        }
         let mut any_false = false;
         let mut found = BTreeSet::new();
         let mut reported = 0;
@@ -154,6 +238,14 @@ fn score(b: &Benchmark) -> Score {
             }
             reported += 1;
             s.findings += 1;
+            // 1-based line of the finding's position, for `lines N-M` rows.
+            let line = match (&report.source, &d.primary) {
+                (Some(source), Some(label)) => source
+                    .text
+                    .get(..label.span.start)
+                    .map(|before| before.matches('\n').count() + 1),
+                _ => None,
+            };
             let entry = s.by_rule.entry(d.code).or_default();
             // Which expected row the finding satisfies: the one on its layer
             // when there is one, else one not yet satisfied, so that two
@@ -161,12 +253,12 @@ fn score(b: &Benchmark) -> Score {
             // LSTMs) satisfy two rows. Whether it is real depends only on
             // `matches`.
             let candidates: Vec<usize> = (0..rows.len())
-                .filter(|&i| matches(&rows[i], d.code, d.layer.as_deref()))
+                .filter(|&i| matches(&rows[i], d.code, d.layer.as_deref(), line))
                 .collect();
             let pick = candidates
                 .iter()
                 .copied()
-                .find(|&i| d.layer.as_deref() == Some(rows[i].layer.as_str()))
+                .find(|&i| same_layer(&rows[i], d.layer.as_deref(), line))
                 .or_else(|| candidates.iter().copied().find(|i| !found.contains(i)))
                 .or_else(|| candidates.first().copied());
             match pick {
@@ -243,6 +335,15 @@ fn table(s: &Score) -> String {
         "| **silent passes** (files with a real problem, nothing reported) | **{}** |\n",
         s.silent_passes.len()
     ));
+    if !s.read.is_empty() {
+        let n = |k: &str| s.read.get(k).copied().unwrap_or(0);
+        out.push_str(&format!(
+            "| models read fully / partially / not at all (`READ.tsv`) | {} / {} / {} |\n",
+            n("fully"),
+            n("partially"),
+            n("not at all")
+        ));
+    }
     out
 }
 
@@ -328,4 +429,9 @@ fn real_world_benchmark_does_not_regress() {
 #[test]
 fn holdout_benchmark_does_not_regress() {
     check(&HOLDOUT);
+}
+
+#[test]
+fn python_benchmark_does_not_regress() {
+    check(&PYTHON_BENCH);
 }
