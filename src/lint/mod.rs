@@ -314,7 +314,7 @@ pub fn load_models(path: &str, bytes: &[u8], options: &Options) -> Result<Vec<ir
         Err(source::DecodeError::NoModel(_)) => return Ok(Vec::new()),
         Err(e) => return Err(e.to_string()),
     };
-    let (docs, _, _) =
+    let (docs, _, _, _) =
         parse_documents(path, &source, options.tree_limits).map_err(|e| e.message)?;
     let mut models = Vec::new();
     for doc in &docs {
@@ -334,7 +334,7 @@ pub fn load_models(path: &str, bytes: &[u8], options: &Options) -> Result<Vec<ir
 /// of a report): the documents that are models within the layer limit.
 /// A text that does not parse, and a malformed model, give none.
 pub fn models_of(path: &str, source: &Source, options: &Options) -> Vec<ir::Model> {
-    let Ok((docs, _, _)) = parse_documents(path, source, options.tree_limits) else {
+    let Ok((docs, _, _, _)) = parse_documents(path, source, options.tree_limits) else {
         return Vec::new();
     };
     let mut models = Vec::new();
@@ -356,7 +356,7 @@ pub fn models_of(path: &str, source: &Source, options: &Options) -> Vec<ir::Mode
 
 /// Lints decoded text: the pipeline, one phase after the other.
 pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
-    let (docs, encoded, notes) = match parse(path, &source, options) {
+    let (docs, encoded, notes, errors) = match parse(path, &source, options) {
         Ok(parsed) => parsed,
         Err(d) => {
             return Analysis {
@@ -374,6 +374,19 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
         skip_reason: python_skip_reason(&source, &notes),
         ..Found::default()
     };
+    // Compile errors that did not stop the file being read: reported, and
+    // its models checked too.
+    let compile_errors = errors.len();
+    for e in errors {
+        let what = if source.syntax == Syntax::Notebook {
+            "invalid notebook"
+        } else {
+            "invalid Python"
+        };
+        found
+            .diagnostics
+            .push(parse_diag(format!("{what}: {}", e.message)).at(e.span, e.message));
+    }
     for doc in &docs {
         check_document(doc, &source, options, &mut found);
     }
@@ -412,7 +425,7 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
-    let status = if count == 0 {
+    let status = if count == 0 && compile_errors == 0 {
         Status::Skipped {
             reason: skip_reason.unwrap_or_else(|| "no model found".to_string()),
         }
@@ -468,8 +481,8 @@ fn parse(path: &str, source: &Source, options: &Options) -> Result<Parsed, Box<D
     // a syntax error so much as a missing model).
     let blank = source.text.trim().is_empty();
     let python = matches!(source.syntax, Syntax::Python | Syntax::Notebook);
-    let (docs, encoded, notes) = match parse_documents(path, source, options.tree_limits) {
-        Err(_) if blank && !python => (Vec::new(), false, Vec::new()),
+    let (docs, encoded, notes, errors) = match parse_documents(path, source, options.tree_limits) {
+        Err(_) if blank && !python => (Vec::new(), false, Vec::new(), Vec::new()),
         // Python that builds no model is not a broken model file.
         Ok(parsed) if python => return Ok(parsed),
         Ok(parsed) => parsed,
@@ -501,12 +514,13 @@ fn parse(path: &str, source: &Source, options: &Options) -> Result<Parsed, Box<D
         .at(Span::empty(0), label);
         return Err(Box::new(d));
     }
-    Ok((docs, encoded, notes))
+    Ok((docs, encoded, notes, errors))
 }
 
-/// What parsing found: the documents, whether they were double-encoded, and
-/// (for Python source) why the models that are not checked are not.
-type Parsed = (Vec<Node>, bool, Vec<String>);
+/// What parsing found: the documents, whether they were double-encoded,
+/// (for Python source) why the models that are not checked are not, and the
+/// compile errors that did not stop the file being read.
+type Parsed = (Vec<Node>, bool, Vec<String>, Vec<tree::SyntaxError>);
 
 /// The reason a Python file reports no model, with the models left out.
 fn python_skip_reason(source: &Source, notes: &[String]) -> Option<String> {
@@ -532,27 +546,27 @@ fn parse_documents(
     match source.syntax {
         Syntax::Json => match tree::json::parse(&source.text, limits) {
             Ok(node) => match tree::encoded::unwrap(&source.text, &node, limits) {
-                Some(inner) => Ok((vec![inner?], true, Vec::new())),
-                None => Ok((vec![node], false, Vec::new())),
+                Some(inner) => Ok((vec![inner?], true, Vec::new(), Vec::new())),
+                None => Ok((vec![node], false, Vec::new(), Vec::new())),
             },
             Err(json_err) => {
                 let lower = path.to_ascii_lowercase();
                 if lower.ends_with(".yaml") || lower.ends_with(".yml") {
                     tree::yaml::parse(&source.text, limits)
-                        .map(|docs| (docs, false, Vec::new()))
+                        .map(|docs| (docs, false, Vec::new(), Vec::new()))
                         .or(Err(json_err))
                 } else {
                     Err(json_err)
                 }
             }
         },
-        Syntax::Yaml => {
-            tree::yaml::parse(&source.text, limits).map(|docs| (docs, false, Vec::new()))
+        Syntax::Yaml => tree::yaml::parse(&source.text, limits)
+            .map(|docs| (docs, false, Vec::new(), Vec::new())),
+        Syntax::Python => {
+            ir::python::lower(&source.text).map(|l| (l.docs, false, l.skipped, l.errors))
         }
-        Syntax::Python => ir::python::lower(&source.text).map(|l| (l.docs, false, l.skipped)),
-        Syntax::Notebook => {
-            ir::python::notebook::lower(&source.text, limits).map(|l| (l.docs, false, l.skipped))
-        }
+        Syntax::Notebook => ir::python::notebook::lower(&source.text, limits)
+            .map(|l| (l.docs, false, l.skipped, l.errors)),
     }
 }
 

@@ -28,6 +28,10 @@ use crate::tree::{Node, SyntaxError, Value};
 pub struct Lowered {
     pub docs: Vec<Node>,
     pub skipped: Vec<String>,
+    /// Errors Python reports when it compiles the file that do not stop it
+    /// being read (a positional argument after a keyword argument): each is
+    /// reported, and the models are checked too.
+    pub errors: Vec<SyntaxError>,
 }
 
 /// Parses Python source; a syntax error is the first error tree-sitter marks.
@@ -49,6 +53,46 @@ pub fn parse(text: &str) -> Result<tree_sitter::Tree, SyntaxError> {
         );
     }
     Ok(tree)
+}
+
+/// A call with a positional argument after a keyword argument (`f(a=1, 2)`):
+/// Python refuses it when it compiles the file, but the grammar accepts it.
+fn positional_after_keyword(root: tree_sitter::Node<'_>) -> Option<SyntaxError> {
+    let mut cursor = root.walk();
+    let mut inner = root.walk();
+    // A pre-order walk with the cursor: linear, no recursion.
+    loop {
+        let node = cursor.node();
+        if node.kind() == "argument_list" {
+            let mut keyword: Option<&str> = None;
+            for arg in node.named_children(&mut inner) {
+                match arg.kind() {
+                    "keyword_argument" => keyword = keyword.or(Some("keyword argument")),
+                    "dictionary_splat" => keyword = Some("keyword argument unpacking"),
+                    "list_splat" | "comment" => {}
+                    _ => {
+                        if let Some(after) = keyword {
+                            return Some(SyntaxError {
+                                message: format!("positional argument follows {after}"),
+                                span: Span::new(arg.start_byte(), arg.end_byte()),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        if cursor.goto_first_child() || cursor.goto_next_sibling() {
+            continue;
+        }
+        loop {
+            if !cursor.goto_parent() {
+                return None;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+        }
+    }
 }
 
 /// The first bracket that is never closed, as Python reports it: the
@@ -141,7 +185,11 @@ pub fn lower(text: &str) -> Result<Lowered, SyntaxError> {
     let tree = parse(text)?;
     let mut ctx = Ctx::new(text);
     ctx.module(tree.root_node());
-    Ok(documents(&ctx, text))
+    let mut lowered = documents(&ctx, text);
+    lowered
+        .errors
+        .extend(positional_after_keyword(tree.root_node()));
+    Ok(lowered)
 }
 
 /// One document per model that was read fully.

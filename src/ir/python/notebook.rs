@@ -150,6 +150,9 @@ pub fn lower(text: &str, limits: Limits) -> Result<Lowered, SyntaxError> {
             for doc in &mut lowered.docs {
                 encoded::remap(doc, &code.map);
             }
+            for e in &mut lowered.errors {
+                e.span = encoded::map_span(e.span, &code.map);
+            }
             Ok(lowered)
         }
         Err(mut e) => {

@@ -344,3 +344,36 @@ fn a_model_changed_through_its_attributes_is_not_read() {
         "sigmoid"
     );
 }
+
+/// Python refuses a positional argument after a keyword argument (or after
+/// `**kwargs`) when it compiles the file; the grammar accepts it, so the
+/// front end checks it.
+#[test]
+fn positional_after_keyword_is_a_syntax_error() {
+    for (code, message) in [
+        (
+            "fit(x, epochs=3, y)\n",
+            "positional argument follows keyword argument",
+        ),
+        (
+            "f(**kw, b)\n",
+            "positional argument follows keyword argument unpacking",
+        ),
+    ] {
+        let errors = super::lower(code).expect("still read").errors;
+        assert_eq!(errors.len(), 1, "{code}");
+        let e = &errors[0];
+        assert_eq!(e.message, message);
+        assert_eq!(
+            &code[e.span.start..e.span.end],
+            if code.starts_with("fit") { "y" } else { "b" }
+        );
+    }
+    for code in [
+        "print(*a, sep=1)\n",
+        "f(1, *b, k=2, **kw)\n",
+        "f(a=1, *b)\n",
+    ] {
+        assert!(super::lower(code).unwrap().errors.is_empty(), "{code}");
+    }
+}
