@@ -338,6 +338,7 @@ section.file { margin: 24px 0 32px; }
 .canvas { transform-origin: 0 0; position: absolute; left: 0; top: 0; }
 .canvas svg { display: block; }
 g.node { cursor: pointer; }
+g.node text, g.cluster text { pointer-events: none; }
 g.node.highlight rect, g.cluster.highlight rect { stroke: #6f42c1; stroke-width: 5px; }
 g.node.highlight text { font-weight: bold; }
 ol.findings { padding-left: 24px; }
