@@ -7,6 +7,7 @@ mod external;
 mod architecture;
 mod bad_inputs;
 mod cli;
+mod complexity;
 mod config;
 mod corpus;
 mod corpus_findings;
