@@ -54,8 +54,13 @@ impl Ignores {
             problems: Vec::new(),
         };
         if let Some(top) = ignores.top.clone() {
-            if let Some(exclude) = ignores.read(&top, &top.join(".git/info/exclude")) {
-                ignores.repository.push(exclude);
+            // In a linked worktree or a submodule `.git` is a file naming
+            // the real git directory; its exclude file is not read there
+            // (the `.gitignore` files still are).
+            if top.join(".git").is_dir() {
+                if let Some(exclude) = ignores.read(&top, &top.join(".git/info/exclude")) {
+                    ignores.repository.push(exclude);
+                }
             }
             // The user's own excludes file belongs to the machine, not to
             // the repository.
