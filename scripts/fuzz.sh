@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh [SECONDS]      # each target for SECONDS (default 600)
 #
-# Environment: FUZZ_TARGETS (default: all five), FUZZ_JOBS (targets run at
+# Environment: FUZZ_TARGETS (default: all eight), FUZZ_JOBS (targets run at
 # the same time, default 1), FUZZ_SANITIZER (default `address`; `none` runs
 # several times faster and still catches what matters in safe Rust: panics,
 # timeouts and memory blow-ups). Seeds come from fixtures/ (fixtures/corpus/
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${1:-600}"
-targets="${FUZZ_TARGETS:-json_front_end yaml_front_end keras_archive pipeline hdf5_model}"
+targets="${FUZZ_TARGETS:-json_front_end yaml_front_end keras_archive pipeline hdf5_model config_file lsp_framing python_source}"
 jobs="${FUZZ_JOBS:-1}"
 sanitizer="${FUZZ_SANITIZER:-address}"
 export RUSTC_BOOTSTRAP=1
@@ -64,6 +64,29 @@ seed() {
         seed_with_prefix "$out" '\000' '*.yaml' '*.yml'
         seed_with_prefix "$out" '\001' '*.json'
         seed_with_prefix "$out" '\002' '*.keras'
+        ;;
+    config_file)
+        seed_with_prefix "$out" '\000' 'actlint.toml' '.actlint.toml' '*.toml'
+        seed_with_prefix "$out" '\002' 'pyproject.toml'
+        ;;
+    lsp_framing)
+        # Whole frames around small JSON files, then a few hand-written ones.
+        local f body
+        # (`|| true`: `head` closing the pipe is not a failure.)
+        { seed_files '*.json' || true; } | head -n 200 | while read -r f; do
+            [ "$(wc -c <"$f")" -le 16384 ] || continue
+            { printf '\000Content-Length: %d\r\n\r\n' "$(wc -c <"$f")"; cat "$f"; } \
+                >"$out/seed-$(printf '%s' "$f" | cksum | cut -d' ' -f1)"
+        done
+        for body in '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}' \
+            '{"jsonrpc":"2.0","method":"exit"}' '{"jsonrpc":"2.0","id":"a","result":null}' '[]'; do
+            printf '\003Content-Length: %d\r\nContent-Type: x\r\n\r\n%s\n\n' "${#body}" "$body" \
+                >"$out/seed-$(printf '%s' "$body" | cksum | cut -d' ' -f1)"
+        done
+        ;;
+    python_source)
+        seed_with_prefix "$out" '\000' '*.py'
+        seed_with_prefix "$out" '\001' '*.ipynb'
         ;;
     esac
 }

@@ -21,7 +21,12 @@ fuzz_target!(|data: &[u8]| {
     match to_json(&bytes) {
         Ok(Hdf5::Model(text)) => {
             // Indentation is bounded (16 levels of two spaces a line).
-            assert!(text.len() <= 40 * bytes.len() + 1024, "{} from {}", text.len(), bytes.len());
+            assert!(
+                text.len() <= 40 * bytes.len() + 1024,
+                "{} from {}",
+                text.len(),
+                bytes.len()
+            );
         }
         Ok(Hdf5::NotAModel(_)) | Err(Hdf5Error::Corrupt(_) | Hdf5Error::NotAString(_)) => {}
         Err(e @ Hdf5Error::Internal(_)) => panic!("{e}"),

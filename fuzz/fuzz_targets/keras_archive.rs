@@ -17,6 +17,7 @@ fuzz_target!(|data: &[u8]| {
         max_file_size: 1 << 20,
         max_archive_entries: 8,
         max_archive_member_size: 4096,
+        max_python_size: 4096,
     };
     let limits = if mode & 1 == 0 {
         ReadLimits::default()
