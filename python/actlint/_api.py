@@ -32,7 +32,7 @@ Rules = Union[str, Iterable[str]]
 #: The severities of findings, lowest first.
 SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
 _FAIL_ON = ("info", "warning", "error", "never")
-_OUTPUT_VERSION = 1
+_OUTPUT_VERSION = 2
 
 
 @dataclass(frozen=True)
