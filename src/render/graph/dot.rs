@@ -52,18 +52,7 @@ pub fn render(picture: &Picture) -> String {
         "    node [shape=box, style=\"rounded,filled\", fontname=\"monospace\", fontsize=11, fillcolor=\"#ffffff\", color=\"#5f6b7a\"];\n",
     );
     out.push_str("    edge [color=\"#5f6b7a\"];\n");
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); picture.clusters.len()];
-    for (i, c) in picture.clusters.iter().enumerate().skip(1) {
-        if let Some(p) = c.parent.filter(|&p| p < i) {
-            children[p].push(i);
-        }
-    }
-    let mut boxes: Vec<Vec<usize>> = vec![Vec::new(); picture.clusters.len()];
-    for (i, b) in picture.boxes.iter().enumerate() {
-        if let Some(list) = boxes.get_mut(b.cluster) {
-            list.push(i);
-        }
-    }
+    let (children, boxes) = picture.frame_contents();
     write_frame(picture, 0, 1, &children, &boxes, &mut out);
     for &(a, b) in &picture.edges {
         let _ = writeln!(out, "    n{a} -> n{b};");

@@ -43,18 +43,7 @@ fn label(lines: &[String]) -> String {
 pub fn render(picture: &Picture) -> String {
     let mut out = String::from("flowchart TB\n");
     // Boxes and frames, each frame's content inside its `subgraph`.
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); picture.clusters.len()];
-    for (i, c) in picture.clusters.iter().enumerate().skip(1) {
-        if let Some(p) = c.parent.filter(|&p| p < i) {
-            children[p].push(i);
-        }
-    }
-    let mut boxes: Vec<Vec<usize>> = vec![Vec::new(); picture.clusters.len()];
-    for (i, b) in picture.boxes.iter().enumerate() {
-        if let Some(list) = boxes.get_mut(b.cluster) {
-            list.push(i);
-        }
-    }
+    let (children, boxes) = picture.frame_contents();
     write_frame(picture, 0, 1, &children, &boxes, &mut out);
     if let Some(caption) = picture.unplaced_caption() {
         let _ = writeln!(out, "    unplaced[\"{}\"]", escape(&caption));

@@ -372,6 +372,24 @@ impl Picture {
         Picture::merge(pictures, &report.path)
     }
 
+    /// What each frame holds, by frame index: its child frames and its
+    /// boxes, in order (for the writers that nest frames as text).
+    pub fn frame_contents(&self) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); self.clusters.len()];
+        for (i, c) in self.clusters.iter().enumerate().skip(1) {
+            if let Some(p) = c.parent.filter(|&p| p < i) {
+                children[p].push(i);
+            }
+        }
+        let mut boxes: Vec<Vec<usize>> = vec![Vec::new(); self.clusters.len()];
+        for (i, b) in self.boxes.iter().enumerate() {
+            if let Some(list) = boxes.get_mut(b.cluster) {
+                list.push(i);
+            }
+        }
+        (children, boxes)
+    }
+
     /// The codes of the findings on no layer (a loss, the compile
     /// settings), each once: `not on a layer: ACT105`, for a caption.
     pub fn unplaced_caption(&self) -> Option<String> {
