@@ -200,17 +200,15 @@ def _options(
     return args
 
 
-def _run(args: list[str], stdin: bytes | None) -> dict[str, Any]:
-    """Run actlint with ``--format json`` and return the parsed report."""
+def _execute(args: list[str], stdin: bytes | None) -> tuple[bytes, str]:
+    """Run the actlint executable; its standard output and standard error.
+    Any exit code but 0 is an :class:`ActlintRunError`."""
     try:
         executable = find_actlint_bin()
     except FileNotFoundError as e:
         raise ActlintRunError(str(e)) from e
-    # --exit-zero: the findings are in the report; exit code 2 still means
-    # actlint could not do its work.
-    command = [executable, "--format", "json", "--color", "never", "--exit-zero", *args]
     proc = subprocess.run(
-        command,
+        [executable, *args],
         input=stdin,
         stdin=None if stdin is not None else subprocess.DEVNULL,
         capture_output=True,
@@ -223,8 +221,18 @@ def _run(args: list[str], stdin: bytes | None) -> dict[str, Any]:
             proc.returncode,
             stderr,
         )
+    return proc.stdout, stderr
+
+
+def _run(args: list[str], stdin: bytes | None) -> dict[str, Any]:
+    """Run actlint with ``--format json`` and return the parsed report."""
+    # --exit-zero: the findings are in the report; exit code 2 still means
+    # actlint could not do its work.
+    stdout, stderr = _execute(
+        ["--format", "json", "--color", "never", "--exit-zero", *args], stdin
+    )
     try:
-        report = json.loads(proc.stdout)
+        report = json.loads(stdout)
     except ValueError as e:
         raise ActlintRunError(f"actlint wrote output that is not JSON: {e}", 0, stderr) from e
     if not isinstance(report, dict) or report.get("version") != _OUTPUT_VERSION:
@@ -548,22 +556,5 @@ def graph(
             filename = f"{name}.json"
         args += ["--stdin-filename", filename, "-"]
         stdin = text.encode("utf-8")
-    try:
-        executable = find_actlint_bin()
-    except FileNotFoundError as e:
-        raise ActlintRunError(str(e)) from e
-    proc = subprocess.run(
-        [executable, *args],
-        input=stdin,
-        stdin=None if stdin is not None else subprocess.DEVNULL,
-        capture_output=True,
-        check=False,
-    )
-    stderr = proc.stderr.decode("utf-8", "replace").strip()
-    if proc.returncode != 0:
-        raise ActlintRunError(
-            f"actlint exited with code {proc.returncode}: {stderr or '(no message)'}",
-            proc.returncode,
-            stderr,
-        )
-    return Graph(proc.stdout.decode("utf-8"), format)
+    stdout, _ = _execute(args, stdin)
+    return Graph(stdout.decode("utf-8"), format)
