@@ -91,7 +91,7 @@ fn modules() -> BTreeMap<String, Vec<PathBuf>> {
 /// Whether a file is a module its parent declares `#[cfg(test)] mod x;`
 /// (test helpers in a file of their own, like `rules/testing.rs`): test
 /// code, like an inline `#[cfg(test)] mod tests { … }`.
-fn is_test_only(file: &Path) -> bool {
+pub(crate) fn is_test_only(file: &Path) -> bool {
     let (Some(stem), Some(dir)) = (file.file_stem(), file.parent()) else {
         return false;
     };

@@ -14,6 +14,7 @@ mod corpus_findings;
 mod docs;
 mod fix;
 mod formats;
+mod function_length;
 mod generated_docs;
 mod graph;
 // FIFOs, links, `/proc`, `/dev/zero` and `/dev/full`.
