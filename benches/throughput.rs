@@ -26,6 +26,11 @@
 //!   command line.
 //!   `script300_parse` is its tree-sitter parse alone, `script300_lower`
 //!   the parse and the static evaluation (no rules, no output).
+//! - `real_largest`: the longest `.py` program of the Python benchmark
+//!   (`fixtures/python-bench/files/`, real code written by others), bytes ->
+//!   diagnostics -> `--format json`; `real_all`: every program of that
+//!   benchmark (scripts and notebooks) linted in turn, throughput over their
+//!   bytes.
 //! - `scan16M`: the byte scan a directory walk does on a `.py` file before
 //!   parsing it (`lint::read::mentions_keras`), on 16 MiB of Python that
 //!   never mentions Keras: the cost of skipping a repository's other files.
@@ -313,6 +318,24 @@ fn training_script() -> String {
     s
 }
 
+/// The programs of the Python benchmark (real scripts and notebooks), in
+/// name order.
+fn python_bench_programs() -> Vec<Input> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/python-bench/files");
+    let mut programs: Vec<Input> = std::fs::read_dir(dir)
+        .expect("fixtures/python-bench/files")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py" || e == "ipynb"))
+        .map(|p| Input {
+            name: p.file_name().unwrap().to_string_lossy().into_owned(),
+            text: std::fs::read_to_string(&p).expect("a UTF-8 program"),
+        })
+        .collect();
+    programs.sort_by(|a, b| a.name.cmp(&b.name));
+    programs
+}
+
 /// 16 MiB of Python that never mentions Keras.
 fn plain_python() -> Vec<u8> {
     let line = b"def helper(values, scale=2.0):\n    return [v * scale for v in values if v is not None]\n";
@@ -350,6 +373,34 @@ fn python(c: &mut Criterion) {
     });
     group.bench_function("script300_lower", |b| {
         b.iter(|| ir::python::lower(black_box(&script.text)).map(|l| l.docs.len()))
+    });
+    let programs = python_bench_programs();
+    if let Some(largest) = programs
+        .iter()
+        .filter(|p| p.name.ends_with(".py"))
+        .max_by_key(|p| p.text.lines().count())
+    {
+        group.throughput(Throughput::Bytes(largest.text.len() as u64));
+        group.bench_function("real_largest", |b| {
+            b.iter(|| {
+                let report =
+                    lint_bytes(&largest.name, black_box(largest.text.as_bytes()), &options);
+                render::json::render(std::slice::from_ref(&report)).len()
+            })
+        });
+    }
+    let total: usize = programs.iter().map(|p| p.text.len()).sum();
+    group.throughput(Throughput::Bytes(total as u64));
+    group.bench_function("real_all", |b| {
+        b.iter(|| {
+            programs
+                .iter()
+                .map(|p| {
+                    let report = lint_bytes(&p.name, black_box(p.text.as_bytes()), &options);
+                    render::json::render(std::slice::from_ref(&report)).len()
+                })
+                .sum::<usize>()
+        })
     });
     group.throughput(Throughput::Bytes(plain.len() as u64));
     group.bench_function("scan16M", |b| {
