@@ -171,7 +171,7 @@ mod tests {
     }
 
     #[test]
-    fn a_bias_the_normalisation_cancels() {
+    fn a_bias_the_normalization_cancels() {
         let none = Vec::<&str>::new();
         let bn = "{type: BatchNormalization}";
         assert_eq!(before_bn("{type: Dense, units: 8}", bn), ["ACT602"]);
