@@ -87,9 +87,6 @@ const LONGER: &[&str] = &[
     "src/server/hover.rs::hover",
     "src/server/mod.rs::handle_notification",
     "src/source/hdf5.rs::indent_json",
-    "src/tree/edit.rs::insert_entry",
-    "src/tree/edit.rs::python_change",
-    "src/tree/edit.rs::resolve_change",
     "src/tree/json.rs::string",
     "src/tree/yaml.rs::event",
 ];
