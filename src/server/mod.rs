@@ -1,8 +1,8 @@
 //! `actlint server`: a language server (LSP over standard input and output)
 //! on the same engine as the command line.
 //!
-//! - Diagnostics are published when a YAML or JSON document is opened or
-//!   saved, and [`DEBOUNCE`] after the last change while typing. Documents
+//! - Diagnostics are published when a YAML, JSON, Python or notebook
+//!   document is opened or saved, and [`DEBOUNCE`] after the last change while typing. Documents
 //!   that are not model configurations get an empty list.
 //! - Each document is linted with the configuration discovered for its file
 //!   (as the command line does); the configuration is read again when a
@@ -541,8 +541,8 @@ impl<'c> Server<'c> {
     }
 
     /// The options for a document, from the configuration that governs its
-    /// file; `None` when the document is not to be linted (not YAML or
-    /// JSON, or excluded by the configuration).
+    /// file; `None` when the document is not to be linted (not a kind
+    /// actlint reads, or excluded by the configuration).
     fn options_for(&mut self, uri: &Url) -> Option<Options> {
         let doc = self.docs.get(uri)?;
         if doc.kind == Kind::Other {

@@ -388,3 +388,68 @@ fn python_documents_are_linted() {
     assert_eq!(client.diagnostics(other), Vec::<Value>::new());
     assert_eq!(client.shutdown(), 0);
 }
+
+/// A notebook opened as text (`languageId` `jupyter`, or a `.ipynb` URI):
+/// findings at the argument inside the cell's JSON string, hover there, and
+/// the fix as a code action whose edit is escaped as JSON.
+#[test]
+fn notebook_documents_are_linted_hovered_and_fixed() {
+    let mut client = Client::start(&[]);
+    client.initialize();
+    let uri = "file:///nowhere/explore.ipynb";
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/ACT001/bad.ipynb"),
+    )
+    .unwrap();
+    client.open(uri, "jupyter", &text);
+    let diags = client.diagnostics(uri);
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "ACT001" && d["message"].as_str().unwrap().contains("`rleu`"))
+        .unwrap_or_else(|| panic!("{diags:?}"))
+        .clone();
+    // `\"rleu\"` on the notebook's line 48 (47 0-based), as the command line
+    // reports it; the message says where it is in the cells.
+    let line = text.lines().nth(47).unwrap();
+    let start = line.find("\\\"rleu").unwrap() as u64;
+    assert_eq!(
+        d["range"],
+        json!({"start": {"line": 47, "character": start}, "end": {"line": 47, "character": start + 8}})
+    );
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("(cell 3, line 6, column 38)"),
+        "{d}"
+    );
+    let position = json!({"line": 47, "character": start + 3});
+    let hover = client.request(
+        2,
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": position}),
+    );
+    let shown = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        shown.contains("`rleu`") && shown.contains("ACT001"),
+        "{hover}"
+    );
+    let actions = client.request(
+        3,
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    let edits = &actions["result"][0]["edit"]["changes"][uri];
+    assert_eq!(
+        edits,
+        &json!([{"range": d["range"], "newText": "\\\"relu\\\""}]),
+        "{actions}"
+    );
+    // The same JSON under its language `json` is still a notebook.
+    let other = "file:///nowhere/other.ipynb";
+    client.open(other, "json", &text);
+    assert_eq!(client.diagnostics(other).len(), diags.len());
+    assert_eq!(client.shutdown(), 0);
+}
