@@ -407,75 +407,77 @@ impl<'c> Server<'c> {
     }
 
     fn handle_notification(&mut self, n: Notification) {
-        fn params<T: serde::de::DeserializeOwned>(n: Notification) -> Option<T> {
-            match serde_json::from_value(n.params) {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    eprintln!("actlint server: invalid {} notification: {e}", n.method);
-                    None
-                }
-            }
-        }
         match n.method.as_str() {
             DidOpenTextDocument::METHOD => {
-                let Some(p) = params::<lsp_types::DidOpenTextDocumentParams>(n) else {
-                    return;
-                };
-                let d = p.text_document;
-                let doc = Document::new(&d.uri, &d.language_id, d.version, d.text);
-                self.docs.open(d.uri.clone(), doc);
-                self.lint(&d.uri);
+                if let Some(p) = params::<lsp_types::DidOpenTextDocumentParams>(n) {
+                    self.did_open(p.text_document);
+                }
             }
             DidChangeTextDocument::METHOD => {
-                let Some(p) = params::<lsp_types::DidChangeTextDocumentParams>(n) else {
-                    return;
-                };
-                let uri = p.text_document.uri;
-                if let Some(doc) = self.docs.get_mut(&uri) {
-                    doc.apply(p.text_document.version, p.content_changes);
-                    self.pending.insert(uri, Instant::now() + DEBOUNCE);
+                if let Some(p) = params::<lsp_types::DidChangeTextDocumentParams>(n) {
+                    self.did_change(p);
                 }
             }
             DidSaveTextDocument::METHOD => {
-                let Some(p) = params::<lsp_types::DidSaveTextDocumentParams>(n) else {
-                    return;
-                };
-                let uri = p.text_document.uri;
-                if is_config_file(&uri) {
-                    self.reload_and_relint();
-                } else if self.docs.get(&uri).is_some() {
-                    self.lint(&uri);
+                if let Some(p) = params::<lsp_types::DidSaveTextDocumentParams>(n) {
+                    self.did_save(&p.text_document.uri);
                 }
             }
             DidCloseTextDocument::METHOD => {
-                let Some(p) = params::<lsp_types::DidCloseTextDocumentParams>(n) else {
-                    return;
-                };
-                let uri = p.text_document.uri;
-                self.docs.close(&uri);
-                self.pending.remove(&uri);
-                if self.linted.remove(&uri).is_some() {
-                    self.publish(uri, Vec::new(), None);
+                if let Some(p) = params::<lsp_types::DidCloseTextDocumentParams>(n) {
+                    self.did_close(&p.text_document.uri);
                 }
             }
             DidChangeConfiguration::METHOD => {
-                let Some(p) = params::<lsp_types::DidChangeConfigurationParams>(n) else {
-                    return;
-                };
-                if let Some(s) = settings::ClientSettings::from_json(&p.settings) {
-                    self.settings = s;
-                }
-                self.reload_and_relint();
-            }
-            DidChangeWatchedFiles::METHOD => {
-                let Some(p) = params::<lsp_types::DidChangeWatchedFilesParams>(n) else {
-                    return;
-                };
-                if p.changes.iter().any(|c| is_config_file(&c.uri)) {
+                if let Some(p) = params::<lsp_types::DidChangeConfigurationParams>(n) {
+                    if let Some(s) = settings::ClientSettings::from_json(&p.settings) {
+                        self.settings = s;
+                    }
                     self.reload_and_relint();
                 }
             }
+            DidChangeWatchedFiles::METHOD => {
+                if let Some(p) = params::<lsp_types::DidChangeWatchedFilesParams>(n) {
+                    if p.changes.iter().any(|c| is_config_file(&c.uri)) {
+                        self.reload_and_relint();
+                    }
+                }
+            }
             _ => {}
+        }
+    }
+
+    fn did_open(&mut self, d: lsp_types::TextDocumentItem) {
+        let doc = Document::new(&d.uri, &d.language_id, d.version, d.text);
+        self.docs.open(d.uri.clone(), doc);
+        self.lint(&d.uri);
+    }
+
+    /// A change is linted [`DEBOUNCE`] after the last one.
+    fn did_change(&mut self, p: lsp_types::DidChangeTextDocumentParams) {
+        let uri = p.text_document.uri;
+        if let Some(doc) = self.docs.get_mut(&uri) {
+            doc.apply(p.text_document.version, p.content_changes);
+            self.pending.insert(uri, Instant::now() + DEBOUNCE);
+        }
+    }
+
+    /// A saved configuration file reloads the configuration; a saved
+    /// document is linted now.
+    fn did_save(&mut self, uri: &Url) {
+        if is_config_file(uri) {
+            self.reload_and_relint();
+        } else if self.docs.get(uri).is_some() {
+            self.lint(uri);
+        }
+    }
+
+    /// A closed document's diagnostics are cleared.
+    fn did_close(&mut self, uri: &Url) {
+        self.docs.close(uri);
+        self.pending.remove(uri);
+        if self.linted.remove(uri).is_some() {
+            self.publish(uri.clone(), Vec::new(), None);
         }
     }
 
@@ -563,6 +565,18 @@ impl<'c> Server<'c> {
                 ));
                 Some(Options::default())
             }
+        }
+    }
+}
+
+/// A notification's parameters; `None` (said on standard error) when they
+/// do not parse.
+fn params<T: serde::de::DeserializeOwned>(n: Notification) -> Option<T> {
+    match serde_json::from_value(n.params) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            eprintln!("actlint server: invalid {} notification: {e}", n.method);
+            None
         }
     }
 }
