@@ -506,3 +506,85 @@ impl Server<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notebook(cells: &[(u8, &str, &str)]) -> Notebook {
+        let p: DidOpen = serde_json::from_value(serde_json::json!({
+            "notebookDocument": {"uri": "file:///n.ipynb", "version": 1, "cells":
+                cells.iter().map(|(k, u, _)| serde_json::json!({"kind": k, "document": u})).collect::<Vec<_>>()},
+            "cellTextDocuments": cells.iter().map(|(_, u, t)| serde_json::json!(
+                {"uri": u, "languageId": "python", "version": 1, "text": t})).collect::<Vec<_>>()
+        }))
+        .unwrap();
+        Notebook::open(p)
+    }
+
+    fn texts(nb: &Notebook) -> Vec<(bool, &str)> {
+        nb.cells
+            .iter()
+            .map(|c| (c.code, c.doc.text.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn cells_move_keep_their_text_and_change_kind() {
+        let mut nb = notebook(&[
+            (2, "c:a", "a = 1\n"),
+            (2, "c:b", "b = 2\n"),
+            (1, "c:m", "# m"),
+        ]);
+        // `b` moved to the front (removed and inserted in one change), `m`
+        // made a code cell.
+        let change: NotebookChange = serde_json::from_value(serde_json::json!({"cells": {
+            "structure": {"array": {"start": 0, "deleteCount": 2,
+                "cells": [{"kind": 2, "document": "c:b"}, {"kind": 2, "document": "c:a"}]}},
+            "data": [{"kind": 2, "document": "c:m"}]
+        }}))
+        .unwrap();
+        assert_eq!(nb.apply(2, change), Vec::<Url>::new());
+        assert_eq!(
+            texts(&nb),
+            [(true, "b = 2\n"), (true, "a = 1\n"), (true, "# m")]
+        );
+        let removed: NotebookChange = serde_json::from_value(serde_json::json!({"cells": {
+            "structure": {"array": {"start": 1, "deleteCount": 1}}
+        }}))
+        .unwrap();
+        assert_eq!(nb.apply(3, removed), [Url::parse("c:a").unwrap()]);
+        assert_eq!(nb.version, 3);
+        assert_eq!(nb.cells.iter().map(|c| c.doc.version).max(), Some(3));
+    }
+
+    #[test]
+    fn findings_are_given_back_to_their_cell() {
+        let nb = notebook(&[
+            (1, "c:m", "# title\n"),
+            (2, "c:a", "x = 1\n"),
+            (2, "c:b", "y = \"é\"\n"),
+        ]);
+        let json = nb.json();
+        let code = notebook::code(&json, crate::tree::Limits::default()).unwrap();
+        let cells = Cells::new(&code, &nb);
+        // `"é"` of the third cell: escaped or not in the JSON, at 4..8 in
+        // its cell's text.
+        let quoted = json.find("\\\"é").unwrap();
+        let end = quoted + "\\\"é\\\"".len();
+        let span = Span::new(quoted, end);
+        assert_eq!(cells.within(2, span), Some(Span::new(4, 8)));
+        assert_eq!(cells.within(1, span), None);
+        let edit = Edit {
+            span,
+            replacement: "\\\"a\\\"".to_string(),
+        };
+        assert_eq!(
+            cells.local_edit(2, &edit),
+            Some(Edit {
+                span: Span::new(4, 8),
+                replacement: "\"a\"".to_string()
+            })
+        );
+    }
+}
