@@ -27,10 +27,12 @@ use crate::source::{LineIndex, Span};
 use crate::tree::notebook::{self, Code};
 use crate::tree::{encoded, Node, Value};
 
-/// The capability: notebooks whose cells are Python.
+/// The capability: Jupyter notebooks, their Python cells. (The notebook
+/// type is named: a selector with cells only is valid LSP, but some
+/// clients, `lsprotocol`'s among them, fail to read it.)
 pub fn sync_capability() -> serde_json::Value {
     serde_json::json!({
-        "notebookSelector": [{"cells": [{"language": "python"}]}],
+        "notebookSelector": [{"notebook": "jupyter-notebook", "cells": [{"language": "python"}]}],
         "save": true
     })
 }

@@ -464,8 +464,8 @@ fn notebook_documents_are_linted_cell_by_cell() {
     let mut client = Client::start(&[]);
     let init = client.initialize();
     assert_eq!(
-        init["result"]["capabilities"]["notebookDocumentSync"]["notebookSelector"][0]["cells"],
-        json!([{"language": "python"}]),
+        init["result"]["capabilities"]["notebookDocumentSync"]["notebookSelector"],
+        json!([{"notebook": "jupyter-notebook", "cells": [{"language": "python"}]}]),
         "{init}"
     );
     let nb = "file:///nowhere/explore.ipynb";
