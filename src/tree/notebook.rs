@@ -81,10 +81,17 @@ impl Code {
     /// back so.
     pub fn notebook_edit(&self, notebook: &str, edit: &Edit) -> Option<Edit> {
         let Span { start, end } = edit.span;
+        // An insertion where one string ends and the next starts goes at
+        // the start of the next (the line it begins).
         let part = self
             .parts
             .iter()
-            .find(|p| p.code.start <= start && end <= p.code.end)?;
+            .find(|p| p.code.start <= start && end <= p.code.end && start < p.code.end)
+            .or_else(|| {
+                self.parts
+                    .iter()
+                    .find(|p| p.code.start <= start && end <= p.code.end)
+            })?;
         let closing_quote = part.literal.end - 1;
         let at = |i: usize| {
             if i == part.code.end {
@@ -304,6 +311,9 @@ mod tests {
             out,
             "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\n    \"f(a=\\\"x\\\",\\n\",\n    \"  c=2,\\n\",\n    \"  b=1)\"\n  ]}]}"
         );
+        // At the start of a line: the start of its string.
+        let out = edited(LINES, "  b=1", 0, "# c\n").unwrap();
+        assert!(out.contains("\"# c\\n\",\n    \"  b=1)\""), "{out}");
         // At the end of the last string, a final line break stays in it.
         let out = edited(LINES, ")", 1, ")\n").unwrap();
         assert!(out.ends_with("\"  b=1)\\n\"\n  ]}]}"), "{out}");
