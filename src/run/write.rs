@@ -182,61 +182,18 @@ pub fn fix_target(
         path: target.display.clone(),
         ..FileFix::default()
     };
-    let limits = options.read_limits;
-    let (bytes, meta) = if target.stdin {
-        let bytes = source::read_capped(std::io::stdin().lock(), limits.max_file_size, 0)
-            .map_err(|e| problem(target, format!("cannot read standard input: {e}")))?;
-        (bytes, None)
-    } else {
-        let meta = fs::metadata(&target.path)
-            .map_err(|e| problem(target, format!("cannot read file: {e}")))?;
-        let mut head = Vec::new();
-        let opened = fs::File::open(&target.path).and_then(|f| f.take(8).read_to_end(&mut head));
-        // Archives, and files too large to read, are linted as usual.
-        if opened.is_err()
-            || !meta.is_file()
-            || source::is_archive(&target.display, &head)
-            || meta.len() > limits.max_file_size
-        {
-            let report = pool::lint_target(target, options)?;
-            if count_fixable(&report, mode.unsafe_fixes) > 0 {
-                fix.problem = Some(
-                    "fixes are not applicable to `.keras` archives: fix the model in Python and save it again"
-                        .to_string(),
-                );
-            }
-            return Ok((report, fix));
-        }
-        let bytes = fs::read(&target.path)
-            .map_err(|e| problem(target, format!("cannot read file: {e}")))?;
-        (bytes, Some(meta))
+    let (bytes, meta) = match read_input(target, options, mode, &mut fix)? {
+        Input::Read(bytes, meta) => (bytes, meta),
+        Input::Linted(report) => return Ok((report, fix)),
     };
     if target.walked {
         if let Some(report) = crate::lint::read::skip_unrelated_python(&target.display, &bytes) {
             return Ok((report, fix));
         }
     }
-    let decoded = source::decode(&target.display, &bytes, limits);
-    let src = match decoded {
-        Ok(s) if s.member.is_none() => s,
-        Ok(_) => {
-            // An archive read from standard input, or an HDF5 file (whose
-            // reports carry no fixes: see `lint_source`).
-            let report = crate::lint::lint_bytes(&target.display, &bytes, options);
-            if count_fixable(&report, mode.unsafe_fixes) > 0 {
-                fix.problem = Some("fixes are not applicable to `.keras` archives".to_string());
-            }
-            fix.stdout = target.stdin.then(|| bytes.clone());
-            return Ok((report, fix));
-        }
-        Err(_) => {
-            let mut report = crate::lint::lint_bytes(&target.display, &bytes, options);
-            if target.walked {
-                report = report.found_by_walk();
-            }
-            fix.stdout = target.stdin.then(|| bytes.clone());
-            return Ok((report, fix));
-        }
+    let src = match fixable_text(target, &bytes, options, mode, &mut fix) {
+        Ok(src) => src,
+        Err(report) => return Ok((*report, fix)),
     };
     let fixed = crate::fix::run(
         &target.display,
@@ -245,34 +202,123 @@ pub fn fix_target(
         options,
         mode.unsafe_fixes,
     );
+    Ok(deliver(target, &src, &bytes, meta, fixed, mode, fix))
+}
+
+/// A target's bytes, or its report when it is linted without being fixed.
+enum Input {
+    /// The bytes, and the file's metadata (`None` for standard input).
+    Read(Vec<u8>, Option<fs::Metadata>),
+    Linted(FileReport),
+}
+
+/// Reads a target to fix it. Archives, and files too large to read, are
+/// linted as usual (a `.keras` archive with fixable findings says why they
+/// are not fixed).
+fn read_input(
+    target: &Target,
+    options: &Options,
+    mode: &Mode,
+    fix: &mut FileFix,
+) -> Result<Input, IoProblem> {
+    let limits = options.read_limits;
+    if target.stdin {
+        let bytes = source::read_capped(std::io::stdin().lock(), limits.max_file_size, 0)
+            .map_err(|e| problem(target, format!("cannot read standard input: {e}")))?;
+        return Ok(Input::Read(bytes, None));
+    }
+    let meta = fs::metadata(&target.path)
+        .map_err(|e| problem(target, format!("cannot read file: {e}")))?;
+    let mut head = Vec::new();
+    let opened = fs::File::open(&target.path).and_then(|f| f.take(8).read_to_end(&mut head));
+    if opened.is_err()
+        || !meta.is_file()
+        || source::is_archive(&target.display, &head)
+        || meta.len() > limits.max_file_size
+    {
+        let report = pool::lint_target(target, options)?;
+        if count_fixable(&report, mode.unsafe_fixes) > 0 {
+            fix.problem = Some(
+                "fixes are not applicable to `.keras` archives: fix the model in Python and save it again"
+                    .to_string(),
+            );
+        }
+        return Ok(Input::Linted(report));
+    }
+    let bytes =
+        fs::read(&target.path).map_err(|e| problem(target, format!("cannot read file: {e}")))?;
+    Ok(Input::Read(bytes, Some(meta)))
+}
+
+/// The text to fix, or the report of a file that is not fixed: an archive
+/// read from standard input or an HDF5 file (whose reports carry no fixes:
+/// see `lint_source`), or bytes that do not decode.
+fn fixable_text(
+    target: &Target,
+    bytes: &[u8],
+    options: &Options,
+    mode: &Mode,
+    fix: &mut FileFix,
+) -> Result<source::Source, Box<FileReport>> {
+    match source::decode(&target.display, bytes, options.read_limits) {
+        Ok(s) if s.member.is_none() => Ok(s),
+        Ok(_) => {
+            let report = crate::lint::lint_bytes(&target.display, bytes, options);
+            if count_fixable(&report, mode.unsafe_fixes) > 0 {
+                fix.problem = Some("fixes are not applicable to `.keras` archives".to_string());
+            }
+            fix.stdout = target.stdin.then(|| bytes.to_vec());
+            Err(Box::new(report))
+        }
+        Err(_) => {
+            let mut report = crate::lint::lint_bytes(&target.display, bytes, options);
+            if target.walked {
+                report = report.found_by_walk();
+            }
+            fix.stdout = target.stdin.then(|| bytes.to_vec());
+            Err(Box::new(report))
+        }
+    }
+}
+
+/// What becomes of the fixed text: a diff (`--diff`), standard output, or
+/// the file written atomically. The report is what remains in the file (the
+/// original findings when nothing was written).
+fn deliver(
+    target: &Target,
+    src: &source::Source,
+    bytes: &[u8],
+    meta: Option<fs::Metadata>,
+    fixed: crate::fix::apply::Fixed,
+    mode: &Mode,
+    mut fix: FileFix,
+) -> (FileReport, FileFix) {
+    if mode.diff {
+        fix.diff = crate::fix::diff::unified(&target.display, &src.text, &fixed.text);
+        fix.applied = fixed.applied;
+        return (fixed.original, fix);
+    }
     let mut new_bytes = Vec::with_capacity(fixed.text.len() + 3);
     if src.bom {
         new_bytes.extend_from_slice(b"\xEF\xBB\xBF");
     }
     new_bytes.extend_from_slice(fixed.text.as_bytes());
-    let changed = fixed.text != src.text;
-    if mode.diff {
-        fix.diff = crate::fix::diff::unified(&target.display, &src.text, &fixed.text);
-        fix.applied = fixed.applied;
-        return Ok((fixed.original, fix));
-    }
     if target.stdin {
         fix.stdout = Some(new_bytes);
         fix.applied = fixed.applied;
-        return Ok((fixed.report, fix));
+        return (fixed.report, fix);
     }
-    if !changed {
-        return Ok((fixed.report, fix));
-    }
-    let meta = meta.expect("files have metadata");
-    match write_atomic(&target.path, &bytes, &new_bytes, &meta) {
+    let Some(meta) = meta.filter(|_| fixed.text != src.text) else {
+        return (fixed.report, fix);
+    };
+    match write_atomic(&target.path, bytes, &new_bytes, &meta) {
         Ok(()) => {
             fix.applied = fixed.applied;
-            Ok((fixed.report, fix))
+            (fixed.report, fix)
         }
         Err(message) => {
             fix.problem = Some(message);
-            Ok((fixed.original, fix))
+            (fixed.original, fix)
         }
     }
 }
@@ -286,72 +332,21 @@ pub fn write_atomic(
     new: &[u8],
     meta: &fs::Metadata,
 ) -> Result<(), String> {
-    if meta.permissions().readonly() {
-        return Err("the file is read-only: fixes not written".to_string());
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        // Replacing the file by a new one would leave its other names with
-        // the old text.
-        if meta.nlink() > 1 {
-            return Err(format!(
-                "the file has {} hard links: replacing it would break them; fixes not written",
-                meta.nlink()
-            ));
-        }
-    }
+    refuse_to_replace(meta)?;
     // Write through a symbolic link to the file it points at.
     let real: PathBuf = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let dir = match real.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = real
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // Unique per process and per write: two threads fixing files of one
-    // name (or one file reached under two names) never share a temporary.
-    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.actlint-{}-{n}.tmp", std::process::id()));
+    let tmp = temporary_beside(&real);
     let cleanup = |e: String| {
         let _ = fs::remove_file(&tmp);
         Err(e)
     };
-    let written = (|| -> std::io::Result<()> {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(new)?;
-        f.set_permissions(meta.permissions())?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            // The new file keeps the old one's owner and group (a run as
-            // root would otherwise hand the file to root).
-            let mine = f.metadata()?;
-            if (mine.uid(), mine.gid()) != (meta.uid(), meta.gid()) {
-                std::os::unix::fs::fchown(&f, Some(meta.uid()), Some(meta.gid()))?;
-            }
-        }
-        f.sync_all()
-    })();
-    if let Err(e) = written {
+    if let Err(e) = write_temporary(&tmp, new, meta) {
         return cleanup(format!(
             "cannot write the fixed file next to it: {e}; fixes not written"
         ));
     }
     // Right before the rename: is the file still what was read?
-    let now = fs::read(&real);
-    let same_time = fs::metadata(&real)
-        .ok()
-        .and_then(|m| m.modified().ok())
-        .zip(meta.modified().ok())
-        .is_none_or(|(a, b)| a == b);
-    if !now.is_ok_and(|b| b == original) || !same_time {
+    if !still_as_read(&real, original, meta) {
         return cleanup(
             "the file changed while it was being fixed: not overwritten (run again)".to_string(),
         );
@@ -360,6 +355,76 @@ pub fn write_atomic(
         return cleanup(format!("cannot replace the file: {e}; fixes not written"));
     }
     Ok(())
+}
+
+/// Why a file must not be replaced: it is read-only, or (on Unix) it has
+/// other names, which would keep the old text.
+fn refuse_to_replace(meta: &fs::Metadata) -> Result<(), String> {
+    if meta.permissions().readonly() {
+        return Err("the file is read-only: fixes not written".to_string());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(format!(
+                "the file has {} hard links: replacing it would break them; fixes not written",
+                meta.nlink()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A temporary file name in the file's directory, unique per process and
+/// per write: two threads fixing files of one name (or one file reached
+/// under two names) never share a temporary.
+fn temporary_beside(real: &Path) -> PathBuf {
+    let dir = match real.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = real
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    dir.join(format!(".{name}.actlint-{}-{n}.tmp", std::process::id()))
+}
+
+/// Writes the new text to a new temporary file with the old file's
+/// permissions, owner and group, and syncs it.
+fn write_temporary(tmp: &Path, new: &[u8], meta: &fs::Metadata) -> std::io::Result<()> {
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(tmp)?;
+    f.write_all(new)?;
+    f.set_permissions(meta.permissions())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // The new file keeps the old one's owner and group (a run as root
+        // would otherwise hand the file to root).
+        let mine = f.metadata()?;
+        if (mine.uid(), mine.gid()) != (meta.uid(), meta.gid()) {
+            std::os::unix::fs::fchown(&f, Some(meta.uid()), Some(meta.gid()))?;
+        }
+    }
+    f.sync_all()
+}
+
+/// Whether the file still holds what was read, with the same modification
+/// time.
+fn still_as_read(real: &Path, original: &[u8], meta: &fs::Metadata) -> bool {
+    let now = fs::read(real);
+    let same_time = fs::metadata(real)
+        .ok()
+        .and_then(|m| m.modified().ok())
+        .zip(meta.modified().ok())
+        .is_none_or(|(a, b)| a == b);
+    now.is_ok_and(|b| b == original) && same_time
 }
 
 /// What the command line prints and returns after a fixing run.

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::LspPositions;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules;
-use crate::source::LineIndex;
+use crate::source::{LineIndex, Span};
 
 /// The source name clients show next to each diagnostic.
 pub const SOURCE: &str = "actlint";
@@ -40,16 +40,11 @@ pub fn to_lsp(
     ix: &LineIndex<'_>,
     shift: usize,
 ) -> lsp_types::Diagnostic {
-    let range = |span: crate::source::Span| {
-        ix.range(crate::source::Span::new(
-            span.start + shift,
-            span.end + shift,
-        ))
-    };
-    let primary = d.primary.as_ref().map_or_else(
-        || ix.range(crate::source::Span::empty(0)),
-        |l| range(l.span),
-    );
+    let range = |span: Span| ix.range(Span::new(span.start + shift, span.end + shift));
+    let primary = d
+        .primary
+        .as_ref()
+        .map_or_else(|| ix.range(Span::empty(0)), |l| range(l.span));
     let related: Vec<DiagnosticRelatedInformation> = d
         .secondary
         .iter()
@@ -58,18 +53,38 @@ pub fn to_lsp(
             message: l.message.clone().unwrap_or_else(|| "related".to_string()),
         })
         .collect();
+    let tags = UNNECESSARY
+        .contains(&d.code)
+        .then(|| vec![DiagnosticTag::UNNECESSARY]);
+    lsp_types::Diagnostic {
+        range: primary,
+        severity: Some(severity(d.severity)),
+        code: Some(NumberOrString::String(d.code.to_string())),
+        code_description: None,
+        source: Some(SOURCE.to_string()),
+        message: message(d),
+        related_information: (!related.is_empty()).then_some(related),
+        tags,
+        data: Some(data(d)),
+    }
+}
+
+/// The message, with the help on a second line.
+fn message(d: &Diagnostic) -> String {
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
-    let tags = UNNECESSARY
-        .contains(&d.code)
-        .then(|| vec![DiagnosticTag::UNNECESSARY]);
-    let meta = rules::find(d.code);
+    message
+}
+
+/// The `data` of a diagnostic: the rule's name, summary and first paragraph
+/// of documentation, the layer, and the fix's message and applicability.
+fn data(d: &Diagnostic) -> Value {
     let mut data = serde_json::Map::new();
     data.insert("name".into(), json!(d.name));
-    if let Some(m) = meta {
+    if let Some(m) = rules::find(d.code) {
         data.insert("summary".into(), json!(m.summary));
         if let Some(what) = doc_paragraph(m.doc, "What it does") {
             data.insert("documentation".into(), json!(what));
@@ -88,17 +103,7 @@ pub fn to_lsp(
             json!({"message": f.message, "applicability": applicability}),
         );
     }
-    lsp_types::Diagnostic {
-        range: primary,
-        severity: Some(severity(d.severity)),
-        code: Some(NumberOrString::String(d.code.to_string())),
-        code_description: None,
-        source: Some(SOURCE.to_string()),
-        message,
-        related_information: (!related.is_empty()).then_some(related),
-        tags,
-        data: Some(Value::Object(data)),
-    }
+    Value::Object(data)
 }
 
 /// The first paragraph under a `## heading` of a rule document, joined into

@@ -16,6 +16,8 @@ pub enum Kind {
     Json,
     /// Python source: the Keras models it builds.
     Python,
+    /// A Jupyter notebook's JSON (`.ipynb`): the models its code cells build.
+    Notebook,
     /// Anything else: never linted.
     Other,
 }
@@ -62,6 +64,7 @@ impl Document {
             (Kind::Yaml, false) => format!("{last}.yaml"),
             (Kind::Json, false) => format!("{last}.json"),
             (Kind::Python, false) => format!("{last}.py"),
+            (Kind::Notebook, false) => format!("{last}.ipynb"),
         }
     }
 
@@ -90,17 +93,24 @@ fn has_model_extension(name: &str) -> bool {
         || lower.ends_with(".json")
         || lower.ends_with(".py")
         || lower.ends_with(".pyw")
+        || lower.ends_with(".ipynb")
 }
 
-/// YAML, JSON and Python documents (by the editor's language, else the extension).
+/// YAML, JSON, Python and notebook documents (by the editor's language,
+/// else the extension). A notebook's JSON opened as text comes with the
+/// language `jupyter` or `json` (or none the server knows): the `.ipynb`
+/// extension wins over `json`.
 fn kind_of(uri: &Url, language_id: &str) -> Kind {
+    let path = uri.path().to_ascii_lowercase();
+    if language_id == "jupyter" || path.ends_with(".ipynb") {
+        return Kind::Notebook;
+    }
     match language_id {
         "yaml" => return Kind::Yaml,
         "json" | "jsonc" => return Kind::Json,
         "python" => return Kind::Python,
         _ => {}
     }
-    let path = uri.path().to_ascii_lowercase();
     if path.ends_with(".yaml") || path.ends_with(".yml") {
         Kind::Yaml
     } else if path.ends_with(".json") {
@@ -184,6 +194,10 @@ mod tests {
         assert_eq!(k("file:///a/model.json", "plaintext"), Kind::Json);
         assert_eq!(k("untitled:Untitled-1", "yaml"), Kind::Yaml);
         assert_eq!(k("file:///a/README.md", "markdown"), Kind::Other);
+        assert_eq!(k("file:///a/explore.ipynb", "json"), Kind::Notebook);
+        assert_eq!(k("untitled:Untitled-2", "jupyter"), Kind::Notebook);
+        let doc = Document::new(&u("untitled:Untitled-2"), "jupyter", 0, String::new());
+        assert_eq!(doc.lint_name(&u("untitled:Untitled-2")), "Untitled-2.ipynb");
         let doc = Document::new(&u("untitled:Untitled-1"), "yaml", 0, String::new());
         assert_eq!(doc.lint_name(&u("untitled:Untitled-1")), "Untitled-1.yaml");
     }

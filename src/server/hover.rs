@@ -54,14 +54,27 @@ impl Target {
     }
 }
 
+/// What a hover shows: its sections, and the range it is about.
+#[derive(Default)]
+struct Shown {
+    sections: Vec<String>,
+    /// The span (in the lint's offsets) the first section is about.
+    span: Option<Span>,
+}
+
+impl Shown {
+    fn push(&mut self, section: String, span: Span) {
+        self.sections.push(section);
+        self.span.get_or_insert(span);
+    }
+}
+
 /// The hover at byte `at` of the document's text.
 pub fn hover(doc: &Document, name: &str, at: usize, linted: Option<&Linted>) -> Option<Hover> {
     let source = source::decode(name, doc.text.as_bytes(), ReadLimits::default()).ok()?;
     let shift = if source.bom { 3 } else { 0 };
     let offset = at.checked_sub(shift)?;
-    let mut sections = Vec::new();
-    let mut range = None;
-    let ix = LineIndex::new(&doc.text);
+    let mut shown = Shown::default();
     // The lint's documents when it is current; a document that was not
     // linted (excluded, or a kind the linter skips) is parsed here.
     let parsed;
@@ -73,61 +86,62 @@ pub fn hover(doc: &Document, name: &str, at: usize, linted: Option<&Linted>) -> 
         }
     };
     if let Some(target) = docs.iter().find_map(|n| find(n, None, offset)) {
-        let span = target.span();
-        range = Some(ix.range(Span::new(span.start + shift, span.end + shift)));
-        sections.push(describe(&target));
+        shown.push(describe(&target), target.span());
     }
-    // The findings under the cursor: their rule's documentation.
     if let Some(linted) = linted {
-        let mut seen = Vec::new();
-        for d in &linted.diagnostics {
-            let Some(p) = &d.primary else { continue };
-            if !(p.span.start <= offset && offset <= p.span.end) || seen.contains(&d.code) {
-                continue;
-            }
-            seen.push(d.code);
-            if let Some(meta) = rules::find(d.code) {
-                let mut s = format!("**{}** `{}`", meta.code, meta.name);
-                if let Some(what) = doc_paragraph(meta.doc, "What it does") {
-                    s.push_str(": ");
-                    s.push_str(&what);
-                }
-                s.push_str(&format!(
-                    "\n\n`actlint rule {}` prints the full documentation.",
-                    meta.code
-                ));
-                sections.push(s);
-                if range.is_none() {
-                    range = Some(ix.range(Span::new(p.span.start + shift, p.span.end + shift)));
-                }
-            }
+        findings(linted, offset, &mut shown);
+        if let Some(layer) = layer_at(linted, offset) {
+            shown.push(layer_shapes(layer), layer.span);
         }
     }
-    // The layer under the cursor (the innermost entry): its shapes.
-    if let Some(layer) = linted.and_then(|l| {
-        l.layers
-            .iter()
-            .filter(|s| s.span.start <= offset && offset < s.span.end)
-            .min_by_key(|s| s.span.end - s.span.start)
-            // Nothing known statically: nothing to say.
-            .filter(|s| s.input.is_some() || s.output.is_some() || s.params.is_some())
-    }) {
-        sections.push(layer_shapes(layer));
-        if range.is_none() {
-            let span = layer.span;
-            range = Some(ix.range(Span::new(span.start + shift, span.end + shift)));
-        }
-    }
-    if sections.is_empty() {
+    if shown.sections.is_empty() {
         return None;
     }
+    let ix = LineIndex::new(&doc.text);
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
-            value: sections.join("\n\n---\n\n"),
+            value: shown.sections.join("\n\n---\n\n"),
         }),
-        range,
+        range: shown
+            .span
+            .map(|span| ix.range(Span::new(span.start + shift, span.end + shift))),
     })
+}
+
+/// The findings under the cursor: their rule's documentation, once per rule.
+fn findings(linted: &Linted, offset: usize, shown: &mut Shown) {
+    let mut seen = Vec::new();
+    for d in &linted.diagnostics {
+        let Some(p) = &d.primary else { continue };
+        if !(p.span.start <= offset && offset <= p.span.end) || seen.contains(&d.code) {
+            continue;
+        }
+        seen.push(d.code);
+        if let Some(meta) = rules::find(d.code) {
+            let mut s = format!("**{}** `{}`", meta.code, meta.name);
+            if let Some(what) = doc_paragraph(meta.doc, "What it does") {
+                s.push_str(": ");
+                s.push_str(&what);
+            }
+            s.push_str(&format!(
+                "\n\n`actlint rule {}` prints the full documentation.",
+                meta.code
+            ));
+            shown.push(s, p.span);
+        }
+    }
+}
+
+/// The layer under the cursor (the innermost entry), when something is
+/// known statically of its shapes.
+fn layer_at(linted: &Linted, offset: usize) -> Option<&crate::lint::LayerSummary> {
+    linted
+        .layers
+        .iter()
+        .filter(|s| s.span.start <= offset && offset < s.span.end)
+        .min_by_key(|s| s.span.end - s.span.start)
+        .filter(|s| s.input.is_some() || s.output.is_some() || s.params.is_some())
 }
 
 /// "`dense` (`Dense`): input `(200, 32)`, output `(200, 1)`, 33 parameters".
@@ -227,20 +241,7 @@ fn find(node: &Node, slot: Option<Slot>, at: usize) -> Option<Target> {
 
 fn describe(target: &Target) -> String {
     match target {
-        Target::Activation(a) => match a.info {
-            Some(info) => known(
-                &format!("**`{}`** — activation, {}", a.name, info.family.title()),
-                info.family.guidance(),
-                Concern::Activation(info.family),
-            ),
-            None if a.custom => custom(&a.name, "activation"),
-            None => unknown(
-                &a.name,
-                "an activation",
-                suggest::closest(&a.name, catalog::ACTIVATIONS.iter().map(|i| i.name)),
-                "ACT001",
-            ),
-        },
+        Target::Activation(a) => describe_activation(a),
         Target::ActivationLayer {
             class, activation, ..
         } => {
@@ -254,46 +255,73 @@ fn describe(target: &Target) -> String {
                 Concern::Activation(family),
             )
         }
-        Target::Initializer(i) => match i.info {
-            Some(info) => {
-                let mut title = format!("**`{}`** — initializer, {}", i.name, info.family.title());
-                let effective = i.effective_family();
-                if let Some(e) = effective.filter(|e| *e != info.family) {
-                    title.push_str(&format!(" (with these parameters: {})", e.title()));
-                }
-                let family = effective.unwrap_or(info.family);
-                known(&title, family.guidance(), Concern::Initializer(family))
+        Target::Initializer(i) => describe_initializer(i),
+        Target::Loss(l) => describe_loss(l),
+    }
+}
+
+fn describe_activation(a: &ActivationRef) -> String {
+    match a.info {
+        Some(info) => known(
+            &format!("**`{}`** — activation, {}", a.name, info.family.title()),
+            info.family.guidance(),
+            Concern::Activation(info.family),
+        ),
+        None if a.custom => custom(&a.name, "activation"),
+        None => unknown(
+            &a.name,
+            "an activation",
+            suggest::closest(&a.name, catalog::ACTIVATIONS.iter().map(|i| i.name)),
+            "ACT001",
+        ),
+    }
+}
+
+/// An initializer, with the family its parameters make of it when that
+/// differs from its name's (`VarianceScaling` with `scale: 2.0`).
+fn describe_initializer(i: &InitializerRef) -> String {
+    match i.info {
+        Some(info) => {
+            let mut title = format!("**`{}`** — initializer, {}", i.name, info.family.title());
+            let effective = i.effective_family();
+            if let Some(e) = effective.filter(|e| *e != info.family) {
+                title.push_str(&format!(" (with these parameters: {})", e.title()));
             }
-            None if i.custom => custom(&i.name, "initializer"),
-            None => unknown(
-                &i.name,
-                "an initializer",
-                suggest::closest(&i.name, catalog::initializer_names()),
-                "ACT002",
-            ),
-        },
-        Target::Loss(l) => match l.info {
-            Some(info) => {
-                let mut guidance = info.family.guidance().to_string();
-                if l.from_logits() {
-                    guidance.push_str(
-                        " With `from_logits: true` it applies the sigmoid/softmax itself: the output layer must be linear (logits).",
-                    );
-                }
-                known(
-                    &format!("**`{}`** — loss, {}", l.name, info.family.title()),
-                    &guidance,
-                    Concern::Loss(info.family),
-                )
+            let family = effective.unwrap_or(info.family);
+            known(&title, family.guidance(), Concern::Initializer(family))
+        }
+        None if i.custom => custom(&i.name, "initializer"),
+        None => unknown(
+            &i.name,
+            "an initializer",
+            suggest::closest(&i.name, catalog::initializer_names()),
+            "ACT002",
+        ),
+    }
+}
+
+fn describe_loss(l: &LossRef) -> String {
+    match l.info {
+        Some(info) => {
+            let mut guidance = info.family.guidance().to_string();
+            if l.from_logits() {
+                guidance.push_str(
+                    " With `from_logits: true` it applies the sigmoid/softmax itself: the output layer must be linear (logits).",
+                );
             }
-            None if l.custom => custom(&l.name, "loss"),
-            None => unknown(
-                &l.name,
-                "a loss",
-                suggest::closest(&l.name, catalog::loss_names()),
-                "ACT003",
-            ),
-        },
+            known(
+                &format!("**`{}`** — loss, {}", l.name, info.family.title()),
+                &guidance,
+                Concern::Loss(info.family),
+            )
+        }
+        None if l.custom => custom(&l.name, "loss"),
+        None => unknown(
+            &l.name,
+            "a loss",
+            suggest::closest(&l.name, catalog::loss_names()),
+            "ACT003",
+        ),
     }
 }
 

@@ -1,8 +1,8 @@
 //! `actlint server`: a language server (LSP over standard input and output)
 //! on the same engine as the command line.
 //!
-//! - Diagnostics are published when a YAML or JSON document is opened or
-//!   saved, and [`DEBOUNCE`] after the last change while typing. Documents
+//! - Diagnostics are published when a YAML, JSON, Python or notebook
+//!   document is opened or saved, and [`DEBOUNCE`] after the last change while typing. Documents
 //!   that are not model configurations get an empty list.
 //! - Each document is linted with the configuration discovered for its file
 //!   (as the command line does); the configuration is read again when a
@@ -23,6 +23,7 @@ pub mod actions;
 pub mod diagnostics;
 pub mod documents;
 pub mod hover;
+pub mod notebooks;
 pub mod settings;
 pub mod transport;
 
@@ -38,7 +39,7 @@ use lsp_types::notification::{
 };
 use lsp_types::request::{CodeActionRequest, HoverRequest, RegisterCapability, Request as _};
 use lsp_types::{
-    CodeActionKind, CodeActionOptions, CodeActionProviderCapability,
+    CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionProviderCapability,
     DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern,
     HoverProviderCapability, InitializeParams, InitializeResult, MessageType,
     PublishDiagnosticsParams, Registration, RegistrationParams, SaveOptions, ServerCapabilities,
@@ -133,7 +134,10 @@ fn serve(connection: &Connection) -> Result<u8> {
             version: Some(env!("CARGO_PKG_VERSION").to_string()),
         }),
     };
-    connection.initialize_finish(id, serde_json::to_value(result)?)?;
+    let mut result = serde_json::to_value(result)?;
+    // Not in `lsp-types`' capabilities: added to the JSON.
+    result["capabilities"]["notebookDocumentSync"] = notebooks::sync_capability();
+    connection.initialize_finish(id, result)?;
     let mut server = Server::new(connection, &params);
     server.register_watchers(&params);
     server.main_loop()
@@ -163,7 +167,11 @@ fn capabilities() -> ServerCapabilities {
 struct Server<'c> {
     connection: &'c Connection,
     docs: Documents,
+    /// The last lint of each document, and of each cell of a notebook (by
+    /// the cell's URI).
     linted: HashMap<Url, Linted>,
+    /// The notebooks open as notebook documents, by URI.
+    notebooks: HashMap<Url, notebooks::Notebook>,
     /// Documents changed and not yet linted: when to lint them.
     pending: HashMap<Url, Instant>,
     /// The workspace root: where configuration discovery ends up when a
@@ -202,6 +210,7 @@ impl<'c> Server<'c> {
             connection,
             docs: Documents::default(),
             linted: HashMap::new(),
+            notebooks: HashMap::new(),
             pending: HashMap::new(),
             root,
             settings,
@@ -326,7 +335,9 @@ impl<'c> Server<'c> {
 
     fn reload_and_relint(&mut self) {
         self.reload();
-        for uri in self.docs.uris() {
+        let mut uris = self.docs.uris();
+        uris.extend(self.notebooks.keys().cloned());
+        for uri in uris {
             self.lint(&uri);
         }
     }
@@ -351,49 +362,57 @@ impl<'c> Server<'c> {
         let invalid = |e: serde_json::Error| (ErrorCode::InvalidParams, e.to_string());
         match req.method.as_str() {
             CodeActionRequest::METHOD => {
-                let params: lsp_types::CodeActionParams =
-                    serde_json::from_value(req.params).map_err(invalid)?;
-                let uri = params.text_document.uri;
-                // Answer for the text as it is now.
-                if self.pending.contains_key(&uri) {
-                    self.lint(&uri);
-                }
-                let actions = match (self.docs.get(&uri), self.linted.get(&uri)) {
-                    (Some(doc), Some(linted)) if linted.version == doc.version => {
-                        actions::code_actions(
-                            &uri,
-                            doc,
-                            linted,
-                            params.range,
-                            &params.context.diagnostics,
-                        )
-                    }
-                    _ => Vec::new(),
-                };
-                Ok(serde_json::to_value(actions).unwrap_or(Value::Null))
+                let params = serde_json::from_value(req.params).map_err(invalid)?;
+                Ok(serde_json::to_value(self.code_actions(params)).unwrap_or(Value::Null))
             }
             HoverRequest::METHOD => {
-                let params: lsp_types::HoverParams =
-                    serde_json::from_value(req.params).map_err(invalid)?;
-                let uri = params.text_document_position_params.text_document.uri;
-                // Answer for the text as it is now, from its lint.
-                if self.pending.contains_key(&uri) {
-                    self.lint(&uri);
-                }
-                let Some(doc) = self.docs.get(&uri).filter(|d| d.kind != Kind::Other) else {
-                    return Ok(Value::Null);
-                };
-                let at =
-                    LineIndex::new(&doc.text).offset(params.text_document_position_params.position);
-                let linted = self.linted.get(&uri).filter(|l| l.version == doc.version);
-                let hover = hover::hover(doc, &doc.lint_name(&uri), at, linted);
-                Ok(serde_json::to_value(hover).unwrap_or(Value::Null))
+                let params = serde_json::from_value(req.params).map_err(invalid)?;
+                Ok(serde_json::to_value(self.hover(params)).unwrap_or(Value::Null))
             }
             _ => Err((
                 ErrorCode::MethodNotFound,
                 format!("actlint does not handle {}", req.method),
             )),
         }
+    }
+
+    /// The document a request names: an open document, or a cell of an
+    /// open notebook; its lint when current. A pending lint (of the document
+    /// or its notebook) is done first, to answer for the text as it is now.
+    fn current(&mut self, uri: &Url) -> Option<(&Document, Option<&Linted>)> {
+        let owner = self.notebook_of(uri).unwrap_or_else(|| uri.clone());
+        if self.pending.contains_key(&owner) {
+            self.lint(&owner);
+        }
+        let doc = match self.docs.get(uri) {
+            Some(doc) => doc,
+            None => self.notebooks.get(&owner)?.cell(uri)?,
+        };
+        let linted = self.linted.get(uri).filter(|l| l.version == doc.version);
+        Some((doc, linted))
+    }
+
+    fn code_actions(&mut self, params: lsp_types::CodeActionParams) -> Vec<CodeActionOrCommand> {
+        let uri = params.text_document.uri;
+        match self.current(&uri) {
+            Some((doc, Some(linted))) => {
+                actions::code_actions(&uri, doc, linted, params.range, &params.context.diagnostics)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn hover(&mut self, params: lsp_types::HoverParams) -> Option<lsp_types::Hover> {
+        let position = params.text_document_position_params;
+        let uri = position.text_document.uri;
+        // A cell's text is Python.
+        let name = match self.notebook_of(&uri) {
+            Some(_) => "cell.py".to_string(),
+            None => self.docs.get(&uri)?.lint_name(&uri),
+        };
+        let (doc, linted) = self.current(&uri).filter(|(d, _)| d.kind != Kind::Other)?;
+        let at = LineIndex::new(&doc.text).offset(position.position);
+        hover::hover(doc, &name, at, linted)
     }
 
     fn notification(&mut self, n: Notification) {
@@ -407,75 +426,78 @@ impl<'c> Server<'c> {
     }
 
     fn handle_notification(&mut self, n: Notification) {
-        fn params<T: serde::de::DeserializeOwned>(n: Notification) -> Option<T> {
-            match serde_json::from_value(n.params) {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    eprintln!("actlint server: invalid {} notification: {e}", n.method);
-                    None
-                }
-            }
-        }
         match n.method.as_str() {
             DidOpenTextDocument::METHOD => {
-                let Some(p) = params::<lsp_types::DidOpenTextDocumentParams>(n) else {
-                    return;
-                };
-                let d = p.text_document;
-                let doc = Document::new(&d.uri, &d.language_id, d.version, d.text);
-                self.docs.open(d.uri.clone(), doc);
-                self.lint(&d.uri);
+                if let Some(p) = params::<lsp_types::DidOpenTextDocumentParams>(n) {
+                    self.did_open(p.text_document);
+                }
             }
             DidChangeTextDocument::METHOD => {
-                let Some(p) = params::<lsp_types::DidChangeTextDocumentParams>(n) else {
-                    return;
-                };
-                let uri = p.text_document.uri;
-                if let Some(doc) = self.docs.get_mut(&uri) {
-                    doc.apply(p.text_document.version, p.content_changes);
-                    self.pending.insert(uri, Instant::now() + DEBOUNCE);
+                if let Some(p) = params::<lsp_types::DidChangeTextDocumentParams>(n) {
+                    self.did_change(p);
                 }
             }
             DidSaveTextDocument::METHOD => {
-                let Some(p) = params::<lsp_types::DidSaveTextDocumentParams>(n) else {
-                    return;
-                };
-                let uri = p.text_document.uri;
-                if is_config_file(&uri) {
-                    self.reload_and_relint();
-                } else if self.docs.get(&uri).is_some() {
-                    self.lint(&uri);
+                if let Some(p) = params::<lsp_types::DidSaveTextDocumentParams>(n) {
+                    self.did_save(&p.text_document.uri);
                 }
             }
             DidCloseTextDocument::METHOD => {
-                let Some(p) = params::<lsp_types::DidCloseTextDocumentParams>(n) else {
-                    return;
-                };
-                let uri = p.text_document.uri;
-                self.docs.close(&uri);
-                self.pending.remove(&uri);
-                if self.linted.remove(&uri).is_some() {
-                    self.publish(uri, Vec::new(), None);
+                if let Some(p) = params::<lsp_types::DidCloseTextDocumentParams>(n) {
+                    self.did_close(&p.text_document.uri);
                 }
             }
             DidChangeConfiguration::METHOD => {
-                let Some(p) = params::<lsp_types::DidChangeConfigurationParams>(n) else {
-                    return;
-                };
-                if let Some(s) = settings::ClientSettings::from_json(&p.settings) {
-                    self.settings = s;
-                }
-                self.reload_and_relint();
-            }
-            DidChangeWatchedFiles::METHOD => {
-                let Some(p) = params::<lsp_types::DidChangeWatchedFilesParams>(n) else {
-                    return;
-                };
-                if p.changes.iter().any(|c| is_config_file(&c.uri)) {
+                if let Some(p) = params::<lsp_types::DidChangeConfigurationParams>(n) {
+                    if let Some(s) = settings::ClientSettings::from_json(&p.settings) {
+                        self.settings = s;
+                    }
                     self.reload_and_relint();
                 }
             }
+            m if m.starts_with("notebookDocument/") => self.notebook_notification(n),
+            DidChangeWatchedFiles::METHOD => {
+                if let Some(p) = params::<lsp_types::DidChangeWatchedFilesParams>(n) {
+                    if p.changes.iter().any(|c| is_config_file(&c.uri)) {
+                        self.reload_and_relint();
+                    }
+                }
+            }
             _ => {}
+        }
+    }
+
+    fn did_open(&mut self, d: lsp_types::TextDocumentItem) {
+        let doc = Document::new(&d.uri, &d.language_id, d.version, d.text);
+        self.docs.open(d.uri.clone(), doc);
+        self.lint(&d.uri);
+    }
+
+    /// A change is linted [`DEBOUNCE`] after the last one.
+    fn did_change(&mut self, p: lsp_types::DidChangeTextDocumentParams) {
+        let uri = p.text_document.uri;
+        if let Some(doc) = self.docs.get_mut(&uri) {
+            doc.apply(p.text_document.version, p.content_changes);
+            self.pending.insert(uri, Instant::now() + DEBOUNCE);
+        }
+    }
+
+    /// A saved configuration file reloads the configuration; a saved
+    /// document is linted now.
+    fn did_save(&mut self, uri: &Url) {
+        if is_config_file(uri) {
+            self.reload_and_relint();
+        } else if self.docs.get(uri).is_some() {
+            self.lint(uri);
+        }
+    }
+
+    /// A closed document's diagnostics are cleared.
+    fn did_close(&mut self, uri: &Url) {
+        self.docs.close(uri);
+        self.pending.remove(uri);
+        if self.linted.remove(uri).is_some() {
+            self.publish(uri.clone(), Vec::new(), None);
         }
     }
 
@@ -496,6 +518,10 @@ impl<'c> Server<'c> {
 
     /// Lints a document now and publishes the result.
     fn lint(&mut self, uri: &Url) {
+        if self.notebooks.contains_key(uri) {
+            self.lint_notebook(uri);
+            return;
+        }
         self.pending.remove(uri);
         let Some(doc) = self.docs.get(uri) else {
             return;
@@ -506,7 +532,7 @@ impl<'c> Server<'c> {
                 let Some(doc) = self.docs.get(uri) else {
                     return;
                 };
-                lint_document(uri, doc, &options)
+                lint_text(&doc.lint_name(uri), &doc.text, &options)
             }
             None => (Vec::new(), 0, Vec::new(), Vec::new()),
         };
@@ -541,8 +567,8 @@ impl<'c> Server<'c> {
     }
 
     /// The options for a document, from the configuration that governs its
-    /// file; `None` when the document is not to be linted (not YAML or
-    /// JSON, or excluded by the configuration).
+    /// file; `None` when the document is not to be linted (not a kind
+    /// actlint reads, or excluded by the configuration).
     fn options_for(&mut self, uri: &Url) -> Option<Options> {
         let doc = self.docs.get(uri)?;
         if doc.kind == Kind::Other {
@@ -552,8 +578,14 @@ impl<'c> Server<'c> {
             .path
             .clone()
             .unwrap_or_else(|| self.root.join(doc.lint_name(uri)));
+        self.options_for_path(&path)
+    }
+
+    /// The options for a file, from the configuration that governs it;
+    /// `None` when the configuration excludes it.
+    fn options_for_path(&mut self, path: &Path) -> Option<Options> {
         let resolver = self.resolver.as_mut()?;
-        match resolver.settings_for(&path) {
+        match resolver.settings_for(path) {
             Ok(settings) if settings.excluded_by.is_some() => None,
             Ok(settings) => Some(settings.options()),
             Err(errors) => {
@@ -563,6 +595,18 @@ impl<'c> Server<'c> {
                 ));
                 Some(Options::default())
             }
+        }
+    }
+}
+
+/// A notification's parameters; `None` (said on standard error) when they
+/// do not parse.
+fn params<T: serde::de::DeserializeOwned>(n: Notification) -> Option<T> {
+    match serde_json::from_value(n.params) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            eprintln!("actlint server: invalid {} notification: {e}", n.method);
+            None
         }
     }
 }
@@ -577,16 +621,15 @@ type DocumentLint = (
     Vec<crate::tree::Node>,
 );
 
-/// Lints one document's text.
-fn lint_document(uri: &Url, doc: &Document, options: &Options) -> DocumentLint {
+/// Lints one document's text, under the name `name`.
+fn lint_text(name: &str, text: &str, options: &Options) -> DocumentLint {
     // `analyze_bytes` turns a panic in the linter into an internal-error
     // diagnostic; this catches anything else.
-    let (report, docs) = match crate::lint::isolate::catch(|| {
-        lint::analyze_bytes(&doc.lint_name(uri), doc.text.as_bytes(), options)
-    }) {
-        Ok(r) => r,
-        Err(e) => return (vec![e.diagnostic()], 0, Vec::new(), Vec::new()),
-    };
+    let (report, docs) =
+        match crate::lint::isolate::catch(|| lint::analyze_bytes(name, text.as_bytes(), options)) {
+            Ok(r) => r,
+            Err(e) => return (vec![e.diagnostic()], 0, Vec::new(), Vec::new()),
+        };
     if let Status::Skipped { .. } = report.status {
         return (Vec::new(), 0, Vec::new(), Vec::new());
     }

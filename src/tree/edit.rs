@@ -10,32 +10,109 @@
 //! (YAML block indentation, YAML flow or JSON, one line or pretty-printed).
 //! A plan that cannot be resolved safely (a YAML block scalar, an alias,
 //! text that is not what the IR says) gives no fix at all.
+//!
+//! Python source is edited at the call's arguments ([`python_change`]); a
+//! notebook's plan is resolved as Python against the code of its cells,
+//! and each edit is written back into the JSON string of its cell
+//! ([`crate::tree::notebook::Code::notebook_edit`]).
 
+use super::notebook::{self, Code};
+use super::Limits;
 use crate::diagnostic::{Change, Diagnostic, Edit, Fix, FixPlan, NewValue};
 use crate::source::{Span, Syntax};
 
 /// Resolves every diagnostic's plan against the text it was found in
 /// (called by the linter right after the rules ran).
 pub fn resolve_all(text: &str, syntax: Syntax, diagnostics: &mut [Diagnostic]) {
+    // A notebook's cells are decoded once, for all its plans.
+    let mut cells: Option<Option<Code>> = None;
     for d in diagnostics {
-        if let Some(plan) = d.fix_plan.take() {
-            d.fix = resolve(text, syntax, &plan);
-        }
+        let Some(plan) = d.fix_plan.take() else {
+            continue;
+        };
+        d.fix = if syntax == Syntax::Notebook {
+            cells
+                .get_or_insert_with(|| notebook::code(text, Limits::default()).ok())
+                .as_ref()
+                .and_then(|code| resolve_in_notebook(text, code, &plan))
+        } else {
+            resolve(text, syntax, &plan)
+        };
     }
 }
 
 /// The byte edits of a plan, sorted; `None` when a change cannot be made
 /// safely in this text or the changes overlap.
 pub fn resolve(text: &str, syntax: Syntax, plan: &FixPlan) -> Option<Fix> {
-    // A notebook's code sits in JSON strings: an edit there would need
-    // escaping, so its findings carry no fix.
     if syntax == Syntax::Notebook {
-        return None;
+        let code = notebook::code(text, Limits::default()).ok()?;
+        return resolve_in_notebook(text, &code, plan);
     }
-    let mut edits = Vec::with_capacity(plan.changes.len());
-    for change in &plan.changes {
-        edits.push(resolve_change(text, syntax, change)?);
-    }
+    let edits = plan
+        .changes
+        .iter()
+        .map(|change| resolve_change(text, syntax, change))
+        .collect::<Option<Vec<Edit>>>()?;
+    fix_of(plan, edits)
+}
+
+/// A notebook's plan: each change is made to the code of the cells as
+/// Python, then written back into the JSON string of its cell (escaped;
+/// see [`Code::notebook_edit`]). The rest of the notebook is not touched.
+fn resolve_in_notebook(text: &str, code: &Code, plan: &FixPlan) -> Option<Fix> {
+    let edits = plan
+        .changes
+        .iter()
+        .map(|change| {
+            let edit = python_change(&code.text, &in_code(change, code)?)?;
+            code.notebook_edit(text, &edit)
+        })
+        .collect::<Option<Vec<Edit>>>()?;
+    fix_of(plan, edits)
+}
+
+/// A change stated against the notebook text, stated against its code.
+fn in_code(change: &Change, code: &Code) -> Option<Change> {
+    let span = |s: &Span| code.code_span(*s);
+    Some(match change {
+        Change::ReplaceString { span: s, value } => Change::ReplaceString {
+            span: span(s)?,
+            value: value.clone(),
+        },
+        Change::ReplaceBool { span: s, value } => Change::ReplaceBool {
+            span: span(s)?,
+            value: *value,
+        },
+        Change::ReplaceNumber { span: s, text } => Change::ReplaceNumber {
+            span: span(s)?,
+            text: text.clone(),
+        },
+        Change::ReplaceValue { span: s, value } => Change::ReplaceValue {
+            span: span(s)?,
+            value: value.clone(),
+        },
+        Change::InsertEntry {
+            map,
+            last,
+            key,
+            value,
+        } => Change::InsertEntry {
+            map: span(map)?,
+            last: match last {
+                Some((k, v)) => Some((span(k)?, span(v)?)),
+                None => None,
+            },
+            key: key.clone(),
+            value: value.clone(),
+        },
+        // Python never removes an item (see `python_change`).
+        Change::RemoveItem { .. } => return None,
+    })
+}
+
+/// The fix of a plan from its edits: sorted, and `None` when there are none
+/// or two of them overlap.
+fn fix_of(plan: &FixPlan, mut edits: Vec<Edit>) -> Option<Fix> {
     edits.sort_by_key(|e| (e.span.start, e.span.end));
     if edits.windows(2).any(|w| overlaps(w[0].span, w[1].span)) || edits.is_empty() {
         return None;
@@ -57,54 +134,23 @@ fn slice(text: &str, span: Span) -> Option<&str> {
     text.get(span.start..span.end)
 }
 
+fn edit(span: Span, replacement: String) -> Option<Edit> {
+    Some(Edit { span, replacement })
+}
+
 fn resolve_change(text: &str, syntax: Syntax, change: &Change) -> Option<Edit> {
     if syntax == Syntax::Python {
         return python_change(text, change);
     }
-    let edit = |span: Span, replacement: String| Some(Edit { span, replacement });
     match change {
-        Change::ReplaceString { span, value } => {
-            let span = &quoted_span(text, *span)?;
-            let old = slice(text, *span)?;
-            let replacement = match old.as_bytes().first()? {
-                b'"' if old.len() >= 2 && old.ends_with('"') => json_string(value),
-                b'\'' if old.len() >= 2 && old.ends_with('\'') && syntax == Syntax::Yaml => {
-                    format!("'{}'", value.replace('\'', "''"))
-                }
-                // Block scalars, anchors, tags and aliases: leave them alone.
-                b'|' | b'>' | b'&' | b'!' | b'*' | b'"' | b'\'' => return None,
-                _ if syntax == Syntax::Yaml && !old.contains('\n') => scalar(syntax, value),
-                _ => return None,
-            };
-            edit(*span, replacement)
-        }
-        Change::ReplaceBool { span, value } => {
-            let old = slice(text, *span)?;
-            let new = if *value { "true" } else { "false" };
-            let replacement = match old {
-                "true" | "false" => new.to_string(),
-                "True" | "False" if syntax == Syntax::Yaml => {
-                    let mut s = new.to_string();
-                    s[..1].make_ascii_uppercase();
-                    s
-                }
-                "TRUE" | "FALSE" if syntax == Syntax::Yaml => new.to_ascii_uppercase(),
-                _ => return None,
-            };
-            edit(*span, replacement)
-        }
+        Change::ReplaceString { span, value } => replace_string(text, syntax, *span, value),
+        Change::ReplaceBool { span, value } => replace_bool(text, syntax, *span, *value),
         Change::ReplaceNumber { span, text: new } => {
             let old = slice(text, *span)?;
-            let numeric = |s: &str| {
-                !s.is_empty()
-                    && s.bytes().all(|b| {
-                        b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')
-                    })
-            };
-            if !numeric(old) || !numeric(new) {
-                return None;
-            }
-            edit(*span, new.clone())
+            (numeric(old) && numeric(new)).then(|| Edit {
+                span: *span,
+                replacement: new.clone(),
+            })
         }
         Change::ReplaceValue { span, value } => {
             let old = slice(text, *span)?;
@@ -123,24 +169,54 @@ fn resolve_change(text: &str, syntax: Syntax, change: &Change) -> Option<Edit> {
     }
 }
 
+/// A string scalar replaced, keeping its quoting (block scalars, anchors,
+/// tags and aliases are left alone).
+fn replace_string(text: &str, syntax: Syntax, span: Span, value: &str) -> Option<Edit> {
+    let span = quoted_span(text, span)?;
+    let old = slice(text, span)?;
+    let replacement = match old.as_bytes().first()? {
+        b'"' if old.len() >= 2 && old.ends_with('"') => json_string(value),
+        b'\'' if old.len() >= 2 && old.ends_with('\'') && syntax == Syntax::Yaml => {
+            format!("'{}'", value.replace('\'', "''"))
+        }
+        b'|' | b'>' | b'&' | b'!' | b'*' | b'"' | b'\'' => return None,
+        _ if syntax == Syntax::Yaml && !old.contains('\n') => scalar(syntax, value),
+        _ => return None,
+    };
+    edit(span, replacement)
+}
+
+/// A boolean replaced, keeping its case (`True` stays capitalized in YAML).
+fn replace_bool(text: &str, syntax: Syntax, span: Span, value: bool) -> Option<Edit> {
+    let old = slice(text, span)?;
+    let new = if value { "true" } else { "false" };
+    let replacement = match old {
+        "true" | "false" => new.to_string(),
+        "True" | "False" if syntax == Syntax::Yaml => {
+            let mut s = new.to_string();
+            s[..1].make_ascii_uppercase();
+            s
+        }
+        "TRUE" | "FALSE" if syntax == Syntax::Yaml => new.to_ascii_uppercase(),
+        _ => return None,
+    };
+    edit(span, replacement)
+}
+
+/// Whether a text is a plain number (digits, sign, point, exponent).
+fn numeric(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+}
+
 /// A change to Python source: a literal argument replaced by another
 /// literal (keeping its quotes), or a keyword argument added before the
 /// call's closing parenthesis (keeping its layout). Anything else (a value
 /// read through a name, removing a layer) is not edited.
 fn python_change(text: &str, change: &Change) -> Option<Edit> {
-    let edit = |span: Span, replacement: String| Some(Edit { span, replacement });
     match change {
-        Change::ReplaceString { span, value } => {
-            let old = slice(text, *span)?;
-            // A class reached through its module (`initializers.GlorotUniform`)
-            // becomes another class of that module.
-            let through_module = span.start > 0 && text.as_bytes()[span.start - 1] == b'.';
-            if through_module && is_identifier(old) && is_identifier(value) {
-                return edit(*span, value.clone());
-            }
-            let quote = python_quote(old)?;
-            edit(*span, python_string(value, quote)?)
-        }
+        Change::ReplaceString { span, value } => python_replace_string(text, *span, value),
         Change::ReplaceBool { span, value } => {
             let old = slice(text, *span)?;
             matches!(old, "True" | "False").then(|| Edit {
@@ -150,12 +226,6 @@ fn python_change(text: &str, change: &Change) -> Option<Edit> {
         }
         Change::ReplaceNumber { span, text: new } => {
             let old = slice(text, *span)?;
-            let numeric = |s: &str| {
-                !s.is_empty()
-                    && s.bytes().all(|b| {
-                        b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')
-                    })
-            };
             (numeric(old) && numeric(new)).then(|| Edit {
                 span: *span,
                 replacement: new.clone(),
@@ -173,36 +243,54 @@ fn python_change(text: &str, change: &Change) -> Option<Edit> {
         }
         Change::InsertEntry {
             map, key, value, ..
-        } => {
-            let args = slice(text, *map)?;
-            if !args.starts_with('(') || !args.ends_with(')') || !is_identifier(key) {
-                return None;
-            }
-            let argument = format!("{key}={}", python_value(value)?);
-            let close = map.end - 1;
-            let inner = &text[map.start + 1..close];
-            let body = inner.trim_end();
-            if body.is_empty() {
-                return edit(Span::empty(map.start + 1), argument);
-            }
-            let after_body = map.start + 1 + body.len();
-            match body.strip_suffix(',') {
-                // One argument per line, with a trailing comma: a new line
-                // with the same indentation.
-                Some(_) if inner[body.len()..].contains('\n') => {
-                    let line_start = text[..after_body].rfind('\n').map_or(0, |i| i + 1);
-                    let indent: String = text[line_start..]
-                        .chars()
-                        .take_while(|c| *c == ' ' || *c == '\t')
-                        .collect();
-                    let nl = line_break(text);
-                    edit(Span::empty(after_body), format!("{nl}{indent}{argument},"))
-                }
-                Some(_) => edit(Span::empty(after_body), format!(" {argument}")),
-                None => edit(Span::empty(after_body), format!(", {argument}")),
-            }
-        }
+        } => python_insert_argument(text, *map, key, value),
         Change::RemoveItem { .. } => None,
+    }
+}
+
+/// A string argument replaced keeping its quotes; a class reached through
+/// its module (`initializers.GlorotUniform`) becomes another class of that
+/// module.
+fn python_replace_string(text: &str, span: Span, value: &str) -> Option<Edit> {
+    let old = slice(text, span)?;
+    let through_module = span.start > 0 && text.as_bytes()[span.start - 1] == b'.';
+    if through_module && is_identifier(old) && is_identifier(value) {
+        return edit(span, value.to_string());
+    }
+    let quote = python_quote(old)?;
+    edit(span, python_string(value, quote)?)
+}
+
+/// `key=value` added before the closing parenthesis of the call whose
+/// arguments (parentheses included) are `args`: on a line of its own when
+/// the call is written one argument per line with a trailing comma.
+fn python_insert_argument(text: &str, args: Span, key: &str, value: &NewValue) -> Option<Edit> {
+    let written = slice(text, args)?;
+    if !written.starts_with('(') || !written.ends_with(')') || !is_identifier(key) {
+        return None;
+    }
+    let argument = format!("{key}={}", python_value(value)?);
+    let close = args.end - 1;
+    let inner = &text[args.start + 1..close];
+    let body = inner.trim_end();
+    if body.is_empty() {
+        return edit(Span::empty(args.start + 1), argument);
+    }
+    let after_body = args.start + 1 + body.len();
+    match body.strip_suffix(',') {
+        // One argument per line, with a trailing comma: a new line with the
+        // same indentation.
+        Some(_) if inner[body.len()..].contains('\n') => {
+            let line_start = text[..after_body].rfind('\n').map_or(0, |i| i + 1);
+            let indent: String = text[line_start..]
+                .chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .collect();
+            let nl = line_break(text);
+            edit(Span::empty(after_body), format!("{nl}{indent}{argument},"))
+        }
+        Some(_) => edit(Span::empty(after_body), format!(" {argument}")),
+        None => edit(Span::empty(after_body), format!(", {argument}")),
     }
 }
 
@@ -369,49 +457,71 @@ fn insert_entry(
         Syntax::Yaml if plain_safe(key) => key.to_string(),
         Syntax::Yaml | Syntax::Python | Syntax::Notebook => json_string(key),
     };
-    let insert = |at: usize, replacement: String| {
-        Some(Edit {
-            span: Span::empty(at),
-            replacement,
-        })
+    let entry = Entry {
+        key: &key_text,
+        value: &value,
     };
     if let Some(inner) = body.strip_prefix('{') {
-        let Some((last_key, last_value)) = last else {
-            // `{}`: the entry goes right after the brace.
-            if !inner.trim_start().starts_with('}') {
-                return None;
-            }
-            return insert(map.start + 1, format!("{key_text}: {value}"));
-        };
-        if last_key.start <= map.start
-            || last_value.end >= map.end
-            || last_key.end > last_value.start
-        {
-            return None;
-        }
-        // The separator between key and value, as the last entry writes it.
-        let sep = text.get(last_key.end..last_value.start)?;
-        let sep = if sep.trim() == ":" && !sep.contains('\n') {
-            sep
-        } else {
-            ": "
-        };
-        // The space before the last key, back to its `,` or `{`: one line
-        // (`, `) or pretty-printed (newline and indentation).
-        let before = &text[map.start + 1..last_key.start];
-        let lead_start = before.rfind([',', '{']).map_or(0, |i| i + 1);
-        let lead = &before[lead_start..];
-        if !lead.trim().is_empty() {
-            return None;
-        }
-        return insert(last_value.end, format!(",{lead}{key_text}{sep}{value}"));
+        return insert_in_braces(text, map, inner, last, &entry);
     }
-    // A YAML block mapping: a new line at the last key's indentation, after
-    // the line the last value ends on (so a trailing comment stays put).
     if syntax != Syntax::Yaml {
         return None;
     }
-    let (last_key, last_value) = last?;
+    insert_in_block(text, last?, &entry)
+}
+
+/// The key and value of an entry to insert, as the syntax writes them.
+struct Entry<'a> {
+    key: &'a str,
+    value: &'a str,
+}
+
+/// A JSON object or YAML flow mapping (`inner`: its text after the `{`):
+/// the entry after the last one, separated as that one is from the entry
+/// before it (one line, or pretty-printed).
+fn insert_in_braces(
+    text: &str,
+    map: Span,
+    inner: &str,
+    last: Option<(Span, Span)>,
+    entry: &Entry<'_>,
+) -> Option<Edit> {
+    let Entry { key, value } = entry;
+    let Some((last_key, last_value)) = last else {
+        // `{}`: the entry goes right after the brace.
+        if !inner.trim_start().starts_with('}') {
+            return None;
+        }
+        return edit(Span::empty(map.start + 1), format!("{key}: {value}"));
+    };
+    if last_key.start <= map.start || last_value.end >= map.end || last_key.end > last_value.start {
+        return None;
+    }
+    // The separator between key and value, as the last entry writes it.
+    let sep = text.get(last_key.end..last_value.start)?;
+    let sep = if sep.trim() == ":" && !sep.contains('\n') {
+        sep
+    } else {
+        ": "
+    };
+    // The space before the last key, back to its `,` or `{`: one line
+    // (`, `) or pretty-printed (newline and indentation).
+    let before = &text[map.start + 1..last_key.start];
+    let lead_start = before.rfind([',', '{']).map_or(0, |i| i + 1);
+    let lead = &before[lead_start..];
+    if !lead.trim().is_empty() {
+        return None;
+    }
+    edit(
+        Span::empty(last_value.end),
+        format!(",{lead}{key}{sep}{value}"),
+    )
+}
+
+/// A YAML block mapping: a new line at the last key's indentation, after the
+/// line the last value ends on (so a trailing comment stays put).
+fn insert_in_block(text: &str, last: (Span, Span), entry: &Entry<'_>) -> Option<Edit> {
+    let (last_key, last_value) = last;
     let line_start = text[..last_key.start].rfind('\n').map_or(0, |i| i + 1);
     let indent = last_key.start - line_start;
     let prefix = &text[line_start..last_key.start];
@@ -431,9 +541,9 @@ fn insert_entry(
         }
         None => (text.len(), line_break(text)),
     };
-    insert(
-        at,
-        format!("{lead}{}{key_text}: {value}", " ".repeat(indent)),
+    edit(
+        Span::empty(at),
+        format!("{lead}{}{}: {}", " ".repeat(indent), entry.key, entry.value),
     )
 }
 

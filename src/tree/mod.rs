@@ -7,6 +7,7 @@
 pub mod edit;
 pub mod encoded;
 pub mod json;
+pub mod notebook;
 pub mod yaml;
 
 use crate::source::Span;

@@ -255,6 +255,93 @@ fn diff_shows_and_writes_nothing_and_fix_only_reports_nothing() {
     assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{out:?}");
 }
 
+/// The notebook with the `source` of every cell cut out: what a fix must
+/// leave byte for byte (outputs, metadata, the file's layout).
+fn without_sources(text: &str) -> String {
+    let root = tree::json::parse(text, tree::Limits::default()).expect("notebook JSON");
+    let mut sources: Vec<Span> = root
+        .get("cells")
+        .and_then(Node::as_array)
+        .expect("a cell list")
+        .iter()
+        .filter_map(|cell| cell.get("source").map(|s| s.span))
+        .collect();
+    sources.sort_by_key(|s| s.start);
+    let mut out = String::new();
+    let mut at = 0;
+    for s in sources {
+        out.push_str(&text[at..s.start]);
+        out.push_str("<source>");
+        at = s.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Each code cell's source as Jupyter joins it.
+fn cell_sources(text: &str) -> Vec<String> {
+    let nb: serde_json::Value = serde_json::from_str(text).expect("notebook JSON");
+    nb["cells"]
+        .as_array()
+        .expect("a cell list")
+        .iter()
+        .map(|cell| match &cell["source"] {
+            serde_json::Value::Array(lines) => lines.iter().filter_map(|l| l.as_str()).collect(),
+            other => other.as_str().unwrap_or_default().to_string(),
+        })
+        .collect()
+}
+
+/// `--fix` on a notebook edits the source of the cell the finding is in,
+/// escaped as JSON and one string per line as Jupyter writes it; outputs,
+/// metadata and the rest of the file stay byte for byte.
+#[test]
+fn notebook_fixes_land_in_their_cell() {
+    let dir = TempDir::new("notebook");
+    let source = root().join("fixtures/rules/ACT001/bad.ipynb");
+    let path = dir.copy(&source, "rain.ipynb");
+    let before = std::fs::read_to_string(&path).unwrap();
+
+    // --diff shows the two lines of the cell and writes nothing.
+    let out = actlint(&dir.0, &["--diff", "rain.ipynb"], b"");
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("would fix 2 problems"), "{out:?}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    let diff = out.stdout;
+
+    let out = actlint(&dir.0, &["--fix", "rain.ipynb"], b"");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("fixed 2 problems"), "{out:?}");
+    assert_eq!(dir.entries(), ["rain.ipynb"]);
+    let after = std::fs::read_to_string(&path).unwrap();
+    // The diff said what --fix did.
+    assert_eq!(diff, fix::diff::unified("rain.ipynb", &before, &after));
+    assert_eq!(without_sources(&after), without_sources(&before));
+    // Only the third cell changed, and as Python it says what the fix said.
+    let (old, new) = (cell_sources(&before), cell_sources(&after));
+    assert_eq!(old.len(), new.len());
+    for (i, (o, n)) in old.iter().zip(&new).enumerate() {
+        if i == 2 {
+            assert_eq!(
+                *n,
+                o.replace("\"hard_sigmod\"", "\"hard_sigmoid\"")
+                    .replace("\"rleu\"", "\"relu\"")
+            );
+        } else {
+            assert_eq!(o, n, "cell {}", i + 1);
+        }
+    }
+    // The result lints clean for the rule, and nothing is left to fix.
+    let report = lint_bytes("rain.ipynb", after.as_bytes(), &only("ACT001"));
+    assert_eq!(report.diagnostics, [], "{after}");
+    let out = actlint(&dir.0, &["--diff", "rain.ipynb"], b"");
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{out:?}");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("fixtures/rules/ACT001"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("bad.ipynb.fix", diff));
+}
+
 #[test]
 fn stdin_is_fixed_to_stdout() {
     let dir = TempDir::new("stdin");

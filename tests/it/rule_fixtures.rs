@@ -220,15 +220,18 @@ fn codes(report: &FileReport) -> Vec<&'static str> {
     codes
 }
 
-/// A `bad.py` / `good.py` fixture is the model of the Keras JSON fixture
-/// beside it written as Keras code: read from the Python source, it yields
-/// the same rule codes as the JSON.
+/// A `bad.py` / `good.py` fixture (or a notebook, `bad.ipynb`) is the model
+/// of the Keras JSON fixture beside it written as Keras code: read from the
+/// Python source, it yields the same rule codes as the JSON.
 #[test]
 fn python_twins_yield_the_codes_of_their_keras_json() {
     let mut problems = Vec::new();
     let mut twins = 0;
     for (code, file) in fixture_files() {
-        let Some(stem) = file.strip_suffix(".py") else {
+        let Some(stem) = file
+            .strip_suffix(".py")
+            .or_else(|| file.strip_suffix(".ipynb"))
+        else {
             continue;
         };
         twins += 1;

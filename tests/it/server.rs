@@ -388,3 +388,196 @@ fn python_documents_are_linted() {
     assert_eq!(client.diagnostics(other), Vec::<Value>::new());
     assert_eq!(client.shutdown(), 0);
 }
+
+/// A notebook opened as text (`languageId` `jupyter`, or a `.ipynb` URI):
+/// findings at the argument inside the cell's JSON string, hover there, and
+/// the fix as a code action whose edit is escaped as JSON.
+#[test]
+fn notebook_documents_are_linted_hovered_and_fixed() {
+    let mut client = Client::start(&[]);
+    client.initialize();
+    let uri = "file:///nowhere/explore.ipynb";
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/ACT001/bad.ipynb"),
+    )
+    .unwrap();
+    client.open(uri, "jupyter", &text);
+    let diags = client.diagnostics(uri);
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "ACT001" && d["message"].as_str().unwrap().contains("`rleu`"))
+        .unwrap_or_else(|| panic!("{diags:?}"))
+        .clone();
+    // `\"rleu\"` on the notebook's line 48 (47 0-based), as the command line
+    // reports it; the message says where it is in the cells.
+    let line = text.lines().nth(47).unwrap();
+    let start = line.find("\\\"rleu").unwrap() as u64;
+    assert_eq!(
+        d["range"],
+        json!({"start": {"line": 47, "character": start}, "end": {"line": 47, "character": start + 8}})
+    );
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("(cell 3, line 6, column 38)"),
+        "{d}"
+    );
+    let position = json!({"line": 47, "character": start + 3});
+    let hover = client.request(
+        2,
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": position}),
+    );
+    let shown = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        shown.contains("`rleu`") && shown.contains("ACT001"),
+        "{hover}"
+    );
+    let actions = client.request(
+        3,
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    let edits = &actions["result"][0]["edit"]["changes"][uri];
+    assert_eq!(
+        edits,
+        &json!([{"range": d["range"], "newText": "\\\"relu\\\""}]),
+        "{actions}"
+    );
+    // The same JSON under its language `json` is still a notebook.
+    let other = "file:///nowhere/other.ipynb";
+    client.open(other, "json", &text);
+    assert_eq!(client.diagnostics(other).len(), diags.len());
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// A notebook as notebook documents (LSP 3.17): each cell a document of
+/// its own. The cells are read as one program (the imports of one reach the
+/// next), and each finding is published on its cell, at its place in the
+/// cell's text, with its fix and hover there; an edit of a cell is linted
+/// again, and closing the notebook clears its cells.
+#[test]
+fn notebook_documents_are_linted_cell_by_cell() {
+    let mut client = Client::start(&[]);
+    let init = client.initialize();
+    assert_eq!(
+        init["result"]["capabilities"]["notebookDocumentSync"]["notebookSelector"],
+        json!([{"notebook": "jupyter-notebook", "cells": [{"language": "python"}]}]),
+        "{init}"
+    );
+    let nb = "file:///nowhere/explore.ipynb";
+    let cell = |n: u32| format!("vscode-notebook-cell:/nowhere/explore.ipynb#W{n}");
+    let (intro, imports, model) = (cell(0), cell(1), cell(2));
+    let model_text = "model = keras.Sequential([\n    layers.Dense(1, activation=\"rleu\"),\n])\nmodel.compile(loss=\"mse\")\n";
+    client.notify(
+        "notebookDocument/didOpen",
+        json!({
+            "notebookDocument": {"uri": nb, "notebookType": "jupyter-notebook", "version": 1, "cells": [
+                {"kind": 1, "document": intro},
+                {"kind": 2, "document": imports},
+                {"kind": 2, "document": model},
+            ]},
+            "cellTextDocuments": [
+                {"uri": intro, "languageId": "markdown", "version": 1, "text": "# A model\n"},
+                {"uri": imports, "languageId": "python", "version": 1, "text": "%pip install keras\nimport keras\nfrom keras import layers\n"},
+                {"uri": model, "languageId": "python", "version": 1, "text": model_text},
+            ]
+        }),
+    );
+    let mut published = std::collections::HashMap::new();
+    while published.len() < 2 {
+        let m = client.next();
+        if m["method"] == "textDocument/publishDiagnostics" {
+            published.insert(
+                m["params"]["uri"].as_str().unwrap().to_string(),
+                m["params"]["diagnostics"].clone(),
+            );
+        }
+    }
+    assert_eq!(published[&imports], json!([]));
+    let diags = published[&model].as_array().unwrap().clone();
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "ACT001")
+        .unwrap_or_else(|| panic!("{diags:?}"))
+        .clone();
+    // `"rleu"` on the cell's line 1 (0-based), characters 31..37.
+    assert_eq!(
+        d["range"],
+        json!({"start": {"line": 1, "character": 31}, "end": {"line": 1, "character": 37}})
+    );
+    let actions = client.request(
+        2,
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": model}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    assert_eq!(
+        actions["result"][0]["edit"]["changes"][&model],
+        json!([{"range": d["range"], "newText": "\"relu\""}]),
+        "{actions}"
+    );
+    let hover = client.request(
+        3,
+        "textDocument/hover",
+        json!({"textDocument": {"uri": model}, "position": {"line": 1, "character": 33}}),
+    );
+    let shown = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        shown.contains("`rleu`") && shown.contains("ACT001"),
+        "{hover}"
+    );
+    // The fix typed into the cell: linted again, and the cell is clean of ACT001.
+    client.notify(
+        "notebookDocument/didChange",
+        json!({
+            "notebookDocument": {"uri": nb, "version": 2},
+            "change": {"cells": {"textContent": [{
+                "document": {"uri": model, "version": 2},
+                "changes": [{"range": d["range"], "text": "\"relu\""}]
+            }]}}
+        }),
+    );
+    let after = client.diagnostics(&model);
+    assert!(after.iter().all(|d| d["code"] != "ACT001"), "{after:?}");
+    // A cell added at the end: read after the others.
+    let added = cell(3);
+    client.notify(
+        "notebookDocument/didChange",
+        json!({
+            "notebookDocument": {"uri": nb, "version": 3},
+            "change": {"cells": {"structure": {
+                "array": {"start": 3, "deleteCount": 0, "cells": [{"kind": 2, "document": added}]},
+                "didOpen": [{"uri": added, "languageId": "python", "version": 1,
+                             "text": "m2 = keras.Sequential([layers.Dense(1, activation=\"sigmod\")])\n"}]
+            }}}
+        }),
+    );
+    let diags = client.diagnostics(&added);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["code"] == "ACT001"
+                && d["range"]["start"] == json!({"line": 0, "character": 50})),
+        "{diags:?}"
+    );
+    client.notify(
+        "notebookDocument/didClose",
+        json!({"notebookDocument": {"uri": nb}, "cellTextDocuments": [{"uri": intro}, {"uri": imports}, {"uri": model}, {"uri": added}]}),
+    );
+    let mut cleared = Vec::new();
+    while cleared.len() < 3 {
+        let m = client.next();
+        if m["method"] == "textDocument/publishDiagnostics" {
+            assert_eq!(m["params"]["diagnostics"], json!([]), "{m}");
+            cleared.push(m["params"]["uri"].as_str().unwrap().to_string());
+        }
+    }
+    cleared.sort();
+    assert_eq!(cleared, [imports, model, added]);
+    assert_eq!(client.shutdown(), 0);
+}

@@ -329,3 +329,88 @@ async def test_closing_a_document_clears_its_diagnostics(client: LanguageClient,
         types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=doc.uri))
     )
     assert await doc.diagnostics() == []
+
+
+async def wait_for(client: LanguageClient, uri: str) -> list:
+    """The next diagnostics published for `uri`."""
+
+    async def wait():
+        while uri not in client.diagnostics:
+            await asyncio.sleep(0.02)
+        return client.diagnostics.pop(uri)
+
+    return list(await asyncio.wait_for(wait(), STUCK))
+
+
+async def test_a_notebook_is_linted_cell_by_cell(client: LanguageClient, tmp_path):
+    # As VS Code sends a Jupyter notebook: the notebook, then each cell a
+    # text document of its own. The imports of one cell reach the next.
+    notebook = (tmp_path / "explore.ipynb").as_uri()
+    cells = [
+        (types.NotebookCellKind.Markup, "markdown", "# Rain\n"),
+        (types.NotebookCellKind.Code, "python", "import keras\nfrom keras import layers\n"),
+        (
+            types.NotebookCellKind.Code,
+            "python",
+            'model = keras.Sequential([\n    layers.Dense(1, activation="rleu"),\n])\n',
+        ),
+    ]
+    uris = [f"vscode-notebook-cell:{tmp_path / 'explore.ipynb'}#W{i}" for i in range(len(cells))]
+    client.notebook_document_did_open(
+        types.DidOpenNotebookDocumentParams(
+            notebook_document=types.NotebookDocument(
+                uri=notebook,
+                notebook_type="jupyter-notebook",
+                version=1,
+                cells=[types.NotebookCell(kind=k, document=u) for (k, _, _), u in zip(cells, uris)],
+            ),
+            cell_text_documents=[
+                types.TextDocumentItem(uri=u, language_id=lang, version=1, text=text)
+                for (_, lang, text), u in zip(cells, uris)
+            ],
+        )
+    )
+    assert await wait_for(client, uris[1]) == []
+    [d] = [d for d in await wait_for(client, uris[2]) if d.code == "ACT001"]
+    # `"rleu"` in the cell's own text.
+    assert d.range == types.Range(start=types.Position(line=1, character=31), end=types.Position(line=1, character=37))
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uris[2]),
+            range=d.range,
+            context=types.CodeActionContext(diagnostics=[d]),
+        )
+    )
+    [edit] = result[0].edit.changes[uris[2]]
+    assert (edit.range, edit.new_text) == (d.range, '"relu"')
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uris[2]),
+            position=types.Position(line=1, character=33),
+        )
+    )
+    assert "`rleu`" in hover.contents.value
+    # The fix typed into the cell clears the finding.
+    client.notebook_document_did_change(
+        types.DidChangeNotebookDocumentParams(
+            notebook_document=types.VersionedNotebookDocumentIdentifier(uri=notebook, version=2),
+            change=types.NotebookDocumentChangeEvent(
+                cells=types.NotebookDocumentCellChanges(
+                    text_content=[
+                        types.NotebookDocumentCellContentChanges(
+                            document=types.VersionedTextDocumentIdentifier(uri=uris[2], version=2),
+                            changes=[types.TextDocumentContentChangePartial(range=d.range, text='"relu"')],
+                        )
+                    ]
+                )
+            ),
+        )
+    )
+    assert [d for d in await wait_for(client, uris[2]) if d.code == "ACT001"] == []
+    client.notebook_document_did_close(
+        types.DidCloseNotebookDocumentParams(
+            notebook_document=types.NotebookDocumentIdentifier(uri=notebook),
+            cell_text_documents=[types.TextDocumentIdentifier(uri=u) for u in uris],
+        )
+    )
+    assert await wait_for(client, uris[2]) == []
