@@ -1,80 +1,19 @@
-//! Finishing a model: successor lists, cycle detection, output heads and
-//! the assignment of losses and metrics to heads.
+//! Finishing a model: its graph wiring completed (see [`super::graph`]),
+//! the output heads, and the assignment of losses and metrics to heads.
 
 use super::read;
-use super::{Head, HeadActivation, LayerId, Model, Spanned, Unresolved};
+use super::{Head, HeadActivation, Model, Spanned, Unresolved};
 use crate::ir::catalog;
 use crate::tree::{Node, Value};
 
 /// Call after all layers, graphs and edges are in place.
 pub fn finish(model: &mut Model, loss: Option<&Node>, metrics: Option<&Node>) {
-    link_successors(model);
-    detect_cycles(model);
+    super::graph::link_successors(model);
+    super::graph::detect_cycles(model);
     build_heads(model);
     assign_losses(model, loss);
     assign_metrics(model, metrics);
     super::infer::infer(model);
-}
-
-fn link_successors(model: &mut Model) {
-    for l in model.layers.iter_mut() {
-        l.outputs.clear();
-    }
-    let mut seen = std::collections::HashSet::new();
-    for to in 0..model.layers.len() {
-        for i in 0..model.layers[to].inputs.len() {
-            let from = model.layers[to].inputs[i];
-            if seen.insert((from, to)) {
-                model.layers[from].outputs.push(to);
-            }
-        }
-    }
-}
-
-/// Reports each cycle once and cuts it, so later walks terminate.
-fn detect_cycles(model: &mut Model) {
-    // Iterative three-color DFS over predecessor edges.
-    let n = model.layers.len();
-    let mut color = vec![0u8; n];
-    let mut cut: Vec<(LayerId, LayerId)> = Vec::new();
-    for start in 0..n {
-        if color[start] != 0 {
-            continue;
-        }
-        let mut stack: Vec<(LayerId, usize)> = vec![(start, 0)];
-        color[start] = 1;
-        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-            if let Some(&pred) = model.layers[node].inputs.get(*next) {
-                *next += 1;
-                match color[pred] {
-                    0 => {
-                        color[pred] = 1;
-                        stack.push((pred, 0));
-                    }
-                    1 => cut.push((node, pred)),
-                    _ => {}
-                }
-            } else {
-                color[node] = 2;
-                stack.pop();
-            }
-        }
-    }
-    for (node, pred) in cut {
-        let layer = &model.layers[node];
-        let name = layer.name().unwrap_or("?").to_string();
-        let pred_name = model.layers[pred].name().unwrap_or("?").to_string();
-        let span = layer.name.as_ref().map_or(layer.span, |n| n.span);
-        model.unresolved.push(Unresolved {
-            message: format!(
-                "layer graph has a cycle: `{name}` takes its input from `{pred_name}`, which depends on `{name}`"
-            ),
-            span,
-            help: Some("a model's layers must form a directed acyclic graph".into()),
-        });
-        model.layers[node].inputs.retain(|&p| p != pred);
-        model.layers[pred].outputs.retain(|&s| s != node);
-    }
 }
 
 /// Layers a walk back from one output visits at most.

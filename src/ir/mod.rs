@@ -9,6 +9,7 @@
 
 pub mod catalog;
 pub mod detect;
+pub mod graph;
 pub mod heads;
 pub mod hints;
 pub mod infer;

@@ -3,8 +3,8 @@
 
 use super::layer::new_layer;
 use super::{
-    heads, BuildError, Detected, Format, Graph, GraphKind, InputRange, LayerId, Model, Output,
-    Spanned, Task,
+    graph, heads, BuildError, Detected, Format, GraphKind, InputRange, LayerId, Model, Spanned,
+    Task,
 };
 use crate::ir::catalog;
 use crate::source::Span;
@@ -49,18 +49,7 @@ pub fn build(root: &Node) -> Detected {
         )]);
     }
     b.read_header(root);
-    let graph = b.graph(items, None);
-    let out = b.model.graphs[graph].layers.last().copied();
-    if let Some(last) = out {
-        let name = b.model.layers[last].name().unwrap_or("output").to_string();
-        let span = b.model.layers[last].span;
-        b.model.graphs[graph].outputs.push(Output {
-            name,
-            layer: last,
-            tensor: 0,
-            span,
-        });
-    }
+    b.graph(items, None);
     if let Some(opt) = root.get("optimizer") {
         if let Some(o) = super::read::named_object(opt) {
             b.model.optimizer = Some(Spanned::new(o.name, o.span));
@@ -197,45 +186,18 @@ impl Builder {
 
     /// Builds a sequential graph of `items`; returns its id.
     fn graph(&mut self, items: &[Node], owner: Option<LayerId>) -> usize {
-        let gid = self.model.graphs.len();
-        self.model.graphs.push(Graph {
-            kind: GraphKind::Sequential,
-            name: owner.and_then(|o| self.model.layers[o].name().map(str::to_string)),
-            owner,
-            layers: Vec::new(),
-            inputs: Vec::new(),
-            outputs: Vec::new(),
-        });
+        let name = owner.and_then(|o| self.model.layers[o].name().map(str::to_string));
+        let gid = graph::push(&mut self.model, GraphKind::Sequential, name, owner);
         let mut prev: Option<LayerId> = None;
         for item in items {
             let Some(id) = self.layer(item, gid) else {
                 continue;
             };
-            self.model.graphs[gid].layers.push(id);
-            if let Some(p) = prev {
-                let layer = &mut self.model.layers[id];
-                layer.inputs.push(p);
-                layer.args.push((p, 0));
-                layer.calls = 1;
-            } else {
-                self.model.graphs[gid].inputs.push(id);
-            }
+            graph::chain(&mut self.model, gid, id, prev);
             prev = Some(id);
         }
-        if owner.is_some() {
-            if let Some(last) = prev {
-                let name = self.model.layers[last]
-                    .name()
-                    .unwrap_or("output")
-                    .to_string();
-                let span = self.model.layers[last].span;
-                self.model.graphs[gid].outputs.push(Output {
-                    name,
-                    layer: last,
-                    tensor: 0,
-                    span,
-                });
-            }
+        if let Some(last) = prev {
+            graph::output_last(&mut self.model, gid, last);
         }
         gid
     }
@@ -291,16 +253,7 @@ impl Builder {
             match item.get(inner_key) {
                 Some(inner) if inner.as_object().is_some() => {
                     if let Some(w) = self.layer(inner, graph) {
-                        self.model.layers[w].wrapper = Some(id);
-                        self.model.layers[id].wrapped = Some(w);
-                        // The wrapper behaves as what it wraps.
-                        let act = self.model.layers[w].activation.clone();
-                        let init = self.model.layers[w].kernel_initializer.clone();
-                        let units = self.model.layers[w].units.clone();
-                        let l = &mut self.model.layers[id];
-                        l.activation = l.activation.take().or(act);
-                        l.kernel_initializer = l.kernel_initializer.take().or(init);
-                        l.units = l.units.take().or(units);
+                        graph::wrap(&mut self.model, id, w);
                     }
                 }
                 Some(other) => self.problem(
