@@ -33,6 +33,37 @@ impl Builder {
             );
             return (None, None);
         }
+        self.optimizer(compile);
+        let loss = compile.get("loss");
+        if let Some(l) = loss.filter(|l| !is_settings_value(l)) {
+            self.problem(
+                format!(
+                    "`loss` must be a name, a loss object, a mapping or a list, found {}",
+                    describe(l)
+                ),
+                l.span,
+                None,
+            );
+            return (None, None);
+        }
+        let metrics = compile.get("metrics");
+        if let Some(m) = metrics.filter(|m| !is_settings_value(m)) {
+            self.problem(
+                format!(
+                    "`metrics` must be a name, a list or a mapping, found {}",
+                    describe(m)
+                ),
+                m.span,
+                None,
+            );
+            return (loss, None);
+        }
+        (loss, metrics)
+    }
+
+    /// The optimizer as written (`optimizer`, or the HDF5 `optimizer_config`),
+    /// without tf-keras's `Custom>` prefix.
+    fn optimizer(&mut self, compile: &Node) {
         let optimizer = compile
             .get_some("optimizer")
             .or_else(|| compile.get_some("optimizer_config"));
@@ -44,48 +75,14 @@ impl Builder {
                 .to_string();
             self.model.optimizer = Some(Spanned::new(name, o.span));
         }
-        let loss = compile.get("loss");
-        if let Some(l) = loss {
-            if !matches!(
-                l.value,
-                Value::String(_)
-                    | Value::Null
-                    | Value::Object(_)
-                    | Value::Array(_)
-                    | Value::Unknown
-            ) {
-                self.problem(
-                    format!(
-                        "`loss` must be a name, a loss object, a mapping or a list, found {}",
-                        describe(l)
-                    ),
-                    l.span,
-                    None,
-                );
-                return (None, None);
-            }
-        }
-        let metrics = compile.get("metrics");
-        if let Some(m) = metrics {
-            if !matches!(
-                m.value,
-                Value::String(_)
-                    | Value::Null
-                    | Value::Object(_)
-                    | Value::Array(_)
-                    | Value::Unknown
-            ) {
-                self.problem(
-                    format!(
-                        "`metrics` must be a name, a list or a mapping, found {}",
-                        describe(m)
-                    ),
-                    m.span,
-                    None,
-                );
-                return (loss, None);
-            }
-        }
-        (loss, metrics)
     }
+}
+
+/// A loss or metrics value of a form the heads can read: a name, an object,
+/// a mapping or a list (or null, or not known statically).
+fn is_settings_value(node: &Node) -> bool {
+    matches!(
+        node.value,
+        Value::String(_) | Value::Null | Value::Object(_) | Value::Array(_) | Value::Unknown
+    )
 }

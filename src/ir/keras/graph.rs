@@ -28,55 +28,14 @@ impl Builder {
         owner: Option<LayerId>,
         depth: usize,
     ) -> Result<GraphId, BuildError> {
-        let class_node = entry
-            .get("class_name")
-            .ok_or_else(|| BuildError::new("model has no `class_name`", entry.span))?;
-        let class = class_node.as_str().ok_or_else(|| {
-            BuildError::new(
-                format!(
-                    "`class_name` must be a string naming the model class, found {}",
-                    describe(class_node)
-                ),
-                class_node.span,
-            )
-            .help("Keras writes `\"class_name\": \"Sequential\"` or `\"Functional\"`")
-        })?;
+        let (class_node, class) = model_class(entry)?;
         let Some(config) = entry.get("config") else {
             return Err(BuildError::new(
                 format!("the `{class}` model has no `config`"),
                 class_node.span,
             ));
         };
-        // Old Keras 2 writes a Sequential's config as the layer list itself.
-        let (layers, functional) = match &config.value {
-            Value::Array(_) => (config, false),
-            Value::Object(_) => {
-                let Some(layers) = config.get("layers") else {
-                    return Err(BuildError::new(
-                        format!("the `config` of the `{class}` model has no `layers` list"),
-                        config.span,
-                    ));
-                };
-                let functional = match class {
-                    "Sequential" => false,
-                    "Functional" | "Model" => true,
-                    _ => {
-                        config.get("output_layers").is_some()
-                            || layers.as_array().is_some_and(|items| {
-                                items.iter().any(|l| l.get("inbound_nodes").is_some())
-                            })
-                    }
-                };
-                (layers, functional)
-            }
-            _ => {
-                let found = describe(config);
-                return Err(BuildError::new(
-                    format!("the `config` of the `{class}` model must be a mapping, found {found}"),
-                    config.span,
-                ));
-            }
-        };
+        let (layers, functional) = layer_list(class, config)?;
         let Some(items) = layers.as_array() else {
             return Err(BuildError::new(
                 format!(
@@ -134,80 +93,12 @@ impl Builder {
                 entries.push((id, item));
             }
         }
-        // Names resolve within this model; the first of duplicates wins
-        // (ACT005 reports the duplicate).
-        let mut by_name: HashMap<String, LayerId> = HashMap::new();
-        let mut names: Vec<String> = Vec::new();
-        for &(id, _) in &entries {
-            if let Some(n) = self.model.layers[id].name() {
-                if !by_name.contains_key(n) {
-                    by_name.insert(n.to_string(), id);
-                    names.push(n.to_string());
-                }
-            }
-        }
-        // How many times each layer is called, where `inbound_nodes` says.
-        let mut calls: HashMap<LayerId, usize> = HashMap::new();
+        let scope = self.scope(gid, &entries);
         for &(id, item) in &entries {
-            if let Some(nodes) = item.get("inbound_nodes").and_then(Node::as_array) {
-                calls.insert(id, nodes.len());
+            if let Some(nodes) = item.get("inbound_nodes") {
+                self.inbound_nodes(&scope, id, nodes);
             }
         }
-        let scope = Scope {
-            by_name: &by_name,
-            names: &names,
-            calls: &calls,
-            model: match self.model.graphs[gid].owner {
-                Some(_) => self.model.graphs[gid].name.clone(),
-                None => None,
-            },
-        };
-
-        for &(id, item) in &entries {
-            let Some(nodes) = item.get("inbound_nodes") else {
-                continue;
-            };
-            let Some(node_list) = nodes.as_array() else {
-                if !nodes.is_null() {
-                    self.problem(
-                        format!(
-                            "`inbound_nodes` must be a list of calls, found {}",
-                            describe(nodes)
-                        ),
-                        nodes.span,
-                        None,
-                    );
-                }
-                continue;
-            };
-            let mut refs = Vec::new();
-            for call in node_list {
-                // Keras 3 call records hold tensors only as `__keras_tensor__`
-                // objects; Keras 2 nodes are lists of tensor lists.
-                let lists = call.as_object().is_none();
-                self.collect_refs(call, lists, 0, &mut refs);
-            }
-            // The positional tensors of the first call, for shape inference.
-            self.model.layers[id].calls = node_list.len();
-            if let Some(first) = node_list.first() {
-                let mut args = Vec::new();
-                positional_refs(first, 0, &mut args);
-                self.model.layers[id].args = args
-                    .into_iter()
-                    .filter_map(|(name, t)| by_name.get(name).map(|&l| (l, t)))
-                    .collect();
-            }
-            let what = format!("{} takes its input from", self.model.describe_layer(id));
-            let mut seen = HashSet::new();
-            for r in refs {
-                if let Some(pred) = self.resolve(&scope, &r, &what) {
-                    if seen.insert(pred) {
-                        self.model.layers[id].inputs.push(pred);
-                    }
-                }
-            }
-        }
-
         for (key, outputs) in [("input_layers", false), ("output_layers", true)] {
             let Some(node) = config.get(key).filter(|n| !n.is_null()) else {
                 if outputs && !entries.is_empty() {
@@ -219,28 +110,111 @@ impl Builder {
                 }
                 continue;
             };
-            let mut endpoints = Vec::new();
-            self.collect_endpoints(node, key, None, 0, &mut endpoints);
-            let what = format!("`{key}` names");
-            let mut seen = HashSet::new();
-            for (output_name, triple_span, r) in endpoints {
-                let Some(layer) = self.resolve(&scope, &r, &what) else {
-                    continue;
-                };
-                let graph = &mut self.model.graphs[gid];
-                if outputs {
-                    let name = output_name
-                        .or_else(|| r.name.as_str().map(str::to_string))
-                        .unwrap_or_default();
-                    graph.outputs.push(Output {
-                        name,
-                        layer,
-                        tensor: r.tensor,
-                        span: triple_span,
-                    });
-                } else if seen.insert(layer) {
-                    graph.inputs.push(layer);
+            self.endpoints(&scope, gid, node, key, outputs);
+        }
+    }
+
+    /// The names the references of a functional graph resolve to: its
+    /// layers' names, the first of duplicates winning (ACT005 reports the
+    /// duplicate), and how many times each layer is called, where
+    /// `inbound_nodes` says.
+    fn scope(&self, gid: GraphId, entries: &[(LayerId, &Node)]) -> Scope {
+        let mut by_name: HashMap<String, LayerId> = HashMap::new();
+        let mut names: Vec<String> = Vec::new();
+        for &(id, _) in entries {
+            if let Some(n) = self.model.layers[id].name() {
+                if !by_name.contains_key(n) {
+                    by_name.insert(n.to_string(), id);
+                    names.push(n.to_string());
                 }
+            }
+        }
+        let mut calls: HashMap<LayerId, usize> = HashMap::new();
+        for &(id, item) in entries {
+            if let Some(nodes) = item.get("inbound_nodes").and_then(Node::as_array) {
+                calls.insert(id, nodes.len());
+            }
+        }
+        let graph = &self.model.graphs[gid];
+        Scope {
+            by_name,
+            names,
+            calls,
+            model: match graph.owner {
+                Some(_) => graph.name.clone(),
+                None => None,
+            },
+        }
+    }
+
+    /// A layer's `inbound_nodes`: its predecessors, its call count and the
+    /// positional tensors of its first call.
+    fn inbound_nodes(&mut self, scope: &Scope, id: LayerId, nodes: &Node) {
+        let Some(node_list) = nodes.as_array() else {
+            if !nodes.is_null() {
+                self.problem(
+                    format!(
+                        "`inbound_nodes` must be a list of calls, found {}",
+                        describe(nodes)
+                    ),
+                    nodes.span,
+                    None,
+                );
+            }
+            return;
+        };
+        let mut refs = Vec::new();
+        for call in node_list {
+            // Keras 3 call records hold tensors only as `__keras_tensor__`
+            // objects; Keras 2 nodes are lists of tensor lists.
+            let lists = call.as_object().is_none();
+            self.collect_refs(call, lists, 0, &mut refs);
+        }
+        // The positional tensors of the first call, for shape inference.
+        self.model.layers[id].calls = node_list.len();
+        if let Some(first) = node_list.first() {
+            let mut args = Vec::new();
+            positional_refs(first, 0, &mut args);
+            self.model.layers[id].args = args
+                .into_iter()
+                .filter_map(|(name, t)| scope.by_name.get(name).map(|&l| (l, t)))
+                .collect();
+        }
+        let what = format!("{} takes its input from", self.model.describe_layer(id));
+        let mut seen = HashSet::new();
+        for r in refs {
+            if let Some(pred) = self.resolve(scope, &r, &what) {
+                if seen.insert(pred) {
+                    self.model.layers[id].inputs.push(pred);
+                }
+            }
+        }
+    }
+
+    /// The graph's inputs (`input_layers`) or outputs (`output_layers`,
+    /// named by their mapping key or their layer).
+    fn endpoints(&mut self, scope: &Scope, gid: GraphId, node: &Node, key: &str, outputs: bool) {
+        let mut endpoints = Vec::new();
+        self.collect_endpoints(node, key, None, 0, &mut endpoints);
+        let what = format!("`{key}` names");
+        let mut seen = HashSet::new();
+        for (output_name, triple_span, r) in endpoints {
+            let Some(layer) = self.resolve(scope, &r, &what) else {
+                continue;
+            };
+            let graph = &mut self.model.graphs[gid];
+            if outputs {
+                let name = output_name
+                    .or_else(|| r.name.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                graph.outputs.push(Output {
+                    name,
+                    layer,
+                    tensor: r.tensor,
+                    span: triple_span,
+                });
+            } else if seen.insert(layer) {
+                graph.inputs.push(layer);
             }
         }
     }
@@ -378,7 +352,7 @@ impl Builder {
     }
 
     /// The layer a reference names, or an unresolved-reference entry on the name.
-    fn resolve(&mut self, scope: &Scope<'_>, r: &TensorRef<'_>, what: &str) -> Option<LayerId> {
+    fn resolve(&mut self, scope: &Scope, r: &TensorRef<'_>, what: &str) -> Option<LayerId> {
         let name = r.name.as_str().unwrap_or_default();
         let Some(&id) = scope.by_name.get(name) else {
             let in_model = match &scope.model {
@@ -426,7 +400,7 @@ impl Builder {
     /// The closest layer name for a did-you-mean. Comparing against every
     /// name is linear in the layer count, so the total work is capped: a
     /// hostile file with many dangling names still builds in linear time.
-    fn suggest(&mut self, scope: &Scope<'_>, name: &str) -> Option<String> {
+    fn suggest(&mut self, scope: &Scope, name: &str) -> Option<String> {
         if self.suggestion_budget < scope.names.len() {
             return None;
         }
@@ -436,12 +410,70 @@ impl Builder {
     }
 }
 
+/// A model entry's `class_name`: its node and the class it names.
+fn model_class(entry: &Node) -> Result<(&Node, &str), BuildError> {
+    let class_node = entry
+        .get("class_name")
+        .ok_or_else(|| BuildError::new("model has no `class_name`", entry.span))?;
+    let class = class_node.as_str().ok_or_else(|| {
+        BuildError::new(
+            format!(
+                "`class_name` must be a string naming the model class, found {}",
+                describe(class_node)
+            ),
+            class_node.span,
+        )
+        .help("Keras writes `\"class_name\": \"Sequential\"` or `\"Functional\"`")
+    })?;
+    Ok((class_node, class))
+}
+
+/// The `layers` node of a model's `config`, and whether the model is
+/// functional. Old Keras 2 writes a Sequential's config as the layer list
+/// itself.
+fn layer_list<'n>(class: &str, config: &'n Node) -> Result<(&'n Node, bool), BuildError> {
+    match &config.value {
+        Value::Array(_) => Ok((config, false)),
+        Value::Object(_) => {
+            let Some(layers) = config.get("layers") else {
+                return Err(BuildError::new(
+                    format!("the `config` of the `{class}` model has no `layers` list"),
+                    config.span,
+                ));
+            };
+            Ok((layers, is_functional(class, config, layers)))
+        }
+        _ => {
+            let found = describe(config);
+            Err(BuildError::new(
+                format!("the `config` of the `{class}` model must be a mapping, found {found}"),
+                config.span,
+            ))
+        }
+    }
+}
+
+/// `Functional` and `Model` are; another model class is when it has
+/// `output_layers` or layers with `inbound_nodes`.
+fn is_functional(class: &str, config: &Node, layers: &Node) -> bool {
+    match class {
+        "Sequential" => false,
+        "Functional" | "Model" => true,
+        _ => {
+            config.get("output_layers").is_some()
+                || layers
+                    .as_array()
+                    .is_some_and(|items| items.iter().any(|l| l.get("inbound_nodes").is_some()))
+        }
+    }
+}
+
 /// What a name in a graph's references can resolve to.
-struct Scope<'a> {
-    by_name: &'a HashMap<String, LayerId>,
+struct Scope {
+    by_name: HashMap<String, LayerId>,
     /// The names in layer order, so suggestions do not depend on hashing.
-    names: &'a [String],
-    calls: &'a HashMap<LayerId, usize>,
+    names: Vec<String>,
+    calls: HashMap<LayerId, usize>,
     /// The nested model's name; `None` for the top level.
     model: Option<String>,
 }

@@ -3,12 +3,56 @@
 
 use super::{Builder, MAX_NESTING, OBJECT_FORM};
 use crate::ir::layer::{check_values, describe, new_layer};
-use crate::ir::{catalog, graph, heads, GraphId, LayerId, Spanned};
+use crate::ir::{catalog, graph, heads, GraphId, Layer, LayerId, Spanned};
 use crate::tree::Node;
 
 impl Builder {
     /// One layer entry; wrapped layers and nested models are built too.
     pub(super) fn layer(&mut self, item: &Node, graph: GraphId, depth: usize) -> Option<LayerId> {
+        let (class_node, class) = self.layer_class(item)?;
+        let config = self.layer_config(item, class, class_node);
+        let name = self.layer_name(item, config);
+        let module = item.get("module").and_then(Node::as_str);
+        let custom = is_custom(item, class);
+
+        let id = self.model.layers.len();
+        let mut layer = new_layer(
+            id,
+            graph,
+            Spanned::new(class.to_string(), class_node.span),
+            name,
+            item.span,
+            config,
+            self.model.format,
+        );
+        layer.module = module.map(str::to_string);
+        if custom {
+            make_opaque(&mut layer);
+        }
+        self.model.layers.push(layer);
+        if custom {
+            return Some(id);
+        }
+        if let Some(config) = config {
+            check_values(
+                config,
+                self.model.format,
+                OBJECT_FORM,
+                &mut self.model.problems,
+            );
+        }
+        if catalog::is_wrapper(class) {
+            self.wrapper(id, class, class_node, config, graph, depth);
+        }
+        if is_nested_model(item, class, config) {
+            self.nested_model(item, id, class_node, depth);
+        }
+        Some(id)
+    }
+
+    /// The entry's `class_name`: its node and the class it names; `None`
+    /// (reported) when the entry is not a mapping with a string class.
+    fn layer_class<'n>(&mut self, item: &'n Node) -> Option<(&'n Node, &'n str)> {
         if item.as_object().is_none() {
             self.problem(
                 format!(
@@ -39,7 +83,18 @@ impl Builder {
             );
             return None;
         };
-        let config = match item.get("config") {
+        Some((class_node, class))
+    }
+
+    /// The entry's `config` mapping; a missing or wrong-typed one is
+    /// reported (an old Keras 2 nested Sequential's layer list is not).
+    fn layer_config<'n>(
+        &mut self,
+        item: &'n Node,
+        class: &str,
+        class_node: &Node,
+    ) -> Option<&'n Node> {
+        match item.get("config") {
             Some(c) if c.as_object().is_some() => Some(c),
             // Old Keras 2 nested Sequential: the config is the layer list.
             Some(c) if c.as_array().is_some() && catalog::is_model_class(class) => None,
@@ -62,78 +117,23 @@ impl Builder {
                 );
                 None
             }
-        };
-        let name = self.layer_name(item, config);
-
-        let module = item.get("module").and_then(Node::as_str);
-        let registered = item.get("registered_name").and_then(Node::as_str);
-        let custom = class.contains('>')
-            || registered.is_some_and(|r| r.contains('>'))
-            || module.is_some_and(|m| !m.starts_with("keras") && !m.starts_with("tf_keras"));
-
-        let id = self.model.layers.len();
-        let mut layer = new_layer(
-            id,
-            graph,
-            Spanned::new(class.to_string(), class_node.span),
-            name,
-            item.span,
-            config,
-            self.model.format,
-        );
-        layer.module = module.map(str::to_string);
-        if custom {
-            // A user's class: opaque, whatever its constructor arguments say.
-            layer.custom = true;
-            layer.activation = None;
-            layer.recurrent_activation = None;
-            layer.kernel_initializer = None;
-            layer.recurrent_initializer = None;
-            layer.units = None;
-            layer.rate = None;
         }
-        self.model.layers.push(layer);
-        if custom {
-            return Some(id);
-        }
-        if let Some(config) = config {
-            check_values(
-                config,
-                self.model.format,
-                OBJECT_FORM,
-                &mut self.model.problems,
+    }
+
+    /// The graph of a model used as layer `id`, within the nesting bound.
+    fn nested_model(&mut self, item: &Node, id: LayerId, class_node: &Node, depth: usize) {
+        if depth >= MAX_NESTING {
+            self.problem(
+                format!("models are nested more than {MAX_NESTING} levels deep"),
+                class_node.span,
+                None,
             );
+            return;
         }
-
-        if catalog::is_wrapper(class) {
-            self.wrapper(id, class, class_node, config, graph, depth);
+        match self.graph(item, Some(id), depth + 1) {
+            Ok(g) => self.model.layers[id].nested = Some(g),
+            Err(e) => self.model.problems.push(e),
         }
-        // A model used as a layer; a missing or wrong-typed `config` was
-        // reported above.
-        let has_config = item
-            .get("config")
-            .is_some_and(|c| c.as_object().is_some() || c.as_array().is_some());
-        let nested = has_config
-            && (catalog::is_model_class(class)
-                || config
-                    .and_then(|c| c.get("layers"))
-                    .and_then(Node::as_array)
-                    .is_some_and(|items| items.iter().all(|l| l.get("class_name").is_some())));
-        if nested {
-            if depth >= MAX_NESTING {
-                self.problem(
-                    format!("models are nested more than {MAX_NESTING} levels deep"),
-                    class_node.span,
-                    None,
-                );
-            } else {
-                match self.graph(item, Some(id), depth + 1) {
-                    Ok(g) => self.model.layers[id].nested = Some(g),
-                    Err(e) => self.model.problems.push(e),
-                }
-            }
-        }
-        Some(id)
     }
 
     /// The entry's top-level `name` (Functional), else `config.name`.
@@ -216,4 +216,38 @@ impl Builder {
             }
         }
     }
+}
+
+/// A registered custom class (`package>Name`, or a module outside Keras).
+fn is_custom(item: &Node, class: &str) -> bool {
+    let module = item.get("module").and_then(Node::as_str);
+    let registered = item.get("registered_name").and_then(Node::as_str);
+    class.contains('>')
+        || registered.is_some_and(|r| r.contains('>'))
+        || module.is_some_and(|m| !m.starts_with("keras") && !m.starts_with("tf_keras"))
+}
+
+/// A user's class: opaque, whatever its constructor arguments say.
+fn make_opaque(layer: &mut Layer) {
+    layer.custom = true;
+    layer.activation = None;
+    layer.recurrent_activation = None;
+    layer.kernel_initializer = None;
+    layer.recurrent_initializer = None;
+    layer.units = None;
+    layer.rate = None;
+}
+
+/// A model used as a layer: a model class, or a `config.layers` list of
+/// layer entries. A missing or wrong-typed `config` was reported already.
+fn is_nested_model(item: &Node, class: &str, config: Option<&Node>) -> bool {
+    let has_config = item
+        .get("config")
+        .is_some_and(|c| c.as_object().is_some() || c.as_array().is_some());
+    has_config
+        && (catalog::is_model_class(class)
+            || config
+                .and_then(|c| c.get("layers"))
+                .and_then(Node::as_array)
+                .is_some_and(|items| items.iter().all(|l| l.get("class_name").is_some())))
 }

@@ -108,16 +108,12 @@ pub fn build_parts(
 /// `DTypePolicy` objects are Keras 3, nested lists and plain dtype strings
 /// Keras 2); then the HDF5 shape (legacy, so Keras 2) or the `module` key.
 fn detect_format(root: &Node, entry: &Node, h5: bool) -> Format {
-    if let Some(v) = root.get("keras_version").and_then(Node::as_str) {
-        if v.starts_with('3') {
-            return Format::Keras3;
-        }
-        if v.starts_with('2') {
-            return Format::Keras2;
-        }
-        if v.starts_with('1') {
-            return Format::Keras1;
-        }
+    if let Some(format) = root
+        .get("keras_version")
+        .and_then(Node::as_str)
+        .and_then(version_format)
+    {
+        return format;
     }
     let module = entry.get("module").and_then(Node::as_str);
     if module.is_some_and(|m| m.starts_with("tf_keras") || m.starts_with("tensorflow")) {
@@ -128,59 +124,80 @@ fn detect_format(root: &Node, entry: &Node, h5: bool) -> Format {
         Some(c) => c.get("layers").and_then(Node::as_array),
         None => None,
     };
-    // Keras 1 keys (`init`, `output_dim`, `p`, ...) in any layer: Keras 1.
-    let keras1 = layers.unwrap_or_default().iter().any(|layer| {
-        layer
-            .get("config")
-            .and_then(Node::as_object)
-            .is_some_and(|c| c.iter().any(|e| keras1::is_keras1_only_key(&e.key)))
-    });
-    if keras1 {
+    let layers = layers.unwrap_or_default();
+    if layers.iter().any(has_keras1_keys) {
         return Format::Keras1;
     }
-    for layer in layers.unwrap_or_default() {
-        if let Some(first) = layer
-            .get("inbound_nodes")
-            .and_then(Node::as_array)
-            .and_then(|n| n.first())
-        {
-            return if first.as_object().is_some() {
-                Format::Keras3
-            } else {
-                Format::Keras2
-            };
-        }
-        let Some(config) = layer.get("config") else {
-            continue;
-        };
-        match config.get("dtype") {
-            Some(d) if d.as_object().is_some() => {
-                let class = d.get("class_name").and_then(Node::as_str).unwrap_or("");
-                if class.ends_with("DTypePolicy") {
-                    return Format::Keras3;
-                }
-                return Format::Keras2;
-            }
-            Some(d)
-                if d.as_str().is_some()
-                    && layer.get("class_name").and_then(Node::as_str) != Some("InputLayer") =>
-            {
-                return Format::Keras2;
-            }
-            _ => {}
-        }
-        if config.get("batch_shape").is_some() {
-            return Format::Keras3;
-        }
-        if config.get("batch_input_shape").is_some() {
-            return Format::Keras2;
-        }
+    if let Some(format) = layers.iter().find_map(layer_format) {
+        return format;
     }
     if module.is_some() && !h5 {
         Format::Keras3
     } else {
         Format::Keras2
     }
+}
+
+/// The format a `keras_version` names by its major version.
+fn version_format(version: &str) -> Option<Format> {
+    if version.starts_with('3') {
+        Some(Format::Keras3)
+    } else if version.starts_with('2') {
+        Some(Format::Keras2)
+    } else if version.starts_with('1') {
+        Some(Format::Keras1)
+    } else {
+        None
+    }
+}
+
+/// Keras 1 keys (`init`, `output_dim`, `p`, ...) in a layer's config.
+fn has_keras1_keys(layer: &Node) -> bool {
+    layer
+        .get("config")
+        .and_then(Node::as_object)
+        .is_some_and(|c| c.iter().any(|e| keras1::is_keras1_only_key(&e.key)))
+}
+
+/// Keras 3 or Keras 2 from what one layer entry looks like, when it shows:
+/// its first inbound node (a call record or a list), its `dtype` (a
+/// `DTypePolicy` object or a plain string), its batch shape key.
+fn layer_format(layer: &Node) -> Option<Format> {
+    if let Some(first) = layer
+        .get("inbound_nodes")
+        .and_then(Node::as_array)
+        .and_then(|n| n.first())
+    {
+        return Some(if first.as_object().is_some() {
+            Format::Keras3
+        } else {
+            Format::Keras2
+        });
+    }
+    let config = layer.get("config")?;
+    match config.get("dtype") {
+        Some(d) if d.as_object().is_some() => {
+            let class = d.get("class_name").and_then(Node::as_str).unwrap_or("");
+            if class.ends_with("DTypePolicy") {
+                return Some(Format::Keras3);
+            }
+            return Some(Format::Keras2);
+        }
+        Some(d)
+            if d.as_str().is_some()
+                && layer.get("class_name").and_then(Node::as_str) != Some("InputLayer") =>
+        {
+            return Some(Format::Keras2);
+        }
+        _ => {}
+    }
+    if config.get("batch_shape").is_some() {
+        return Some(Format::Keras3);
+    }
+    if config.get("batch_input_shape").is_some() {
+        return Some(Format::Keras2);
+    }
+    None
 }
 
 struct Builder {
