@@ -77,26 +77,10 @@ impl Builder {
         self.model.problems.push(e);
     }
 
+    /// The model's declared `task`, `classes` and `input`.
     fn read_header(&mut self, root: &Node) {
         if let Some(task) = root.get_some("task") {
-            match task.as_str().and_then(Task::parse) {
-                Some(t) => self.model.task = Some(Spanned::new(t, task.span)),
-                None => {
-                    let options = ["regression", "binary", "multiclass", "multilabel"];
-                    let help = match task
-                        .as_str()
-                        .and_then(|s| super::suggest::closest(s, options.into_iter()))
-                    {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => "use one of: regression, binary, multiclass, multilabel".into(),
-                    };
-                    self.problem(
-                        "`task` must be one of regression, binary, multiclass, multilabel",
-                        task.span,
-                        Some(&help),
-                    );
-                }
-            }
+            self.read_task(task);
         }
         if let Some(classes) = root.get_some("classes") {
             match classes.as_u64().filter(|&c| c >= 1) {
@@ -122,27 +106,52 @@ impl Builder {
                     None,
                 );
             } else if let Some(range) = self.read_input_shape(input) {
-                let parsed = match &range.value {
-                    Value::String(s) if s == "standardized" => Some(InputRange::Standardized),
-                    Value::Array(items) if items.len() == 2 => {
-                        match (items[0].as_f64(), items[1].as_f64()) {
-                            (Some(a), Some(b)) if a.is_finite() && b.is_finite() && a < b => {
-                                Some(InputRange::Range(a, b))
-                            }
-                            _ => None,
-                        }
+                self.read_input_range(range);
+            }
+        }
+    }
+
+    fn read_task(&mut self, task: &Node) {
+        if let Some(t) = task.as_str().and_then(Task::parse) {
+            self.model.task = Some(Spanned::new(t, task.span));
+            return;
+        }
+        let options = ["regression", "binary", "multiclass", "multilabel"];
+        let help = match task
+            .as_str()
+            .and_then(|s| super::suggest::closest(s, options.into_iter()))
+        {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "use one of: regression, binary, multiclass, multilabel".into(),
+        };
+        self.problem(
+            "`task` must be one of regression, binary, multiclass, multilabel",
+            task.span,
+            Some(&help),
+        );
+    }
+
+    /// `input.range`: `[low, high]` or `standardized`.
+    fn read_input_range(&mut self, range: &Node) {
+        let parsed = match &range.value {
+            Value::String(s) if s == "standardized" => Some(InputRange::Standardized),
+            Value::Array(items) if items.len() == 2 => {
+                match (items[0].as_f64(), items[1].as_f64()) {
+                    (Some(a), Some(b)) if a.is_finite() && b.is_finite() && a < b => {
+                        Some(InputRange::Range(a, b))
                     }
                     _ => None,
-                };
-                match parsed {
-                    Some(r) => self.model.input_range = Some(Spanned::new(r, range.span)),
-                    None => self.problem(
-                        "`input.range` must be `[low, high]` with low < high, or `standardized`",
-                        range.span,
-                        None,
-                    ),
                 }
             }
+            _ => None,
+        };
+        match parsed {
+            Some(r) => self.model.input_range = Some(Spanned::new(r, range.span)),
+            None => self.problem(
+                "`input.range` must be `[low, high]` with low < high, or `standardized`",
+                range.span,
+                None,
+            ),
         }
     }
 
@@ -203,6 +212,32 @@ impl Builder {
     }
 
     fn layer(&mut self, item: &Node, graph: usize) -> Option<LayerId> {
+        let (class_node, class) = self.layer_class(item)?;
+        let name = item.get("name").and_then(heads::spanned_str);
+        let id = self.model.layers.len();
+        let layer = new_layer(
+            id,
+            graph,
+            Spanned::new(class.to_string(), class_node.span),
+            name,
+            item.span,
+            Some(item),
+            Format::Simple,
+        );
+        self.model.layers.push(layer);
+        self.check_values(item);
+        if catalog::is_wrapper(class) {
+            self.wrapper(item, id, class, class_node, graph);
+        }
+        if catalog::is_model_class(class) {
+            self.nested_model(item, id);
+        }
+        Some(id)
+    }
+
+    /// The layer's `type` (or `class_name`): its node and the class it
+    /// names; `None` (reported) when the layer has none.
+    fn layer_class<'n>(&mut self, item: &'n Node) -> Option<(&'n Node, &'n str)> {
         if item.as_object().is_none() {
             self.problem(
                 format!(
@@ -234,69 +269,59 @@ impl Builder {
             );
             return None;
         };
-        let name = item.get("name").and_then(heads::spanned_str);
-        let id = self.model.layers.len();
-        let layer = new_layer(
-            id,
-            graph,
-            Spanned::new(class.to_string(), class_node.span),
-            name,
-            item.span,
-            Some(item),
-            Format::Simple,
-        );
-        self.model.layers.push(layer);
-        self.check_values(item);
+        Some((class_node, class))
+    }
 
-        if catalog::is_wrapper(class) {
-            let inner_key = if class == "RNN" { "cell" } else { "layer" };
-            match item.get(inner_key) {
-                Some(inner) if inner.as_object().is_some() => {
-                    if let Some(w) = self.layer(inner, graph) {
-                        graph::wrap(&mut self.model, id, w);
-                    }
+    /// The layer a wrapper wraps (`layer:`, or `cell:` for `RNN`), and its
+    /// `backward_layer`.
+    fn wrapper(&mut self, item: &Node, id: LayerId, class: &str, class_node: &Node, graph: usize) {
+        let inner_key = if class == "RNN" { "cell" } else { "layer" };
+        match item.get(inner_key) {
+            Some(inner) if inner.as_object().is_some() => {
+                if let Some(w) = self.layer(inner, graph) {
+                    graph::wrap(&mut self.model, id, w);
                 }
-                Some(other) => self.problem(
-                    format!(
-                        "`{inner_key}` of a {class} must be a layer mapping, found {}",
-                        other.kind_name()
-                    ),
-                    other.span,
-                    None,
-                ),
-                None => self.problem(
-                    format!("{class} needs the wrapped layer under `{inner_key}:`"),
-                    class_node.span,
-                    None,
-                ),
             }
-            if let Some(back) = item
-                .get("backward_layer")
-                .filter(|b| b.as_object().is_some())
-            {
-                if let Some(b) = self.layer(back, graph) {
-                    self.model.layers[b].wrapper = Some(id);
-                }
+            Some(other) => self.problem(
+                format!(
+                    "`{inner_key}` of a {class} must be a layer mapping, found {}",
+                    other.kind_name()
+                ),
+                other.span,
+                None,
+            ),
+            None => self.problem(
+                format!("{class} needs the wrapped layer under `{inner_key}:`"),
+                class_node.span,
+                None,
+            ),
+        }
+        if let Some(back) = item
+            .get("backward_layer")
+            .filter(|b| b.as_object().is_some())
+        {
+            if let Some(b) = self.layer(back, graph) {
+                self.model.layers[b].wrapper = Some(id);
             }
         }
-        if catalog::is_model_class(class) {
-            match item.get("layers").map(|l| l.as_array()) {
-                Some(Some(items)) => {
-                    let g = self.graph(items, Some(id));
-                    self.model.layers[id].nested = Some(g);
-                }
-                Some(None) => {
-                    let l = item.get("layers").unwrap();
-                    self.problem(
-                        format!("`layers` must be a list of layers, found {}", l.kind_name()),
-                        l.span,
-                        None,
-                    );
-                }
-                None => {}
+    }
+
+    /// The graph of a model used as layer `id` (its `layers:` list).
+    fn nested_model(&mut self, item: &Node, id: LayerId) {
+        match item.get("layers").map(|l| (l, l.as_array())) {
+            Some((_, Some(items))) => {
+                let g = self.graph(items, Some(id));
+                self.model.layers[id].nested = Some(g);
             }
+            Some((l, None)) => {
+                self.problem(
+                    format!("`layers` must be a list of layers, found {}", l.kind_name()),
+                    l.span,
+                    None,
+                );
+            }
+            None => {}
         }
-        Some(id)
     }
 
     /// Type checks for the arguments the rules read.

@@ -28,11 +28,6 @@ const LONGER: &[&str] = &[
     "src/config/mod.rs::resolve",
     "src/config/mod.rs::show",
     "src/config/mod.rs::with_cwd",
-    "src/ir/catalog.rs::positional_params",
-    "src/ir/heads.rs::build_heads",
-    "src/ir/infer.rs::conv",
-    "src/ir/infer.rs::outputs",
-    "src/ir/layer.rs::check_values",
     "src/ir/python/eval.rs::assign",
     "src/ir/python/eval.rs::builtin",
     "src/ir/python/eval.rs::call",
@@ -42,8 +37,6 @@ const LONGER: &[&str] = &[
     "src/ir/python/eval.rs::invoke",
     "src/ir/python/eval.rs::statement",
     "src/ir/python/mod.rs::functional",
-    "src/ir/simple.rs::layer",
-    "src/ir/simple.rs::read_header",
     "src/lint/limits.rs::duplicate_keys",
     "src/lint/mod.rs::lint_source",
     "src/lint/suppress.rs::apply",
@@ -79,12 +72,9 @@ const LONGER: &[&str] = &[
     "src/server/hover.rs::describe",
     "src/server/hover.rs::hover",
     "src/server/mod.rs::handle_notification",
-    "src/source/hdf5.rs::indent_json",
     "src/tree/edit.rs::insert_entry",
     "src/tree/edit.rs::python_change",
     "src/tree/edit.rs::resolve_change",
-    "src/tree/json.rs::string",
-    "src/tree/yaml.rs::event",
 ];
 
 /// Each function of `src/` outside test code: `path::name` and its lines of
