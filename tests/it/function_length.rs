@@ -116,7 +116,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The text with comments removed and the contents of string and character
 /// literals replaced by `_` (line breaks kept), so that braces and the
 /// word `fn` are code wherever they appear.
-fn strip(text: &str) -> String {
+pub(crate) fn strip(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
