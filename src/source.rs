@@ -31,6 +31,17 @@ pub enum Syntax {
     Notebook,
 }
 
+impl Syntax {
+    /// Python code (a source file or a notebook's cells), whose models are
+    /// built by evaluating it rather than read from a saved config.
+    pub fn is_python(self) -> bool {
+        match self {
+            Syntax::Python | Syntax::Notebook => true,
+            Syntax::Json | Syntax::Yaml => false,
+        }
+    }
+}
+
 /// Decoded source text, ready for a parser.
 #[derive(Clone, Debug)]
 pub struct Source {

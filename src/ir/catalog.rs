@@ -965,6 +965,12 @@ pub fn is_model_class(class: &str) -> bool {
 /// `Conv2D` has no `groups`), so a positional argument past the list is not
 /// known. `None`: a class whose order is not recorded here.
 pub fn positional_params(class: &str) -> Option<&'static [&'static str]> {
+    weight_positional_params(class).or_else(|| weightless_positional_params(class))
+}
+
+/// [`positional_params`] of the layers with weights (dense, convolutional,
+/// recurrent, embedding).
+fn weight_positional_params(class: &str) -> Option<&'static [&'static str]> {
     const CONV: &[&str] = &[
         "filters",
         "kernel_size",
@@ -973,7 +979,6 @@ pub fn positional_params(class: &str) -> Option<&'static [&'static str]> {
         "data_format",
         "dilation_rate",
     ];
-    const POOL: &[&str] = &["pool_size", "strides", "padding", "data_format"];
     const GATED: &[&str] = &[
         "units",
         "activation",
@@ -1013,11 +1018,19 @@ pub fn positional_params(class: &str) -> Option<&'static [&'static str]> {
             "kernel_initializer",
             "recurrent_initializer",
         ],
+        "Embedding" => &["input_dim", "output_dim", "embeddings_initializer"],
+        _ => return None,
+    })
+}
+
+/// [`positional_params`] of the layers without weights.
+fn weightless_positional_params(class: &str) -> Option<&'static [&'static str]> {
+    const POOL: &[&str] = &["pool_size", "strides", "padding", "data_format"];
+    Some(match class {
         "Dropout" | "SpatialDropout1D" | "SpatialDropout2D" | "SpatialDropout3D"
         | "AlphaDropout" | "GaussianDropout" => &["rate"],
         "GaussianNoise" => &["stddev"],
         "Activation" => &["activation"],
-        "Embedding" => &["input_dim", "output_dim", "embeddings_initializer"],
         "Flatten"
         | "GlobalAveragePooling1D"
         | "GlobalAveragePooling2D"

@@ -1,80 +1,19 @@
-//! Finishing a model: successor lists, cycle detection, output heads and
-//! the assignment of losses and metrics to heads.
+//! Finishing a model: its graph wiring completed (see [`super::graph`]),
+//! the output heads, and the assignment of losses and metrics to heads.
 
 use super::read;
-use super::{Head, HeadActivation, LayerId, Model, Spanned, Unresolved};
+use super::{Head, HeadActivation, LayerId, Model, Output, Spanned, Unresolved};
 use crate::ir::catalog;
 use crate::tree::{Node, Value};
 
 /// Call after all layers, graphs and edges are in place.
 pub fn finish(model: &mut Model, loss: Option<&Node>, metrics: Option<&Node>) {
-    link_successors(model);
-    detect_cycles(model);
+    super::graph::link_successors(model);
+    super::graph::detect_cycles(model);
     build_heads(model);
     assign_losses(model, loss);
     assign_metrics(model, metrics);
     super::infer::infer(model);
-}
-
-fn link_successors(model: &mut Model) {
-    for l in model.layers.iter_mut() {
-        l.outputs.clear();
-    }
-    let mut seen = std::collections::HashSet::new();
-    for to in 0..model.layers.len() {
-        for i in 0..model.layers[to].inputs.len() {
-            let from = model.layers[to].inputs[i];
-            if seen.insert((from, to)) {
-                model.layers[from].outputs.push(to);
-            }
-        }
-    }
-}
-
-/// Reports each cycle once and cuts it, so later walks terminate.
-fn detect_cycles(model: &mut Model) {
-    // Iterative three-color DFS over predecessor edges.
-    let n = model.layers.len();
-    let mut color = vec![0u8; n];
-    let mut cut: Vec<(LayerId, LayerId)> = Vec::new();
-    for start in 0..n {
-        if color[start] != 0 {
-            continue;
-        }
-        let mut stack: Vec<(LayerId, usize)> = vec![(start, 0)];
-        color[start] = 1;
-        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-            if let Some(&pred) = model.layers[node].inputs.get(*next) {
-                *next += 1;
-                match color[pred] {
-                    0 => {
-                        color[pred] = 1;
-                        stack.push((pred, 0));
-                    }
-                    1 => cut.push((node, pred)),
-                    _ => {}
-                }
-            } else {
-                color[node] = 2;
-                stack.pop();
-            }
-        }
-    }
-    for (node, pred) in cut {
-        let layer = &model.layers[node];
-        let name = layer.name().unwrap_or("?").to_string();
-        let pred_name = model.layers[pred].name().unwrap_or("?").to_string();
-        let span = layer.name.as_ref().map_or(layer.span, |n| n.span);
-        model.unresolved.push(Unresolved {
-            message: format!(
-                "layer graph has a cycle: `{name}` takes its input from `{pred_name}`, which depends on `{name}`"
-            ),
-            span,
-            help: Some("a model's layers must form a directed acyclic graph".into()),
-        });
-        model.layers[node].inputs.retain(|&p| p != pred);
-        model.layers[pred].outputs.retain(|&s| s != node);
-    }
 }
 
 /// Layers a walk back from one output visits at most.
@@ -82,104 +21,130 @@ const MAX_HEAD_WALK: usize = 1024;
 /// Earlier activations kept per head (rules look at the last few).
 const MAX_EARLIER_ACTIVATIONS: usize = 16;
 
-/// Walks back from an output to find the layer with the units and the
-/// activations applied on the way.
+/// One head per output of the top-level graph.
 fn build_heads(model: &mut Model) {
     let outputs = model.graphs[0].outputs.clone();
-    let mut heads = Vec::new();
-    for (index, out) in outputs.iter().enumerate() {
-        let mut head = Head {
-            index,
-            name: out.name.clone(),
-            output_layer: out.layer,
-            producer: None,
-            activation: None,
-            earlier_activations: Vec::new(),
-            units: None,
-            loss: None,
-            metrics: Vec::new(),
-        };
-        // `cur` is the layer in its graph (whose inputs the walk follows);
-        // `eff` is what it computes (the layer inside a wrapper).
-        let mut cur = out.layer;
-        let mut tensor = out.tensor;
-        let mut steps = 0;
-        // Bounded: thousands of outputs at the end of a long chain of
-        // activation layers must not cost outputs x chain steps.
-        while steps <= model.layers.len().min(MAX_HEAD_WALK) {
-            steps += 1;
-            if let Some(g) = model.layers[cur].nested {
-                let inner = &model.graphs[g];
-                match inner.outputs.get(tensor).or(inner.outputs.first()) {
-                    Some(o) => {
-                        tensor = o.tensor;
-                        cur = o.layer;
-                        continue;
-                    }
-                    None => break,
+    model.heads = outputs
+        .iter()
+        .enumerate()
+        .map(|(index, out)| head(model, index, out))
+        .collect();
+}
+
+/// Walks back from an output to find the layer with the units and the
+/// activations applied on the way.
+fn head(model: &Model, index: usize, out: &Output) -> Head {
+    let mut head = Head {
+        index,
+        name: out.name.clone(),
+        output_layer: out.layer,
+        producer: None,
+        activation: None,
+        earlier_activations: Vec::new(),
+        units: None,
+        loss: None,
+        metrics: Vec::new(),
+    };
+    // `cur` is the layer in its graph (whose inputs the walk follows);
+    // `eff` is what it computes (the layer inside a wrapper).
+    let mut cur = out.layer;
+    let mut tensor = out.tensor;
+    let mut steps = 0;
+    // Bounded: thousands of outputs at the end of a long chain of
+    // activation layers must not cost outputs x chain steps.
+    while steps <= model.layers.len().min(MAX_HEAD_WALK) {
+        steps += 1;
+        if let Some(g) = model.layers[cur].nested {
+            let inner = &model.graphs[g];
+            match inner.outputs.get(tensor).or(inner.outputs.first()) {
+                Some(o) => {
+                    tensor = o.tensor;
+                    cur = o.layer;
+                    continue;
                 }
-            }
-            let mut eff = cur;
-            let mut hops = 0;
-            while matches!(
-                model.layers[eff].class(),
-                "TimeDistributed" | "Bidirectional"
-            ) && hops < 8
-            {
-                match model.layers[eff].wrapped {
-                    Some(w) => eff = w,
-                    None => break,
-                }
-                hops += 1;
-            }
-            let layer = &model.layers[eff];
-            let class = layer.class();
-            let record = |head: &mut Head, a: &super::ActivationRef| {
-                let ha = HeadActivation {
-                    activation: a.clone(),
-                    layer: eff,
-                };
-                if head.activation.is_none() {
-                    head.activation = Some(ha);
-                } else if !a.family().is_some_and(|f| f.is_linear())
-                    && head.earlier_activations.len() < MAX_EARLIER_ACTIVATIONS
-                {
-                    head.earlier_activations.push(ha);
-                }
-            };
-            let is_act_layer = class == "Activation" || catalog::activation_layer(class).is_some();
-            if is_act_layer {
-                match &layer.activation {
-                    // `Activation('linear')` changes nothing: look further back.
-                    Some(a) if a.family().is_some_and(|f| f.is_linear()) => {}
-                    Some(a) => record(&mut head, a),
-                    None => {}
-                }
-            } else if catalog::is_shape_layer(class) || catalog::is_dropout(class) {
-                // values pass through unchanged
-            } else if layer.units.is_some() || layer.is_weight_layer() || layer.is_recurrent() {
-                head.producer = Some(eff);
-                head.units = layer.units.clone();
-                if let Some(a) = &layer.activation {
-                    record(&mut head, a);
-                }
-                break;
-            } else {
-                // A merge, an op layer or a custom layer: the head's
-                // activation is whatever was found so far.
-                break;
-            }
-            match model.layers[cur].inputs.as_slice() {
-                [single] => {
-                    cur = *single;
-                    tensor = 0;
-                }
-                _ => break,
+                None => break,
             }
         }
-        heads.push(head);
+        if !visit(model, &mut head, unwrapped(model, cur)) {
+            break;
+        }
+        match model.layers[cur].inputs.as_slice() {
+            [single] => {
+                cur = *single;
+                tensor = 0;
+            }
+            _ => break,
+        }
     }
-    model.heads = heads;
+    head
+}
+
+/// What a `TimeDistributed` or `Bidirectional` layer computes: the layer
+/// inside it (through at most 8 wrappers).
+fn unwrapped(model: &Model, cur: LayerId) -> LayerId {
+    let mut eff = cur;
+    let mut hops = 0;
+    while matches!(
+        model.layers[eff].class(),
+        "TimeDistributed" | "Bidirectional"
+    ) && hops < 8
+    {
+        match model.layers[eff].wrapped {
+            Some(w) => eff = w,
+            None => break,
+        }
+        hops += 1;
+    }
+    eff
+}
+
+/// One step of the walk back at the layer `eff` computes: records its
+/// activation; whether the walk goes on to the layer's input (an
+/// activation layer, a shape or dropout layer) or stops (the producer with
+/// the units, or a merge, an op or a custom layer).
+fn visit(model: &Model, head: &mut Head, eff: LayerId) -> bool {
+    let layer = &model.layers[eff];
+    let class = layer.class();
+    let is_act_layer = class == "Activation" || catalog::activation_layer(class).is_some();
+    if is_act_layer {
+        match &layer.activation {
+            // `Activation('linear')` changes nothing: look further back.
+            Some(a) if a.family().is_some_and(|f| f.is_linear()) => {}
+            Some(a) => record(head, a, eff),
+            None => {}
+        }
+        true
+    } else if catalog::is_shape_layer(class) || catalog::is_dropout(class) {
+        // values pass through unchanged
+        true
+    } else if layer.units.is_some() || layer.is_weight_layer() || layer.is_recurrent() {
+        head.producer = Some(eff);
+        head.units = layer.units.clone();
+        if let Some(a) = &layer.activation {
+            record(head, a, eff);
+        }
+        false
+    } else {
+        // A merge, an op layer or a custom layer: the head's
+        // activation is whatever was found so far.
+        false
+    }
+}
+
+/// The activation `a` applied by layer `eff`: the head's last activation
+/// when it has none yet, else an earlier one (linear ones are not kept).
+fn record(head: &mut Head, a: &super::ActivationRef, eff: LayerId) {
+    let ha = HeadActivation {
+        activation: a.clone(),
+        layer: eff,
+    };
+    if head.activation.is_none() {
+        head.activation = Some(ha);
+    } else if !a.family().is_some_and(|f| f.is_linear())
+        && head.earlier_activations.len() < MAX_EARLIER_ACTIVATIONS
+    {
+        head.earlier_activations.push(ha);
+    }
 }
 
 /// A loss given once applies to every head; a mapping by output name; a

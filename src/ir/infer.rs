@@ -270,77 +270,18 @@ fn outputs(model: &Model, layer: &Layer, ins: &[Option<Shape>], st: &mut State, 
     let zero = catalog::has_no_weights(class).then_some(0);
 
     if let Some(g) = layer.nested {
-        let outs = eval_graph(model, g, ins, st, d + 1);
-        let params = model.graphs[g]
-            .layers
-            .iter()
-            .try_fold(0u64, |acc, &l| acc.checked_add(st.params[l]?));
-        return (if outs.is_empty() { vec![None] } else { outs }, params);
+        return nested(model, g, ins, st, d);
     }
-    if class == "InputLayer" {
-        return one(x, Some(0));
-    }
-    if class == "Dot" {
-        return one(dot(layer, ins), Some(0));
-    }
-    if class == "Attention" {
-        let (Some(Some(q)), Some(Some(v))) = (ins.first(), ins.get(1)) else {
-            return one(None, None);
-        };
-        let mut s = q.clone();
-        match (s.last_mut(), v.last()) {
-            (Some(l), Some(d)) => *l = *d,
-            _ => return one(None, None),
+    match class {
+        "InputLayer" => return one(x, Some(0)),
+        "Dot" => return one(dot(layer, ins), Some(0)),
+        "Attention" => return attention(layer, ins),
+        "MultiHeadAttention" => return multi_head_attention(layer, ins),
+        "PReLU" if ins.len() == 1 => {
+            let params = x.as_ref().and_then(|x| prelu_params(layer, x));
+            return one(x, params);
         }
-        let concat = layer.param("score_mode").and_then(Node::as_str) == Some("concat");
-        let params = u64::from(flag(layer, "use_scale", false)) + u64::from(concat);
-        return one(Some(s), Some(params));
-    }
-    if class == "MultiHeadAttention" {
-        // The query's shape, its last axis `output_shape` when given. The
-        // parameters depend on the key's size, which may be passed by
-        // keyword: not counted.
-        let Some(Some(q)) = ins.first() else {
-            return one(None, None);
-        };
-        let mut s = q.clone();
-        let out = match layer.param("output_shape") {
-            None => s.last().copied().flatten(),
-            Some(n) => match (n.as_u64(), n.as_array()) {
-                (Some(v), _) => Some(v),
-                (None, Some([v])) => v.as_u64(),
-                _ => return one(None, None),
-            },
-        };
-        match s.last_mut() {
-            Some(l) => *l = out,
-            None => return one(None, None),
-        }
-        return one(Some(s), None);
-    }
-    if class == "PReLU" && ins.len() == 1 {
-        // One slope per input value, shared along `shared_axes`.
-        let params = x.as_ref().and_then(|x| {
-            let shared: Vec<u64> = match layer.param("shared_axes") {
-                None => Vec::new(),
-                Some(n) => match n.as_u64() {
-                    Some(a) => vec![a],
-                    None => n
-                        .as_array()?
-                        .iter()
-                        .map(Node::as_u64)
-                        .collect::<Option<_>>()?,
-                },
-            };
-            x.iter().enumerate().try_fold(1u64, |acc, (i, d)| {
-                if shared.contains(&(i as u64 + 1)) {
-                    Some(acc)
-                } else {
-                    acc.checked_mul((*d)?)
-                }
-            })
-        });
-        return one(x, params);
+        _ => {}
     }
     if catalog::keeps_shape(class) && ins.len() == 1 {
         let params = zero.or_else(|| norm_params(layer, x.as_ref()));
@@ -361,34 +302,104 @@ fn outputs(model: &Model, layer: &Layer, ins: &[Option<Shape>], st: &mut State, 
     if catalog::is_recurrent_layer(class) {
         return rnn(model, layer, x);
     }
-    let x = match x {
-        Some(x) => x,
-        None if class == "TimeDistributed" || class == "Bidirectional" => {
-            // Still give the wrapped layer its (unknown) output.
-            if let Some(w) = layer.wrapped {
-                st.done[w] = true;
+    match x {
+        Some(x) => reshaping(model, layer, x, zero, st, d),
+        None => {
+            if class == "TimeDistributed" || class == "Bidirectional" {
+                // Still give the wrapped layer its (unknown) output.
+                if let Some(w) = layer.wrapped {
+                    st.done[w] = true;
+                }
             }
-            return one(None, None);
+            one(None, None)
         }
-        None => return one(None, None),
+    }
+}
+
+/// The outputs of a model used as a layer, and the sum of its layers'
+/// parameters.
+fn nested(model: &Model, g: GraphId, ins: &[Option<Shape>], st: &mut State, d: usize) -> Out {
+    let outs = eval_graph(model, g, ins, st, d + 1);
+    let params = model.graphs[g]
+        .layers
+        .iter()
+        .try_fold(0u64, |acc, &l| acc.checked_add(st.params[l]?));
+    (if outs.is_empty() { vec![None] } else { outs }, params)
+}
+
+/// `Attention`: the query's shape with the value's last axis.
+fn attention(layer: &Layer, ins: &[Option<Shape>]) -> Out {
+    let (Some(Some(q)), Some(Some(v))) = (ins.first(), ins.get(1)) else {
+        return one(None, None);
     };
-    let shape = match class {
-        "Dense" => {
-            let units = layer.units.as_ref().map(|u| u.value);
-            let last = x.last().copied().flatten();
-            let bias = if flag(layer, "use_bias", true) {
-                units
-            } else {
-                Some(0)
-            };
-            let mut s = x.clone();
-            let params = add(mul(last, units), bias);
-            match (s.last_mut(), units) {
-                (Some(l), Some(u)) => *l = Some(u),
-                _ => return one(None, None),
-            }
-            return one(Some(s), params);
+    let mut s = q.clone();
+    match (s.last_mut(), v.last()) {
+        (Some(l), Some(d)) => *l = *d,
+        _ => return one(None, None),
+    }
+    let concat = layer.param("score_mode").and_then(Node::as_str) == Some("concat");
+    let params = u64::from(flag(layer, "use_scale", false)) + u64::from(concat);
+    one(Some(s), Some(params))
+}
+
+/// `MultiHeadAttention`: the query's shape, its last axis `output_shape`
+/// when given. The parameters depend on the key's size, which may be
+/// passed by keyword: not counted.
+fn multi_head_attention(layer: &Layer, ins: &[Option<Shape>]) -> Out {
+    let Some(Some(q)) = ins.first() else {
+        return one(None, None);
+    };
+    let mut s = q.clone();
+    let out = match layer.param("output_shape") {
+        None => s.last().copied().flatten(),
+        Some(n) => match (n.as_u64(), n.as_array()) {
+            (Some(v), _) => Some(v),
+            (None, Some([v])) => v.as_u64(),
+            _ => return one(None, None),
+        },
+    };
+    match s.last_mut() {
+        Some(l) => *l = out,
+        None => return one(None, None),
+    }
+    one(Some(s), None)
+}
+
+/// `PReLU`: one slope per input value, shared along `shared_axes`.
+fn prelu_params(layer: &Layer, x: &Shape) -> Option<u64> {
+    let shared: Vec<u64> = match layer.param("shared_axes") {
+        None => Vec::new(),
+        Some(n) => match n.as_u64() {
+            Some(a) => vec![a],
+            None => n
+                .as_array()?
+                .iter()
+                .map(Node::as_u64)
+                .collect::<Option<_>>()?,
+        },
+    };
+    x.iter().enumerate().try_fold(1u64, |acc, (i, d)| {
+        if shared.contains(&(i as u64 + 1)) {
+            Some(acc)
+        } else {
+            acc.checked_mul((*d)?)
         }
+    })
+}
+
+/// The layers whose output is computed from a known input shape `x`
+/// (dense, embedding, reshaping, padding, the wrappers); `zero` is the
+/// parameter count of a layer without weights.
+fn reshaping(
+    model: &Model,
+    layer: &Layer,
+    x: Shape,
+    zero: Option<u64>,
+    st: &mut State,
+    d: usize,
+) -> Out {
+    let shape = match layer.class() {
+        "Dense" => return dense(layer, &x),
         "Embedding" => {
             let out = uint(layer, "output_dim");
             let input = uint(layer, "input_dim");
@@ -398,20 +409,7 @@ fn outputs(model: &Model, layer: &Layer, ins: &[Option<Shape>], st: &mut State, 
         }
         "Flatten" => Some(vec![num_elements(&x)]),
         "Reshape" => reshape(layer, &x),
-        "Permute" => {
-            let dims = layer.param("dims").and_then(Node::as_array).map(|a| {
-                a.iter()
-                    .map(|d| d.as_u64().and_then(|d| usize::try_from(d).ok()))
-                    .collect::<Option<Vec<usize>>>()
-            });
-            match dims.flatten() {
-                Some(dims) if dims.len() == x.len() => dims
-                    .iter()
-                    .map(|&d| d.checked_sub(1).and_then(|i| x.get(i).copied()))
-                    .collect(),
-                _ => None,
-            }
-        }
+        "Permute" => permute(layer, &x),
         "RepeatVector" => match x.as_slice() {
             [f] => Some(vec![uint(layer, "n"), *f]),
             _ => None,
@@ -419,27 +417,64 @@ fn outputs(model: &Model, layer: &Layer, ins: &[Option<Shape>], st: &mut State, 
         "Cropping1D" | "Cropping2D" | "Cropping3D" | "ZeroPadding1D" | "ZeroPadding2D"
         | "ZeroPadding3D" => crop_pad(layer, &x),
         "UpSampling1D" | "UpSampling2D" | "UpSampling3D" => upsample(layer, &x),
-        "TimeDistributed" => {
-            let (Some(w), Some((&t, rest))) = (layer.wrapped, x.split_first()) else {
-                return one(None, None);
-            };
-            let (outs, params) = outputs(model, &model.layers[w], &[Some(rest.to_vec())], st, d);
-            let inner = outs.into_iter().next().flatten();
-            st.done[w] = true;
-            st.shapes[w] = inner.clone();
-            st.params[w] = params;
-            let s = inner.map(|i| {
-                let mut s = vec![t];
-                s.extend(i);
-                s
-            });
-            return one(s, params);
-        }
+        "TimeDistributed" => return time_distributed(model, layer, &x, st, d),
         "Bidirectional" => return bidirectional(model, layer, x, st, d),
         _ => None,
     };
     let params = zero.filter(|_| shape.is_some());
     one(shape, params)
+}
+
+fn dense(layer: &Layer, x: &Shape) -> Out {
+    let units = layer.units.as_ref().map(|u| u.value);
+    let last = x.last().copied().flatten();
+    let bias = if flag(layer, "use_bias", true) {
+        units
+    } else {
+        Some(0)
+    };
+    let mut s = x.clone();
+    let params = add(mul(last, units), bias);
+    match (s.last_mut(), units) {
+        (Some(l), Some(u)) => *l = Some(u),
+        _ => return one(None, None),
+    }
+    one(Some(s), params)
+}
+
+/// `Permute`: the input's axes in the order `dims` gives (1-based).
+fn permute(layer: &Layer, x: &Shape) -> Option<Shape> {
+    let dims = layer.param("dims").and_then(Node::as_array).map(|a| {
+        a.iter()
+            .map(|d| d.as_u64().and_then(|d| usize::try_from(d).ok()))
+            .collect::<Option<Vec<usize>>>()
+    });
+    match dims.flatten() {
+        Some(dims) if dims.len() == x.len() => dims
+            .iter()
+            .map(|&d| d.checked_sub(1).and_then(|i| x.get(i).copied()))
+            .collect(),
+        _ => None,
+    }
+}
+
+/// `TimeDistributed`: the wrapped layer on each step (the first axis);
+/// the wrapped layer's own output is recorded too.
+fn time_distributed(model: &Model, layer: &Layer, x: &Shape, st: &mut State, d: usize) -> Out {
+    let (Some(w), Some((&t, rest))) = (layer.wrapped, x.split_first()) else {
+        return one(None, None);
+    };
+    let (outs, params) = outputs(model, &model.layers[w], &[Some(rest.to_vec())], st, d);
+    let inner = outs.into_iter().next().flatten();
+    st.done[w] = true;
+    st.shapes[w] = inner.clone();
+    st.params[w] = params;
+    let s = inner.map(|i| {
+        let mut s = vec![t];
+        s.extend(i);
+        s
+    });
+    one(s, params)
 }
 
 /// BatchNormalization (gamma, beta, moving mean and variance) and
@@ -744,57 +779,91 @@ fn conv(layer: &Layer, kind: ConvKind, n: usize, x: Option<Shape>) -> Out {
     let Some((spatial, ch)) = x.as_ref().and_then(|x| split(x, n, first)) else {
         return one(None, None);
     };
-    let kernel = ints(layer.param("kernel_size"), n);
-    let strides = match layer.param("strides") {
-        None => Some(vec![1; n]),
-        Some(s) => ints(Some(s), n),
-    };
-    let dilation = match layer.param("dilation_rate") {
-        None => Some(vec![1; n]),
-        Some(s) => ints(Some(s), n),
-    };
-    let (Some(kernel), Some(strides), Some(dilation), Some(pad)) =
-        (kernel, strides, dilation, padding(layer))
-    else {
+    let Some(window) = window(layer, n) else {
         return one(None, None);
     };
+    let out_spatial = (0..n).map(|i| window.output(kind, i, spatial[i])).collect();
+    let k: u64 = window.kernel.iter().product();
+    let (out_ch, params) = conv_channels(layer, kind, k, ch);
+    if out_ch.is_none() {
+        return one(None, None);
+    }
+    one(Some(join(out_spatial, out_ch, first)), params)
+}
+
+/// A convolution's window over `n` spatial axes, as its config gives it.
+struct Window {
+    kernel: Vec<u64>,
+    strides: Vec<u64>,
+    dilation: Vec<u64>,
+    pad: Padding,
+    /// A transposed convolution's `output_padding`, when given.
+    out_padding: Option<Vec<u64>>,
+}
+
+/// The window of a convolution layer; `None` when a part of it is not
+/// known statically.
+fn window(layer: &Layer, n: usize) -> Option<Window> {
+    let kernel = ints(layer.param("kernel_size"), n)?;
+    let strides = match layer.param("strides") {
+        None => vec![1; n],
+        Some(s) => ints(Some(s), n)?,
+    };
+    let dilation = match layer.param("dilation_rate") {
+        None => vec![1; n],
+        Some(s) => ints(Some(s), n)?,
+    };
+    let pad = padding(layer)?;
     let out_padding = match layer.param("output_padding") {
         None => None,
-        Some(p) => match ints(Some(p), n) {
-            Some(v) => Some(v),
-            None => return one(None, None),
-        },
+        Some(p) => Some(ints(Some(p), n)?),
     };
-    let filters = layer.units.as_ref().map(|u| u.value);
-    let multiplier = uint(layer, "depth_multiplier").unwrap_or(1);
-    let bias = flag(layer, "use_bias", true);
-    let k: u64 = kernel.iter().product();
-    let mut out_spatial = Vec::with_capacity(n);
-    for i in 0..n {
-        let d = spatial[i];
-        out_spatial.push(match (kind, &out_padding) {
+    Some(Window {
+        kernel,
+        strides,
+        dilation,
+        pad,
+        out_padding,
+    })
+}
+
+impl Window {
+    /// The output size along spatial axis `i` of input size `d`.
+    fn output(&self, kind: ConvKind, i: usize, d: Dim) -> Dim {
+        let (kernel, stride, dilation) = (self.kernel[i], self.strides[i], self.dilation[i]);
+        match (kind, &self.out_padding) {
             (ConvKind::Transpose, None) => {
-                conv_transpose_out(d, kernel[i], pad, strides[i], dilation[i])
+                conv_transpose_out(d, kernel, self.pad, stride, dilation)
             }
-            (ConvKind::Transpose, Some(op)) => (|| {
-                let span = dilation[i]
-                    .checked_mul(kernel[i].checked_sub(1)?)?
+            (ConvKind::Transpose, Some(op)) => {
+                let span = dilation
+                    .checked_mul(kernel.checked_sub(1)?)?
                     .checked_add(1)?;
-                let trim = match pad {
+                let trim = match self.pad {
                     Padding::Same => (span / 2) * 2,
                     Padding::Valid => 0,
                     Padding::Causal => return None,
                 };
                 d?.checked_sub(1)?
-                    .checked_mul(strides[i])?
+                    .checked_mul(stride)?
                     .checked_add(span)?
                     .checked_add(op[i])?
                     .checked_sub(trim)
-            })(),
-            _ => conv_out(d, kernel[i], pad, strides[i], dilation[i]),
-        });
+            }
+            (ConvKind::Plain | ConvKind::Separable | ConvKind::Depthwise, _) => {
+                conv_out(d, kernel, self.pad, stride, dilation)
+            }
+        }
     }
-    let (out_ch, params) = match kind {
+}
+
+/// A convolution's output channels and parameter count from its input
+/// channels `ch` and kernel size `k` (the product over the axes).
+fn conv_channels(layer: &Layer, kind: ConvKind, k: u64, ch: Dim) -> (Dim, Option<u64>) {
+    let filters = layer.units.as_ref().map(|u| u.value);
+    let multiplier = uint(layer, "depth_multiplier").unwrap_or(1);
+    let bias = flag(layer, "use_bias", true);
+    match kind {
         ConvKind::Plain => {
             let groups = uint(layer, "groups").unwrap_or(1).max(1);
             let per_group = ch.filter(|c| c % groups == 0).map(|c| c / groups);
@@ -821,11 +890,7 @@ fn conv(layer: &Layer, kind: ConvKind, n: usize, x: Option<Shape>) -> Out {
             let w = mul(Some(k), out);
             (out, add(w, if bias { out } else { Some(0) }))
         }
-    };
-    if out_ch.is_none() {
-        return one(None, None);
     }
-    one(Some(join(out_spatial, out_ch, first)), params)
 }
 
 /// LSTM, GRU, SimpleRNN (and the CuDNN forms): `[steps, features]` in.

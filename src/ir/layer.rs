@@ -197,60 +197,79 @@ pub fn check_values(
     object_form: &str,
     problems: &mut Vec<BuildError>,
 ) {
-    let mut problem = |message: String, span: Span, help: Option<&str>| {
-        let mut e = BuildError::new(message, span);
-        if let Some(h) = help {
-            e = e.help(h);
-        }
-        problems.push(e);
-    };
+    check_counts(config, format, problems);
+    check_activations(config, format, problems);
+    check_initializers(config, format, object_form, problems);
+    check_rate(config, format, problems);
+}
+
+/// `units` and `filters`: positive integers.
+fn check_counts(config: &Node, format: Format, problems: &mut Vec<BuildError>) {
     for key in ["units", "filters"] {
         let key = keras1::key(format, key);
         if let Some(v) = config.get_some(key).filter(|v| !v.is_unknown()) {
             if v.as_u64().is_none_or(|u| u == 0) {
-                problem(
+                problems.push(BuildError::new(
                     format!("`{key}` must be a positive integer, found {}", describe(v)),
                     v.span,
-                    None,
-                );
+                ));
             }
         }
     }
+}
+
+/// `activation` and `recurrent_activation`: activations in a form Keras
+/// writes.
+fn check_activations(config: &Node, format: Format, problems: &mut Vec<BuildError>) {
     for key in ["activation", "recurrent_activation"] {
         let key = keras1::key(format, key);
         if let Some(v) = config.get(key) {
             if read::activation(v).is_none() {
-                problem(
-                    format!("`{key}` must be an activation name, found {}", describe(v)),
-                    v.span,
-                    Some("write a Keras activation name such as `relu`"),
+                problems.push(
+                    BuildError::new(
+                        format!("`{key}` must be an activation name, found {}", describe(v)),
+                        v.span,
+                    )
+                    .help("write a Keras activation name such as `relu`"),
                 );
             }
         }
     }
+}
+
+/// `kernel_initializer` and `recurrent_initializer`: a name or
+/// `object_form`.
+fn check_initializers(
+    config: &Node,
+    format: Format,
+    object_form: &str,
+    problems: &mut Vec<BuildError>,
+) {
     for key in ["kernel_initializer", "recurrent_initializer"] {
         let key = keras1::key(format, key);
         if let Some(v) = config.get_some(key) {
             if read::initializer(v).is_none() {
-                problem(
+                problems.push(BuildError::new(
                     format!(
                         "`{key}` must be an initializer name or {object_form}, found {}",
                         describe(v)
                     ),
                     v.span,
-                    None,
-                );
+                ));
             }
         }
     }
+}
+
+/// `rate`: a finite number.
+fn check_rate(config: &Node, format: Format, problems: &mut Vec<BuildError>) {
     let rate = keras1::key(format, "rate");
     if let Some(v) = config.get_some(rate).filter(|v| !v.is_unknown()) {
         if v.as_f64().is_none_or(|r| !r.is_finite()) {
-            problem(
+            problems.push(BuildError::new(
                 format!("`{rate}` must be a number, found {}", describe(v)),
                 v.span,
-                None,
-            );
+            ));
         }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod catalog;
 pub mod detect;
+pub mod graph;
 pub mod heads;
 pub mod hints;
 pub mod infer;
@@ -53,6 +54,26 @@ impl Format {
             Format::Keras2 => "Keras 2 model JSON",
             Format::TfjsLayers => "TensorFlow.js layers model",
             Format::Keras1 => "Keras 1 model JSON",
+        }
+    }
+
+    /// Written by Keras (or its converter) when a model was saved: every
+    /// name in it resolved then, so a name far from every built-in is the
+    /// project's own object rather than a typo. The simple format is
+    /// written by hand.
+    pub fn saved_by_keras(self) -> bool {
+        match self {
+            Format::Simple => false,
+            Format::Keras3 | Format::Keras2 | Format::TfjsLayers | Format::Keras1 => true,
+        }
+    }
+
+    /// The format declares the model's task itself (the simple format's
+    /// `task:` key).
+    pub fn has_task_key(self) -> bool {
+        match self {
+            Format::Simple => true,
+            Format::Keras3 | Format::Keras2 | Format::TfjsLayers | Format::Keras1 => false,
         }
     }
 }

@@ -3,8 +3,8 @@
 
 use super::layer::new_layer;
 use super::{
-    heads, BuildError, Detected, Format, Graph, GraphKind, InputRange, LayerId, Model, Output,
-    Spanned, Task,
+    graph, heads, BuildError, Detected, Format, GraphKind, InputRange, LayerId, Model, Spanned,
+    Task,
 };
 use crate::ir::catalog;
 use crate::source::Span;
@@ -49,18 +49,7 @@ pub fn build(root: &Node) -> Detected {
         )]);
     }
     b.read_header(root);
-    let graph = b.graph(items, None);
-    let out = b.model.graphs[graph].layers.last().copied();
-    if let Some(last) = out {
-        let name = b.model.layers[last].name().unwrap_or("output").to_string();
-        let span = b.model.layers[last].span;
-        b.model.graphs[graph].outputs.push(Output {
-            name,
-            layer: last,
-            tensor: 0,
-            span,
-        });
-    }
+    b.graph(items, None);
     if let Some(opt) = root.get("optimizer") {
         if let Some(o) = super::read::named_object(opt) {
             b.model.optimizer = Some(Spanned::new(o.name, o.span));
@@ -88,26 +77,10 @@ impl Builder {
         self.model.problems.push(e);
     }
 
+    /// The model's declared `task`, `classes` and `input`.
     fn read_header(&mut self, root: &Node) {
         if let Some(task) = root.get_some("task") {
-            match task.as_str().and_then(Task::parse) {
-                Some(t) => self.model.task = Some(Spanned::new(t, task.span)),
-                None => {
-                    let options = ["regression", "binary", "multiclass", "multilabel"];
-                    let help = match task
-                        .as_str()
-                        .and_then(|s| super::suggest::closest(s, options.into_iter()))
-                    {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => "use one of: regression, binary, multiclass, multilabel".into(),
-                    };
-                    self.problem(
-                        "`task` must be one of regression, binary, multiclass, multilabel",
-                        task.span,
-                        Some(&help),
-                    );
-                }
-            }
+            self.read_task(task);
         }
         if let Some(classes) = root.get_some("classes") {
             match classes.as_u64().filter(|&c| c >= 1) {
@@ -133,27 +106,52 @@ impl Builder {
                     None,
                 );
             } else if let Some(range) = self.read_input_shape(input) {
-                let parsed = match &range.value {
-                    Value::String(s) if s == "standardized" => Some(InputRange::Standardized),
-                    Value::Array(items) if items.len() == 2 => {
-                        match (items[0].as_f64(), items[1].as_f64()) {
-                            (Some(a), Some(b)) if a.is_finite() && b.is_finite() && a < b => {
-                                Some(InputRange::Range(a, b))
-                            }
-                            _ => None,
-                        }
+                self.read_input_range(range);
+            }
+        }
+    }
+
+    fn read_task(&mut self, task: &Node) {
+        if let Some(t) = task.as_str().and_then(Task::parse) {
+            self.model.task = Some(Spanned::new(t, task.span));
+            return;
+        }
+        let options = ["regression", "binary", "multiclass", "multilabel"];
+        let help = match task
+            .as_str()
+            .and_then(|s| super::suggest::closest(s, options.into_iter()))
+        {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "use one of: regression, binary, multiclass, multilabel".into(),
+        };
+        self.problem(
+            "`task` must be one of regression, binary, multiclass, multilabel",
+            task.span,
+            Some(&help),
+        );
+    }
+
+    /// `input.range`: `[low, high]` or `standardized`.
+    fn read_input_range(&mut self, range: &Node) {
+        let parsed = match &range.value {
+            Value::String(s) if s == "standardized" => Some(InputRange::Standardized),
+            Value::Array(items) if items.len() == 2 => {
+                match (items[0].as_f64(), items[1].as_f64()) {
+                    (Some(a), Some(b)) if a.is_finite() && b.is_finite() && a < b => {
+                        Some(InputRange::Range(a, b))
                     }
                     _ => None,
-                };
-                match parsed {
-                    Some(r) => self.model.input_range = Some(Spanned::new(r, range.span)),
-                    None => self.problem(
-                        "`input.range` must be `[low, high]` with low < high, or `standardized`",
-                        range.span,
-                        None,
-                    ),
                 }
             }
+            _ => None,
+        };
+        match parsed {
+            Some(r) => self.model.input_range = Some(Spanned::new(r, range.span)),
+            None => self.problem(
+                "`input.range` must be `[low, high]` with low < high, or `standardized`",
+                range.span,
+                None,
+            ),
         }
     }
 
@@ -197,50 +195,49 @@ impl Builder {
 
     /// Builds a sequential graph of `items`; returns its id.
     fn graph(&mut self, items: &[Node], owner: Option<LayerId>) -> usize {
-        let gid = self.model.graphs.len();
-        self.model.graphs.push(Graph {
-            kind: GraphKind::Sequential,
-            name: owner.and_then(|o| self.model.layers[o].name().map(str::to_string)),
-            owner,
-            layers: Vec::new(),
-            inputs: Vec::new(),
-            outputs: Vec::new(),
-        });
+        let name = owner.and_then(|o| self.model.layers[o].name().map(str::to_string));
+        let gid = graph::push(&mut self.model, GraphKind::Sequential, name, owner);
         let mut prev: Option<LayerId> = None;
         for item in items {
             let Some(id) = self.layer(item, gid) else {
                 continue;
             };
-            self.model.graphs[gid].layers.push(id);
-            if let Some(p) = prev {
-                let layer = &mut self.model.layers[id];
-                layer.inputs.push(p);
-                layer.args.push((p, 0));
-                layer.calls = 1;
-            } else {
-                self.model.graphs[gid].inputs.push(id);
-            }
+            graph::chain(&mut self.model, gid, id, prev);
             prev = Some(id);
         }
-        if owner.is_some() {
-            if let Some(last) = prev {
-                let name = self.model.layers[last]
-                    .name()
-                    .unwrap_or("output")
-                    .to_string();
-                let span = self.model.layers[last].span;
-                self.model.graphs[gid].outputs.push(Output {
-                    name,
-                    layer: last,
-                    tensor: 0,
-                    span,
-                });
-            }
+        if let Some(last) = prev {
+            graph::output_last(&mut self.model, gid, last);
         }
         gid
     }
 
     fn layer(&mut self, item: &Node, graph: usize) -> Option<LayerId> {
+        let (class_node, class) = self.layer_class(item)?;
+        let name = item.get("name").and_then(heads::spanned_str);
+        let id = self.model.layers.len();
+        let layer = new_layer(
+            id,
+            graph,
+            Spanned::new(class.to_string(), class_node.span),
+            name,
+            item.span,
+            Some(item),
+            Format::Simple,
+        );
+        self.model.layers.push(layer);
+        self.check_values(item);
+        if catalog::is_wrapper(class) {
+            self.wrapper(item, id, class, class_node, graph);
+        }
+        if catalog::is_model_class(class) {
+            self.nested_model(item, id);
+        }
+        Some(id)
+    }
+
+    /// The layer's `type` (or `class_name`): its node and the class it
+    /// names; `None` (reported) when the layer has none.
+    fn layer_class<'n>(&mut self, item: &'n Node) -> Option<(&'n Node, &'n str)> {
         if item.as_object().is_none() {
             self.problem(
                 format!(
@@ -272,78 +269,59 @@ impl Builder {
             );
             return None;
         };
-        let name = item.get("name").and_then(heads::spanned_str);
-        let id = self.model.layers.len();
-        let layer = new_layer(
-            id,
-            graph,
-            Spanned::new(class.to_string(), class_node.span),
-            name,
-            item.span,
-            Some(item),
-            Format::Simple,
-        );
-        self.model.layers.push(layer);
-        self.check_values(item);
+        Some((class_node, class))
+    }
 
-        if catalog::is_wrapper(class) {
-            let inner_key = if class == "RNN" { "cell" } else { "layer" };
-            match item.get(inner_key) {
-                Some(inner) if inner.as_object().is_some() => {
-                    if let Some(w) = self.layer(inner, graph) {
-                        self.model.layers[w].wrapper = Some(id);
-                        self.model.layers[id].wrapped = Some(w);
-                        // The wrapper behaves as what it wraps.
-                        let act = self.model.layers[w].activation.clone();
-                        let init = self.model.layers[w].kernel_initializer.clone();
-                        let units = self.model.layers[w].units.clone();
-                        let l = &mut self.model.layers[id];
-                        l.activation = l.activation.take().or(act);
-                        l.kernel_initializer = l.kernel_initializer.take().or(init);
-                        l.units = l.units.take().or(units);
-                    }
+    /// The layer a wrapper wraps (`layer:`, or `cell:` for `RNN`), and its
+    /// `backward_layer`.
+    fn wrapper(&mut self, item: &Node, id: LayerId, class: &str, class_node: &Node, graph: usize) {
+        let inner_key = if class == "RNN" { "cell" } else { "layer" };
+        match item.get(inner_key) {
+            Some(inner) if inner.as_object().is_some() => {
+                if let Some(w) = self.layer(inner, graph) {
+                    graph::wrap(&mut self.model, id, w);
                 }
-                Some(other) => self.problem(
-                    format!(
-                        "`{inner_key}` of a {class} must be a layer mapping, found {}",
-                        other.kind_name()
-                    ),
-                    other.span,
-                    None,
-                ),
-                None => self.problem(
-                    format!("{class} needs the wrapped layer under `{inner_key}:`"),
-                    class_node.span,
-                    None,
-                ),
             }
-            if let Some(back) = item
-                .get("backward_layer")
-                .filter(|b| b.as_object().is_some())
-            {
-                if let Some(b) = self.layer(back, graph) {
-                    self.model.layers[b].wrapper = Some(id);
-                }
+            Some(other) => self.problem(
+                format!(
+                    "`{inner_key}` of a {class} must be a layer mapping, found {}",
+                    other.kind_name()
+                ),
+                other.span,
+                None,
+            ),
+            None => self.problem(
+                format!("{class} needs the wrapped layer under `{inner_key}:`"),
+                class_node.span,
+                None,
+            ),
+        }
+        if let Some(back) = item
+            .get("backward_layer")
+            .filter(|b| b.as_object().is_some())
+        {
+            if let Some(b) = self.layer(back, graph) {
+                self.model.layers[b].wrapper = Some(id);
             }
         }
-        if catalog::is_model_class(class) {
-            match item.get("layers").map(|l| l.as_array()) {
-                Some(Some(items)) => {
-                    let g = self.graph(items, Some(id));
-                    self.model.layers[id].nested = Some(g);
-                }
-                Some(None) => {
-                    let l = item.get("layers").unwrap();
-                    self.problem(
-                        format!("`layers` must be a list of layers, found {}", l.kind_name()),
-                        l.span,
-                        None,
-                    );
-                }
-                None => {}
+    }
+
+    /// The graph of a model used as layer `id` (its `layers:` list).
+    fn nested_model(&mut self, item: &Node, id: LayerId) {
+        match item.get("layers").map(|l| (l, l.as_array())) {
+            Some((_, Some(items))) => {
+                let g = self.graph(items, Some(id));
+                self.model.layers[id].nested = Some(g);
             }
+            Some((l, None)) => {
+                self.problem(
+                    format!("`layers` must be a list of layers, found {}", l.kind_name()),
+                    l.span,
+                    None,
+                );
+            }
+            None => {}
         }
-        Some(id)
     }
 
     /// Type checks for the arguments the rules read.

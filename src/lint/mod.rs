@@ -289,7 +289,14 @@ fn report(
                 source::DecodeError::NotAModelFile(_) => Some(
                     "actlint reads model configs: Keras JSON or YAML, `.keras` archives and HDF5 (`.h5`) model files",
                 ),
-                _ => None,
+                source::DecodeError::NotUtf8 { .. }
+                | source::DecodeError::TooLarge { .. }
+                | source::DecodeError::TooManyEntries { .. }
+                | source::DecodeError::MemberTooLarge { .. }
+                | source::DecodeError::PythonTooLarge { .. }
+                | source::DecodeError::Archive(_)
+                | source::DecodeError::Hdf5(_)
+                | source::DecodeError::NoModel(_) => None,
             };
             let mut d = parse_diag(e.to_string());
             d.help = help.map(str::to_string);
@@ -480,7 +487,7 @@ fn parse(path: &str, source: &Source, options: &Options) -> Result<Parsed, Box<D
     // An empty file reads the same whatever its syntax (for JSON it is not
     // a syntax error so much as a missing model).
     let blank = source.text.trim().is_empty();
-    let python = matches!(source.syntax, Syntax::Python | Syntax::Notebook);
+    let python = source.syntax.is_python();
     let (docs, encoded, notes, errors) = match parse_documents(path, source, options.tree_limits) {
         Err(_) if blank && !python => (Vec::new(), false, Vec::new(), Vec::new()),
         // Python that builds no model is not a broken model file.
@@ -524,7 +531,7 @@ type Parsed = (Vec<Node>, bool, Vec<String>, Vec<tree::SyntaxError>);
 
 /// The reason a Python file reports no model, with the models left out.
 fn python_skip_reason(source: &Source, notes: &[String]) -> Option<String> {
-    if !matches!(source.syntax, Syntax::Python | Syntax::Notebook) {
+    if !source.syntax.is_python() {
         return None;
     }
     let mut reason = "no Keras model is built in this file".to_string();

@@ -168,25 +168,15 @@ const MAX_INDENT: usize = 16;
 pub fn indent_json(json: &str, level: usize, out: &mut String) {
     let bytes = json.as_bytes();
     let mut depth = level;
-    let newline = |out: &mut String, depth: usize| {
-        out.push('\n');
-        for _ in 0..depth.min(MAX_INDENT) {
-            out.push_str("  ");
-        }
-    };
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
         match c {
             b'"' => {
                 // Copy the string with its escapes.
-                let start = i;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i = (i + 1).min(bytes.len());
-                out.push_str(&json[start..i]);
+                let end = string_end(bytes, i);
+                out.push_str(&json[i..end]);
+                i = end;
                 continue;
             }
             b'{' | b'[' => {
@@ -213,32 +203,47 @@ pub fn indent_json(json: &str, level: usize, out: &mut String) {
             b':' => out.push_str(": "),
             b' ' | b'\t' | b'\n' | b'\r' => {}
             _ => {
-                // A number, a literal or stray text: up to the next
-                // structural character, whitespace or string.
-                let start = i;
-                while i < bytes.len()
-                    && !matches!(
-                        bytes[i],
-                        b'"' | b'{'
-                            | b'}'
-                            | b'['
-                            | b']'
-                            | b','
-                            | b':'
-                            | b' '
-                            | b'\t'
-                            | b'\n'
-                            | b'\r'
-                    )
-                {
-                    i += 1;
-                }
-                out.push_str(&json[start..i]);
+                let end = token_end(bytes, i);
+                out.push_str(&json[i..end]);
+                i = end;
                 continue;
             }
         }
         i += 1;
     }
+}
+
+/// A line break and the indentation of `depth` (at most [`MAX_INDENT`]).
+fn newline(out: &mut String, depth: usize) {
+    out.push('\n');
+    for _ in 0..depth.min(MAX_INDENT) {
+        out.push_str("  ");
+    }
+}
+
+/// The end of the string literal opening at `start`, past its closing
+/// quote (or the end of the text).
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() && bytes[i] != b'"' {
+        i += if bytes[i] == b'\\' { 2 } else { 1 };
+    }
+    (i + 1).min(bytes.len())
+}
+
+/// The end of a number, a literal or stray text starting at `start`: the
+/// next structural character, whitespace or string.
+fn token_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while i < bytes.len()
+        && !matches!(
+            bytes[i],
+            b'"' | b'{' | b'}' | b'[' | b']' | b',' | b':' | b' ' | b'\t' | b'\n' | b'\r'
+        )
+    {
+        i += 1;
+    }
+    i
 }
 
 fn next_significant(bytes: &[u8], from: usize) -> Option<usize> {

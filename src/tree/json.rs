@@ -244,50 +244,7 @@ impl<'a> Parser<'a> {
                 }
                 b'\\' => {
                     out.push_str(&self.text[run..self.pos]);
-                    let esc_start = self.pos;
-                    self.pos += 1;
-                    let Some(&e) = self.src.get(self.pos) else {
-                        return Err(self.error_at(start, self.pos, "unterminated string"));
-                    };
-                    self.pos += 1;
-                    match e {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
-                        b'u' => {
-                            let hi = self.hex4(esc_start)?;
-                            let c = if (0xD800..0xDC00).contains(&hi)
-                                && self.src[self.pos..].starts_with(b"\\u")
-                            {
-                                let save = self.pos;
-                                self.pos += 2;
-                                let lo = self.hex4(save)?;
-                                if (0xDC00..0xE000).contains(&lo) {
-                                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
-                                } else {
-                                    self.pos = save;
-                                    None
-                                }
-                            } else {
-                                char::from_u32(hi)
-                            };
-                            // Python accepts lone surrogates; a Rust string
-                            // cannot hold them, so they become U+FFFD.
-                            out.push(c.unwrap_or('\u{FFFD}'));
-                        }
-                        _ => {
-                            return Err(self.error_at(
-                                esc_start,
-                                self.pos,
-                                "invalid escape sequence in a string",
-                            ))
-                        }
-                    }
+                    self.escape(start, &mut out)?;
                     run = self.pos;
                 }
                 0x00..=0x1f => {
@@ -299,6 +256,62 @@ impl<'a> Parser<'a> {
                 }
                 _ => self.pos += 1,
             }
+        }
+    }
+
+    /// The escape sequence at `self.pos` (its backslash), pushed to `out`;
+    /// `start` is where the string opens, for the error of an unterminated one.
+    fn escape(&mut self, start: usize, out: &mut Str) -> Result<(), SyntaxError> {
+        let esc_start = self.pos;
+        self.pos += 1;
+        let Some(&e) = self.src.get(self.pos) else {
+            return Err(self.error_at(start, self.pos, "unterminated string"));
+        };
+        self.pos += 1;
+        match e {
+            b'"' => out.push('"'),
+            b'\\' => out.push('\\'),
+            b'/' => out.push('/'),
+            b'b' => out.push('\u{8}'),
+            b'f' => out.push('\u{c}'),
+            b'n' => out.push('\n'),
+            b'r' => out.push('\r'),
+            b't' => out.push('\t'),
+            b'u' => {
+                let c = self.unicode_escape(esc_start)?;
+                // Python accepts lone surrogates; a Rust string cannot hold
+                // them, so they become U+FFFD.
+                out.push(c.unwrap_or('\u{FFFD}'));
+            }
+            _ => {
+                return Err(self.error_at(
+                    esc_start,
+                    self.pos,
+                    "invalid escape sequence in a string",
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    /// The character of a `\uXXXX` escape whose digits start at `self.pos`,
+    /// joined with a following low surrogate escape; `None` for a lone
+    /// surrogate.
+    fn unicode_escape(&mut self, esc_start: usize) -> Result<Option<char>, SyntaxError> {
+        let hi = self.hex4(esc_start)?;
+        if !((0xD800..0xDC00).contains(&hi) && self.src[self.pos..].starts_with(b"\\u")) {
+            return Ok(char::from_u32(hi));
+        }
+        let save = self.pos;
+        self.pos += 2;
+        let lo = self.hex4(save)?;
+        if (0xDC00..0xE000).contains(&lo) {
+            Ok(char::from_u32(
+                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00),
+            ))
+        } else {
+            self.pos = save;
+            Ok(None)
         }
     }
 

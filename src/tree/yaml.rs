@@ -196,41 +196,12 @@ impl Builder {
                 self.anchor(anchor, &node)?;
                 self.complete(node)
             }
-            Event::Alias(id) => {
-                let Some(target) = self.anchors.get(&id) else {
-                    return Err(SyntaxError {
-                        message: "alias refers to an unknown anchor".into(),
-                        span,
-                    });
-                };
-                // Counted before the copy is made.
-                let size = target.count();
-                let target_depth = depth(target);
-                self.copy(size, span)?;
-                self.count(size, span, " after expanding aliases")?;
-                let target = self.anchors[&id].clone();
-                if self.stack.len() + target_depth > self.limits.max_depth {
-                    return Err(SyntaxError {
-                        message: format!(
-                            "nesting deeper than {} levels (depth limit, `max-depth`)",
-                            self.limits.max_depth
-                        ),
-                        span,
-                    });
-                }
-                self.complete(target)
-            }
+            Event::Alias(id) => self.alias(id, span),
             Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
                 let python = tag.as_ref().and_then(|t| python_tag(&t.suffix));
                 self.count(1, span, "")?;
                 if self.stack.len() >= self.limits.max_depth {
-                    return Err(SyntaxError {
-                        message: format!(
-                            "nesting deeper than {} levels (depth limit, `max-depth`)",
-                            self.limits.max_depth
-                        ),
-                        span,
-                    });
+                    return Err(self.too_deep(span));
                 }
                 let frame = if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq {
@@ -250,45 +221,78 @@ impl Builder {
                 self.stack.push(frame);
                 Ok(())
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let Some(frame) = self.stack.pop() else {
-                    return Ok(());
-                };
-                let (start, anchor, value, last_end) = match frame {
-                    Frame::Seq {
-                        start,
-                        anchor,
-                        items,
-                        python,
-                    } => {
-                        let last = items.last().map(|n| n.span.end);
-                        (start, anchor, python_value(python, items), last)
-                    }
-                    Frame::Map {
-                        start,
-                        anchor,
-                        entries,
-                        ..
-                    } => {
-                        let last = entries.last().map(|e| e.value.span.end);
-                        (start, anchor, Value::Object(entries), last)
-                    }
-                };
-                // Flow collections end at their closing bracket; block
-                // collections end with their last value.
-                let closes_flow =
-                    span.end > 0 && matches!(text.as_bytes().get(span.end - 1), Some(b']' | b'}'));
-                let end = if closes_flow {
-                    span.end
-                } else {
-                    last_end.unwrap_or(span.end).max(start)
-                };
-                let node = Node::new(value, Span::new(start, end));
-                self.anchor(anchor, &node)?;
-                self.complete(node)
-            }
+            Event::SequenceEnd | Event::MappingEnd => self.end(span, text),
             _ => Ok(()),
         }
+    }
+
+    /// An alias: a copy of its anchor's node, counted (and bounded) before
+    /// the copy is made.
+    fn alias(&mut self, id: usize, span: Span) -> Result<(), SyntaxError> {
+        let Some(target) = self.anchors.get(&id) else {
+            return Err(SyntaxError {
+                message: "alias refers to an unknown anchor".into(),
+                span,
+            });
+        };
+        let size = target.count();
+        let target_depth = depth(target);
+        self.copy(size, span)?;
+        self.count(size, span, " after expanding aliases")?;
+        let target = self.anchors[&id].clone();
+        if self.stack.len() + target_depth > self.limits.max_depth {
+            return Err(self.too_deep(span));
+        }
+        self.complete(target)
+    }
+
+    fn too_deep(&self, span: Span) -> SyntaxError {
+        SyntaxError {
+            message: format!(
+                "nesting deeper than {} levels (depth limit, `max-depth`)",
+                self.limits.max_depth
+            ),
+            span,
+        }
+    }
+
+    /// The end of a sequence or mapping: its frame becomes a node.
+    fn end(&mut self, span: Span, text: &str) -> Result<(), SyntaxError> {
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
+        let (start, anchor, value, last_end) = match frame {
+            Frame::Seq {
+                start,
+                anchor,
+                items,
+                python,
+            } => {
+                let last = items.last().map(|n| n.span.end);
+                (start, anchor, python_value(python, items), last)
+            }
+            Frame::Map {
+                start,
+                anchor,
+                entries,
+                ..
+            } => {
+                let last = entries.last().map(|e| e.value.span.end);
+                (start, anchor, Value::Object(entries), last)
+            }
+        };
+        // Flow collections end at their closing bracket; block
+        // collections end with their last value.
+        let closes_flow =
+            span.end > 0 && matches!(text.as_bytes().get(span.end - 1), Some(b']' | b'}'));
+        let end = if closes_flow {
+            span.end
+        } else {
+            last_end.unwrap_or(span.end).max(start)
+        };
+        let node = Node::new(value, Span::new(start, end));
+        self.anchor(anchor, &node)?;
+        self.complete(node)
     }
 
     fn complete(&mut self, node: Node) -> Result<(), SyntaxError> {

@@ -12,6 +12,7 @@ mod config;
 mod corpus;
 mod corpus_findings;
 mod docs;
+mod exhaustive_matches;
 mod fix;
 mod formats;
 mod function_length;

@@ -3,7 +3,7 @@
 use crate::diagnostic::{Change, FixPlan};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::ir::{catalog, suggest};
-use crate::ir::{ActivationRef, Format, Layer};
+use crate::ir::{ActivationRef, Layer};
 use crate::rules::edits;
 use crate::rules::{Context, Rule};
 
@@ -44,7 +44,7 @@ impl Rule for UnknownActivation {
             let suggestion = suggest::closest(&act.name, names);
             // Keras saved this file, so it resolved the name: one far from
             // every built-in is the project's own function, not a typo.
-            if suggestion.is_none() && model.format != Format::Simple {
+            if suggestion.is_none() && model.format.saved_by_keras() {
                 let mut d = META
                     .diag(format!(
                         "custom {what} `{}` in {}: not a Keras built-in, so loading this model needs it registered",

@@ -3,7 +3,7 @@
 use crate::diagnostic::{Change, FixPlan};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::ir::{catalog, suggest};
-use crate::ir::{read, Format, InitializerRef, Layer};
+use crate::ir::{read, InitializerRef, Layer};
 use crate::rules::{Context, Rule};
 use crate::source::Span;
 
@@ -73,7 +73,7 @@ impl Rule for UnknownInitializer {
             let suggestion = suggest::closest(&init.name, catalog::initializer_names());
             // Keras saved this file, so it resolved the name: one far from
             // every built-in is the project's own initializer, not a typo.
-            if suggestion.is_none() && model.format != Format::Simple {
+            if suggestion.is_none() && model.format.saved_by_keras() {
                 let mut d = META
                     .diag(format!(
                         "custom initializer `{}` for `{key}` in {}: not a Keras built-in, so loading this model needs it registered",

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Change, Diagnostic, FixPlan, Severity};
 use crate::ir::catalog::layers::{self, Generation};
-use crate::ir::{suggest, Format, Layer};
+use crate::ir::{suggest, Layer};
 use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
@@ -70,7 +70,7 @@ impl Rule for UnknownLayerArgument {
             // A file Keras wrote holds the keys of the version that wrote it:
             // a key far from every argument is more likely that version's
             // than a typo.
-            if model.format != Format::Simple && suggestion.is_none() {
+            if model.format.saved_by_keras() && suggestion.is_none() {
                 d.severity = Severity::Info;
             }
             out.push(d);

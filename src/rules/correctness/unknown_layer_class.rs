@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Change, Diagnostic, FixPlan, Severity};
 use crate::ir::catalog::layers::{self, Generation};
-use crate::ir::{suggest, Format, Layer};
+use crate::ir::{suggest, Layer};
 use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
@@ -42,7 +42,7 @@ impl Rule for UnknownLayerClass {
         // saved, so it is the project's own, even when it looks like a
         // built-in (`ZeroPadding`).
         let claims_builtin = module.is_some_and(|m| m == "keras" || m.starts_with("keras."));
-        if model.format != Format::Simple && !claims_builtin {
+        if model.format.saved_by_keras() && !claims_builtin {
             let help = match suggestion {
                 Some(s) => format!("if it is not your own class, did you mean `{s}`? Load the model with `custom_objects={{...}}` or register the class with `keras.saving.register_keras_serializable`; no rule can see inside it"),
                 None => "load the model with `custom_objects={...}` or register the class with `keras.saving.register_keras_serializable`; no rule can see inside it".to_string(),

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Change, FixPlan};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::ir::{catalog, suggest, Format};
+use crate::ir::{catalog, suggest};
 use crate::rules::{Context, Rule};
 use crate::source::Span;
 
@@ -30,7 +30,7 @@ impl Rule for UnknownLoss {
             let suggestion = suggest::closest(&loss.name, catalog::loss_names());
             // Keras saved this file, so it resolved the name: one far from
             // every built-in is the project's own loss function, not a typo.
-            if suggestion.is_none() && cx.model.format != Format::Simple {
+            if suggestion.is_none() && cx.model.format.saved_by_keras() {
                 let mut d = META
                     .diag(format!(
                         "custom loss `{}`: not a Keras built-in, so loading this model needs it registered",

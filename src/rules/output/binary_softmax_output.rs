@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::catalog::ActFamily;
-use crate::ir::{Format, Head, Model, Task};
+use crate::ir::{Head, Model, Task};
 use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
@@ -49,7 +49,7 @@ impl Rule for BinarySoftmaxOutput {
                         (labels 0 and 1); it computes the same probability with half the \
                         output weights"
             .to_string();
-        if model.format == Format::Simple && model.task.is_none() {
+        if model.format.has_task_key() && model.task.is_none() {
             help.push_str(
                 "; if the two classes are meant as a multiclass output, declare `task: multiclass`",
             );
