@@ -321,7 +321,7 @@ pub fn run(cli: Cli) -> u8 {
         cli.fix_only,
     ))
     .within(&cli.paths);
-    // The HTML report draws clean files too: their text is kept.
+    // The HTML report draws clean files too: their text and models are kept.
     let keep_sources = format == Format::Html && !cli.statistics;
     let linted = pool::lint_all_keeping(&jobs, threads, keep_sources, |(target, options)| {
         session.lint(target, options)
@@ -576,11 +576,7 @@ fn graph(
             return EXIT_ERROR;
         }
     };
-    let models = report
-        .source
-        .as_ref()
-        .map(|s| crate::lint::models_of(&report.path, s, &options))
-        .unwrap_or_default();
+    let models = &report.models;
     if models.is_empty() {
         let why = match (&report.status, report.diagnostics.first()) {
             (Status::Skipped { reason }, _) => reason.clone(),
@@ -596,7 +592,7 @@ fn graph(
     }
     let picture = graph::Picture::of_file(
         &report,
-        &models,
+        models,
         graph::Options {
             collapse_nested: collapse,
             collapse_runs: collapse,
@@ -785,21 +781,7 @@ fn render_reports(
         Format::Sarif => out.push_str(&escape::json(render::sarif::render(reports, &paths()))),
         Format::Github => out.push_str(&render::github::render(reports, &paths(), summary)),
         Format::Gitlab => out.push_str(&escape::json(render::gitlab::render(reports, &paths()))),
-        Format::Html => {
-            // The models are built again from each file's text, within the
-            // limits of the command line.
-            let mut options = crate::lint::Options::default();
-            for (key, value) in &cli.limits {
-                let _ = crate::lint::limits::set(&mut options, key, value);
-            }
-            let models = |r: &FileReport| {
-                r.source
-                    .as_ref()
-                    .map(|s| crate::lint::models_of(&r.path, s, &options))
-                    .unwrap_or_default()
-            };
-            out.push_str(&render::html::render(reports, &models, threads));
-        }
+        Format::Html => out.push_str(&render::html::render(reports, threads)),
     }
     out
 }

@@ -95,6 +95,10 @@ pub struct FileReport {
     /// Every layer of the file's models with its inferred output shape and
     /// parameter count, in the order `model.summary()` lists them.
     pub layers: Vec<LayerSummary>,
+    /// The models built from the file, as the rules saw them: what the
+    /// pictures of `actlint graph` and the HTML report draw, without
+    /// parsing the file again. A run that draws nothing drops them.
+    pub models: Vec<ir::Model>,
 }
 
 /// One layer of a linted model, as the layer table of `-v` and the JSON
@@ -205,11 +209,12 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// The report of the file `path` (the models are not kept).
+    /// The report of the file `path` (the parsed documents are not kept).
     pub fn into_report(self, path: &str) -> FileReport {
         FileReport {
             path: path.to_string(),
             layers: layer_table(&self.models),
+            models: self.models,
             source: Some(self.source),
             status: self.status,
             diagnostics: self.diagnostics,
@@ -265,6 +270,7 @@ fn isolated(path: &str, lint: impl FnOnce() -> FileReport) -> FileReport {
         status: Status::Linted { models: 0 },
         diagnostics: vec![e.diagnostic()],
         layers: Vec::new(),
+        models: Vec::new(),
     })
 }
 
@@ -283,6 +289,7 @@ fn report(
             status: Status::Skipped { reason },
             diagnostics: Vec::new(),
             layers: Vec::new(),
+            models: Vec::new(),
         },
         Err(e) => {
             let help = match e {
@@ -299,6 +306,7 @@ fn report(
                 status: Status::Linted { models: 0 },
                 diagnostics: vec![d],
                 layers: Vec::new(),
+                models: Vec::new(),
             }
         }
     }
@@ -328,30 +336,6 @@ pub fn load_models(path: &str, bytes: &[u8], options: &Options) -> Result<Vec<ir
         }
     }
     Ok(models)
-}
-
-/// The models of a decoded text, built but not checked (for the pictures
-/// of a report): the documents that are models within the layer limit.
-/// A text that does not parse, and a malformed model, give none.
-pub fn models_of(path: &str, source: &Source, options: &Options) -> Vec<ir::Model> {
-    let Ok((docs, _, _, _)) = parse_documents(path, source, options.tree_limits) else {
-        return Vec::new();
-    };
-    let mut models = Vec::new();
-    for doc in &docs {
-        let Ok(front) = ir::detect(doc) else {
-            continue;
-        };
-        if limits::check_layer_entries(doc, &options.model_limits).is_some() {
-            continue;
-        }
-        if let Detected::Model(model) = ir::build_as(doc, front) {
-            if limits::check_model(&model, &options.model_limits).is_none() {
-                models.push(*model);
-            }
-        }
-    }
-    models
 }
 
 /// Lints decoded text: the pipeline, one phase after the other.

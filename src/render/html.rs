@@ -29,16 +29,12 @@ fn esc(s: &str) -> String {
     xml_escape(s)
 }
 
-/// The whole page. `models` gives the models of a report's file (built
-/// again from its source); `threads` renders files in parallel.
-pub fn render(
-    reports: &[FileReport],
-    models: &(dyn Fn(&FileReport) -> Vec<Model> + Sync),
-    threads: usize,
-) -> String {
+/// The whole page, each file drawn from the models its lint built
+/// ([`FileReport::models`]); `threads` renders files in parallel.
+pub fn render(reports: &[FileReport], threads: usize) -> String {
     let indexed: Vec<(usize, &FileReport)> = reports.iter().enumerate().collect();
     let sections =
-        crate::run::pool::map_ordered(&indexed, threads, |&(i, r)| file_section(i, r, &models(r)));
+        crate::run::pool::map_ordered(&indexed, threads, |&(i, r)| file_section(i, r, &r.models));
     let mut out = String::with_capacity(sections.iter().map(String::len).sum::<usize>() + 16_384);
     out.push_str(HEAD);
     summary(reports, &mut out);

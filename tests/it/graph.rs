@@ -358,8 +358,7 @@ fn layouts_put_boxes_in_their_frames_without_overlap() {
         let bytes = std::fs::read(&path).unwrap();
         let options = actlint::lint::Options::default();
         let report = actlint::lint::lint_bytes(&display, &bytes, &options);
-        let models = actlint::lint::models_of(&display, report.source.as_ref().unwrap(), &options);
-        let picture = Picture::of_file(&report, &models, Options::default());
+        let picture = Picture::of_file(&report, &report.models, Options::default());
         let g = layout::layout(&picture);
         for (i, a) in g.boxes.iter().enumerate() {
             let frame = g.clusters[picture.boxes[i].cluster];
