@@ -17,14 +17,6 @@ const LIMIT: usize = 60;
 /// Functions over [`LIMIT`] not split yet, as `path::name` (a name repeated
 /// in one file is listed once).
 const LONGER: &[&str] = &[
-    "src/config/file.rs::models",
-    "src/config/file.rs::parse",
-    "src/config/file.rs::rules",
-    "src/config/file.rs::top_level",
-    "src/config/mod.rs::load",
-    "src/config/mod.rs::resolve",
-    "src/config/mod.rs::show",
-    "src/config/mod.rs::with_cwd",
     "src/ir/catalog.rs::positional_params",
     "src/ir/heads.rs::build_heads",
     "src/ir/infer.rs::conv",
