@@ -361,32 +361,67 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
     // Compile errors that did not stop the file being read: reported, and
     // its models checked too.
     let compile_errors = errors.len();
-    for e in errors {
-        let what = if source.syntax == Syntax::Notebook {
-            "invalid notebook"
-        } else {
-            "invalid Python"
-        };
-        found
-            .diagnostics
-            .push(parse_diag(format!("{what}: {}", e.message)).at(e.span, e.message));
-    }
+    found
+        .diagnostics
+        .extend(compile_error_diags(source.syntax, errors));
     for doc in &docs {
         check_document(doc, &source, options, &mut found);
     }
     let Found {
         models,
         count,
-        mut diagnostics,
+        diagnostics,
         skip_reason,
         encoded: _,
     } = found;
-    if count > 0 {
+    let diagnostics = finish_diagnostics(&source, &docs, diagnostics, count > 0, options);
+    let status = if count == 0 && compile_errors == 0 {
+        Status::Skipped {
+            reason: skip_reason.unwrap_or_else(|| "no model found".to_string()),
+        }
+    } else {
+        Status::Linted { models: count }
+    };
+    Analysis {
+        source,
+        docs,
+        models,
+        diagnostics,
+        status,
+    }
+}
+
+/// The diagnostics of Python compile errors that did not stop the file
+/// being read.
+fn compile_error_diags(syntax: Syntax, errors: Vec<tree::SyntaxError>) -> Vec<Diagnostic> {
+    let what = if syntax == Syntax::Notebook {
+        "invalid notebook"
+    } else {
+        "invalid Python"
+    };
+    errors
+        .into_iter()
+        .map(|e| parse_diag(format!("{what}: {}", e.message)).at(e.span, e.message))
+        .collect()
+}
+
+/// Suppress, severities and sort phases over a file's diagnostics
+/// (suppressions only when `any_model`: they apply to what the rules
+/// found); no fixes for text that cannot be written back; cell positions
+/// for notebooks.
+fn finish_diagnostics(
+    source: &Source,
+    docs: &[Node],
+    mut diagnostics: Vec<Diagnostic>,
+    any_model: bool,
+    options: &Options,
+) -> Vec<Diagnostic> {
+    if any_model {
         // Suppressions and severities apply to what the rules found, after
         // the rules: comments and pointers are in the text, not in the IR.
         diagnostics = suppress::apply(
             &source.text,
-            &docs,
+            docs,
             diagnostics,
             &options.pointer_ignores,
             &|m| options.enabled(m),
@@ -409,20 +444,7 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
-    let status = if count == 0 && compile_errors == 0 {
-        Status::Skipped {
-            reason: skip_reason.unwrap_or_else(|| "no model found".to_string()),
-        }
-    } else {
-        Status::Linted { models: count }
-    };
-    Analysis {
-        source,
-        docs,
-        models,
-        diagnostics,
-        status,
-    }
+    diagnostics
 }
 
 /// Notebooks: each finding also says where it is in the cells (`cell 3,
