@@ -64,7 +64,6 @@ const LONGER: &[&str] = &[
     "src/rules/output/relu_output_for_regression.rs::check_head",
     "src/rules/output/task_output_mismatch.rs::check_head",
     "src/rules/recurrent/rnn_slow_path.rs::reasons",
-    "src/run/discover.rs::walk",
     "src/run/write.rs::fix_target",
     "src/run/write.rs::write_atomic",
     "src/server/diagnostics.rs::to_lsp",
