@@ -165,34 +165,10 @@ fn file_section(i: usize, report: &FileReport, models: &[Model]) -> String {
             },
         )
     });
-    // Where each finding is drawn: the box or frame of its layer first,
-    // then the other layers it names.
-    let mut at: Vec<Vec<String>> = vec![Vec::new(); report.diagnostics.len()];
-    if let Some(p) = &picture {
-        let frames = p
-            .clusters
-            .iter()
-            .enumerate()
-            .map(|(c, f)| (format!("{prefix}c{c}"), &f.marks));
-        let boxes = p
-            .boxes
-            .iter()
-            .enumerate()
-            .map(|(b, n)| (format!("{prefix}n{b}"), &n.marks));
-        let mut placed: Vec<(usize, bool, String)> = Vec::new();
-        for (id, marks) in boxes.chain(frames) {
-            for m in marks.iter() {
-                placed.push((m.diagnostic, m.primary, id.clone()));
-            }
-        }
-        // Primary places first, then in drawing order.
-        placed.sort_by_key(|(d, primary, _)| (*d, !*primary));
-        for (d, _, id) in placed {
-            if let Some(slot) = at.get_mut(d) {
-                slot.push(id);
-            }
-        }
-    }
+    let at = match &picture {
+        Some(p) => places(p, &prefix, report.diagnostics.len()),
+        None => vec![Vec::new(); report.diagnostics.len()],
+    };
     match &picture {
         Some(p) => {
             let _ = writeln!(
@@ -217,6 +193,37 @@ fn file_section(i: usize, report: &FileReport, models: &[Model]) -> String {
     }
     out.push_str("</section>\n");
     out
+}
+
+/// Where each of a file's `count` findings is drawn in picture `p`, as
+/// element ids (`prefix` + box or frame): the box or frame of its layer
+/// first, then the other layers it names.
+fn places(p: &Picture, prefix: &str, count: usize) -> Vec<Vec<String>> {
+    let mut at: Vec<Vec<String>> = vec![Vec::new(); count];
+    let frames = p
+        .clusters
+        .iter()
+        .enumerate()
+        .map(|(c, f)| (format!("{prefix}c{c}"), &f.marks));
+    let boxes = p
+        .boxes
+        .iter()
+        .enumerate()
+        .map(|(b, n)| (format!("{prefix}n{b}"), &n.marks));
+    let mut placed: Vec<(usize, bool, String)> = Vec::new();
+    for (id, marks) in boxes.chain(frames) {
+        for m in marks.iter() {
+            placed.push((m.diagnostic, m.primary, id.clone()));
+        }
+    }
+    // Primary places first, then in drawing order.
+    placed.sort_by_key(|(d, primary, _)| (*d, !*primary));
+    for (d, _, id) in placed {
+        if let Some(slot) = at.get_mut(d) {
+            slot.push(id);
+        }
+    }
+    at
 }
 
 fn finding(
