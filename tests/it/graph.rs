@@ -521,3 +521,33 @@ fn a_nested_model_takes_its_tensors_in_order() {
     );
     assert!(mermaid.contains("n2[\"<b>x</b>") && mermaid.contains("n3[\"<b>y</b>"));
 }
+
+/// The HTML report draws the models the lint built, under each file's own
+/// configuration: a model over the configured layer limit is reported and
+/// not drawn (with `--isolated`, the same file is drawn).
+#[test]
+fn html_report_draws_what_the_lint_built_under_the_file_configuration() {
+    let dir = TempDir::new("html-limits");
+    dir.copy(
+        &root().join("fixtures/ok/binary_classifier.yaml"),
+        "model.yaml",
+    );
+    dir.write("actlint.toml", b"[limits]\nmax-layers = 1\n");
+    let html = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_actlint"))
+            .current_dir(dir.path())
+            .args(["--format", "html"])
+            .args(extra)
+            .arg("model.yaml")
+            .output()
+            .expect("actlint runs");
+        String::from_utf8(out.stdout).expect("UTF-8 output")
+    };
+    let limited = html(&[]);
+    assert!(limited.contains("over the layer limit"), "{limited}");
+    assert!(limited.contains("no model to draw"), "{limited}");
+    assert_eq!(limited.matches("<svg xmlns").count(), 0);
+    let isolated = html(&["--isolated"]);
+    assert_eq!(isolated.matches("<svg xmlns").count(), 1, "{isolated}");
+    assert!(!isolated.contains("over the layer limit"));
+}
