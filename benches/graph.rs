@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
-use actlint::lint::{self, lint_bytes, Options};
+use actlint::lint::{lint_bytes, Options};
 use actlint::render::graph::{self, Picture};
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -37,8 +37,7 @@ fn bench(c: &mut Criterion) {
     let (name, bytes) = input();
     let options = Options::default();
     let report = lint_bytes(&name, &bytes, &options);
-    let source = report.source.clone().expect("the file decodes");
-    let models = lint::models_of(&name, &source, &options);
+    let models = report.models.clone();
     assert_eq!(models.len(), 1);
     let picture = Picture::of_file(&report, &models, graph::Options::default());
     eprintln!(
@@ -65,14 +64,8 @@ fn bench(c: &mut Criterion) {
         b.iter(|| graph::render(black_box(&picture), graph::Format::Dot))
     });
     let reports = [report.clone()];
-    let build = |r: &lint::FileReport| {
-        r.source
-            .as_ref()
-            .map(|s| lint::models_of(&r.path, s, &options))
-            .unwrap_or_default()
-    };
     group.bench_function("html", |b| {
-        b.iter(|| actlint::render::html::render(black_box(&reports), &build, 1))
+        b.iter(|| actlint::render::html::render(black_box(&reports), 1))
     });
     group.finish();
 }

@@ -246,30 +246,36 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> u8 {
     match &cli.command {
-        Some(Command::Rule { rule }) => return print_rule(rule),
-        Some(Command::Server) => return crate::server::run(),
-        Some(Command::Graph {
+        Some(command) => run_command(&cli, command),
+        None => lint_files(&cli),
+    }
+}
+
+/// A subcommand: `rule`, `rules`, `server`, `graph` or `completions`.
+fn run_command(cli: &Cli, command: &Command) -> u8 {
+    match command {
+        Command::Rule { rule } => print_rule(rule),
+        Command::Server => crate::server::run(),
+        Command::Graph {
             file,
             format,
             output_file,
             collapse,
             stdin_filename,
-        }) => {
-            return graph(
-                &cli,
-                file,
-                *format,
-                output_file.as_deref(),
-                *collapse,
-                stdin_filename.as_deref(),
-            )
-        }
-        Some(Command::Completions { shell }) => {
+        } => graph(
+            cli,
+            file,
+            *format,
+            output_file.as_deref(),
+            *collapse,
+            stdin_filename.as_deref(),
+        ),
+        Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "actlint", &mut script);
-            return write_stdout(&script);
+            write_stdout(&script)
         }
-        Some(Command::Rules { format, full }) => {
+        Command::Rules { format, full } => {
             use crate::rules::docs;
             let text = match (format, full) {
                 (RulesFormat::Text, _) => docs::list_text(),
@@ -277,40 +283,33 @@ pub fn run(cli: Cli) -> u8 {
                 (RulesFormat::Markdown, false) => docs::table_markdown(),
                 (RulesFormat::Markdown, true) => docs::reference_markdown(),
             };
-            return write_stdout(text.as_bytes());
+            write_stdout(text.as_bytes())
         }
-        None => {}
     }
-    let mut resolver = match Resolver::new(overrides(&cli)) {
+}
+
+/// The lint run (no subcommand): `--show-settings`, or the files planned,
+/// linted (or fixed) and compared with the baseline, then the output
+/// written and the exit code chosen.
+fn lint_files(cli: &Cli) -> u8 {
+    let mut resolver = match Resolver::new(overrides(cli)) {
         Ok(r) => r,
-        Err(errors) => return config_errors(&cli, &errors),
+        Err(errors) => return config_errors(cli, &errors),
     };
     if let Some(file) = &cli.show_settings {
         return match resolver.show(file) {
             Ok(text) => write_stdout(text.as_bytes()),
-            Err(errors) => config_errors(&cli, &errors),
+            Err(errors) => config_errors(cli, &errors),
         };
     }
     if cli.paths.is_empty() {
-        let _ = Cli::command()
-            .error(
-                clap::error::ErrorKind::MissingRequiredArgument,
-                "no paths given: pass model files or directories, or `-` to read standard input",
-            )
-            .print();
-        return EXIT_ERROR;
+        return no_paths();
     }
-    let format = match resolve_format(&cli, &mut resolver) {
+    let format = match resolve_format(cli, &mut resolver) {
         Ok(f) => f,
         Err(code) => return code,
     };
-    let Planned {
-        jobs,
-        thresholds,
-        excluded,
-        mut io_problems,
-        threads,
-    } = match plan(&cli, &mut resolver) {
+    let mut planned = match plan(cli, &mut resolver) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -321,55 +320,62 @@ pub fn run(cli: Cli) -> u8 {
         cli.fix_only,
     ))
     .within(&cli.paths);
-    // The HTML report draws clean files too: their text is kept.
+    // The HTML report draws clean files too: their text and models are kept.
     let keep_sources = format == Format::Html && !cli.statistics;
-    let linted = pool::lint_all_keeping(&jobs, threads, keep_sources, |(target, options)| {
-        session.lint(target, options)
+    let linted = pool::lint_all_keeping(&planned.jobs, planned.threads, keep_sources, |(t, o)| {
+        session.lint(t, o)
     });
-    io_problems.extend(linted.problems);
+    planned.io_problems.extend(linted.problems);
     let mut reports = linted.reports;
-    let baseline_notes = match baseline(&cli, &mut reports, &io_problems) {
+    let baseline_notes = match baseline(cli, &mut reports, &planned.io_problems) {
         Ok(notes) => notes,
         Err(code) => return code,
     };
+    finish(cli, format, &session, &reports, planned, &baseline_notes)
+}
 
-    let stdout = std::io::stdout();
-    let color = match cli.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => auto_color(cli.output_file.is_none() && stdout.is_terminal()),
-    };
+/// No path on the command line: clap's usage error, exit code 2.
+fn no_paths() -> u8 {
+    let _ = Cli::command()
+        .error(
+            clap::error::ErrorKind::MissingRequiredArgument,
+            "no paths given: pass model files or directories, or `-` to read standard input",
+        )
+        .print();
+    EXIT_ERROR
+}
+
+/// The end of a lint run: the report (or what fixing writes) to standard
+/// output or `--output-file`, the notes to standard error, the exit code.
+fn finish(
+    cli: &Cli,
+    format: Format,
+    session: &crate::run::write::Session,
+    reports: &[FileReport],
+    planned: Planned,
+    baseline_notes: &str,
+) -> u8 {
+    let mut io_problems = planned.io_problems;
+    let color = use_color(
+        cli,
+        cli.output_file.is_none() && std::io::stdout().is_terminal(),
+    );
     // When no path could be read, "no problems in 0 files" would read as a
     // clean run: the errors on standard error are the whole answer.
     let nothing_read = reports.is_empty() && !io_problems.is_empty();
     let summary = !cli.quiet && !nothing_read;
-    let mut out = render_reports(&cli, format, &reports, color, summary);
-    // Fixing: the diffs or the fixed standard input go to standard output,
-    // and the fix summary to standard error.
-    let mut fix_stdout: Option<Vec<u8>> = None;
-    let mut fixed = 0;
-    if session.mode.fixing() {
-        let finished = session.finish(std::mem::take(&mut out), !cli.quiet);
-        fixed = finished.applied;
-        io_problems.extend(finished.problems);
-        let _ = std::io::stderr()
-            .lock()
-            .write_all(finished.stderr.as_bytes());
-        out = String::from_utf8_lossy(&finished.stdout).into_owned();
-        fix_stdout = Some(finished.stdout);
+    let report = render_reports(cli, format, reports, color, summary);
+    let (out, fixed) = fixing_output(cli, session, report, &mut io_problems);
+    if let Err(code) = write_output(cli.output_file.as_deref(), &out) {
+        return code;
     }
-    if let Some(path) = &cli.output_file {
-        if let Err(e) = write_output_file(path, &out) {
-            eprintln!(
-                "error: cannot write {}: {e}",
-                escape::text(&path.display().to_string())
-            );
-            return EXIT_ERROR;
-        }
-    } else if write_stdout(fix_stdout.as_deref().unwrap_or(out.as_bytes())) != EXIT_CLEAN {
-        return EXIT_ERROR;
-    }
-    let notes = notes(&cli, &reports, &excluded, &baseline_notes, &io_problems);
+    let notes = notes(
+        cli,
+        reports,
+        &planned.excluded,
+        baseline_notes,
+        &io_problems,
+    );
     let _ = std::io::stderr().lock().write_all(notes.as_bytes());
     if cli.exit_zero && io_problems.is_empty() {
         return EXIT_CLEAN;
@@ -383,11 +389,50 @@ pub fn run(cli: Cli) -> u8 {
             (true, false) => EXIT_CLEAN,
         };
     }
-    exit_code(&reports, !io_problems.is_empty(), &|r| {
-        thresholds
+    exit_code(reports, !io_problems.is_empty(), &|r| {
+        planned
+            .thresholds
             .get(&r.path)
             .copied()
             .unwrap_or(Some(Severity::Warning))
+    })
+}
+
+/// What goes to the output when fixing: the diffs or the fixed standard
+/// input instead of the `report` (the fix summary goes to standard error
+/// here), with the number of fixes applied. Not fixing: the report.
+fn fixing_output(
+    cli: &Cli,
+    session: &crate::run::write::Session,
+    report: String,
+    io_problems: &mut Vec<discover::IoProblem>,
+) -> (Vec<u8>, usize) {
+    if !session.mode.fixing() {
+        return (report.into_bytes(), 0);
+    }
+    let finished = session.finish(report, !cli.quiet);
+    io_problems.extend(finished.problems);
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(finished.stderr.as_bytes());
+    (finished.stdout, finished.applied)
+}
+
+/// Writes the output to `--output-file` (`path`) or standard output; `Err`
+/// with the exit code when it cannot be written.
+fn write_output(path: Option<&Path>, out: &[u8]) -> Result<(), u8> {
+    let Some(path) = path else {
+        return match write_stdout(out) {
+            EXIT_CLEAN => Ok(()),
+            _ => Err(EXIT_ERROR),
+        };
+    };
+    write_output_file(path, &String::from_utf8_lossy(out)).map_err(|e| {
+        eprintln!(
+            "error: cannot write {}: {e}",
+            escape::text(&path.display().to_string())
+        );
+        EXIT_ERROR
     })
 }
 
@@ -549,54 +594,16 @@ fn graph(
     stdin_name: Option<&str>,
 ) -> u8 {
     use render::graph;
-    let mut resolver = match Resolver::new(overrides(cli)) {
-        Ok(r) => r,
-        Err(errors) => return config_errors(cli, &errors),
+    let report = match lint_one(cli, file, stdin_name) {
+        Ok(report) => report,
+        Err(code) => return code,
     };
-    let stdin = file == Path::new("-");
-    let display = match (stdin, stdin_name) {
-        (true, Some(name)) => name.to_string(),
-        (true, None) => "-".to_string(),
-        (false, _) => file.display().to_string(),
-    };
-    let settings = match resolver.settings_for(Path::new(&display)) {
-        Ok(s) => s,
-        Err(errors) => return config_errors(cli, &errors),
-    };
-    let options = settings.options();
-    let read = if stdin {
-        crate::lint::read::lint_reader(&display, std::io::stdin().lock(), &options)
-    } else {
-        crate::lint::read::lint_path(file, &display, &options)
-    };
-    let report = match read {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {}: {e}", escape::text(&display));
-            return EXIT_ERROR;
-        }
-    };
-    let models = report
-        .source
-        .as_ref()
-        .map(|s| crate::lint::models_of(&report.path, s, &options))
-        .unwrap_or_default();
-    if models.is_empty() {
-        let why = match (&report.status, report.diagnostics.first()) {
-            (Status::Skipped { reason }, _) => reason.clone(),
-            (_, Some(d)) => d.message.clone(),
-            _ => "no model found".to_string(),
-        };
-        eprintln!(
-            "error: {}: nothing to draw: {}",
-            escape::text(&display),
-            escape::text(&why)
-        );
-        return EXIT_ERROR;
+    if report.models.is_empty() {
+        return nothing_to_draw(&report);
     }
     let picture = graph::Picture::of_file(
         &report,
-        &models,
+        &report.models,
         graph::Options {
             collapse_nested: collapse,
             collapse_runs: collapse,
@@ -608,31 +615,70 @@ fn graph(
         GraphFormat::Dot => graph::Format::Dot,
     };
     let text = graph::render(&picture, format);
-    if format == graph::Format::Mermaid
-        && (picture.edges.len() > graph::mermaid::GITHUB_MAX_EDGES
-            || text.len() > graph::mermaid::GITHUB_MAX_TEXT)
-    {
+    if format == graph::Format::Mermaid {
+        mermaid_size_note(&picture, &text);
+    }
+    match write_output(output, text.as_bytes()) {
+        Ok(()) => EXIT_CLEAN,
+        Err(code) => code,
+    }
+}
+
+/// Lints the one file of `actlint graph` (`-` is standard input, named
+/// `stdin_name`) with its configuration; `Err` with the exit code when the
+/// configuration is wrong or the file cannot be read.
+fn lint_one(cli: &Cli, file: &Path, stdin_name: Option<&str>) -> Result<FileReport, u8> {
+    let mut resolver = Resolver::new(overrides(cli)).map_err(|e| config_errors(cli, &e))?;
+    let stdin = file == Path::new("-");
+    let display = match (stdin, stdin_name) {
+        (true, Some(name)) => name.to_string(),
+        (true, None) => "-".to_string(),
+        (false, _) => file.display().to_string(),
+    };
+    let settings = resolver
+        .settings_for(Path::new(&display))
+        .map_err(|e| config_errors(cli, &e))?;
+    let options = settings.options();
+    let read = if stdin {
+        crate::lint::read::lint_reader(&display, std::io::stdin().lock(), &options)
+    } else {
+        crate::lint::read::lint_path(file, &display, &options)
+    };
+    read.map_err(|e| {
+        eprintln!("error: {}: {e}", escape::text(&display));
+        EXIT_ERROR
+    })
+}
+
+/// `actlint graph` on a file with no model: why (it was skipped, or its
+/// first finding), and exit code 2.
+fn nothing_to_draw(report: &FileReport) -> u8 {
+    let why = match (&report.status, report.diagnostics.first()) {
+        (Status::Skipped { reason }, _) => reason.clone(),
+        (_, Some(d)) => d.message.clone(),
+        _ => "no model found".to_string(),
+    };
+    eprintln!(
+        "error: {}: nothing to draw: {}",
+        escape::text(&report.path),
+        escape::text(&why)
+    );
+    EXIT_ERROR
+}
+
+/// A note on standard error when a Mermaid diagram is larger than Mermaid
+/// (and GitHub) draws by default.
+fn mermaid_size_note(picture: &render::graph::Picture, text: &str) {
+    use render::graph::mermaid::{GITHUB_MAX_EDGES, GITHUB_MAX_TEXT};
+    if picture.edges.len() > GITHUB_MAX_EDGES || text.len() > GITHUB_MAX_TEXT {
         eprintln!(
             "note: {} edges, {} bytes: Mermaid (and GitHub) draws diagrams of at most {} edges and {} bytes \
              by default; try --collapse, or the SVG picture",
             picture.edges.len(),
             text.len(),
-            graph::mermaid::GITHUB_MAX_EDGES,
-            graph::mermaid::GITHUB_MAX_TEXT
+            GITHUB_MAX_EDGES,
+            GITHUB_MAX_TEXT
         );
-    }
-    match output {
-        Some(path) => match write_output_file(path, &text) {
-            Ok(()) => EXIT_CLEAN,
-            Err(e) => {
-                eprintln!(
-                    "error: cannot write {}: {e}",
-                    escape::text(&path.display().to_string())
-                );
-                EXIT_ERROR
-            }
-        },
-        None => write_stdout(text.as_bytes()),
     }
 }
 
@@ -687,13 +733,19 @@ fn auto_color(terminal: bool) -> bool {
     }
 }
 
-/// Prints configuration errors; the exit code for them.
-fn config_errors(cli: &Cli, errors: &[config::ConfigError]) -> u8 {
-    let color = match cli.color {
+/// Whether to write colour: `--color`, and for `auto` [`auto_color`] of
+/// whether the output goes to a `terminal`.
+fn use_color(cli: &Cli, terminal: bool) -> bool {
+    match cli.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => auto_color(std::io::stderr().is_terminal()),
-    };
+        Color::Auto => auto_color(terminal),
+    }
+}
+
+/// Prints configuration errors; the exit code for them.
+fn config_errors(cli: &Cli, errors: &[config::ConfigError]) -> u8 {
+    let color = use_color(cli, std::io::stderr().is_terminal());
     let _ = std::io::stderr()
         .lock()
         .write_all(config::error::render(errors, color).as_bytes());
@@ -732,17 +784,8 @@ fn render_reports(
     summary: bool,
 ) -> String {
     let threads = pool::thread_count(cli.threads);
-    let mut out = String::new();
     if cli.statistics {
-        if format == Format::Json {
-            return escape::json(render::statistics::render_json(reports));
-        }
-        out.push_str(&render::statistics::render_text(reports));
-        if summary {
-            out.push_str(&render::human::summary_line(reports));
-            out.push('\n');
-        }
-        return out;
+        return render_statistics(format, reports, summary);
     }
     // CI formats report paths relative to the repository root.
     let paths = || {
@@ -750,56 +793,69 @@ fn render_reports(
             .map_or_else(|_| render::ci::Paths::as_given(), render::ci::Paths::detect)
     };
     match format {
-        Format::Human | Format::Concise => {
-            if format == Format::Human && cli.verbose {
-                for r in reports {
-                    out.push_str(&render::human::layer_table(r));
-                }
-            }
-            if format == Format::Human {
-                let style = render::human::Style {
-                    color,
-                    width: terminal_width(),
-                };
-                out.push_str(&pool::render_in_parallel(reports, threads, |r| {
-                    render::human::render(r, &style)
-                }));
-            } else {
-                out.push_str(&pool::render_in_parallel(
-                    reports,
-                    threads,
-                    render::concise::render,
-                ));
-            }
-            if summary {
-                // What `--fix` can do, then the summary line, which stays last.
-                if let Some(note) = crate::run::write::fixable_note(reports, cli.unsafe_fixes) {
-                    out.push_str(&note);
-                    out.push('\n');
-                }
-                out.push_str(&render::human::summary_line(reports));
-                out.push('\n');
-            }
+        Format::Human | Format::Concise => render_text(cli, format, reports, color, summary),
+        Format::Json => escape::json(render::json::render(reports)),
+        Format::Sarif => escape::json(render::sarif::render(reports, &paths())),
+        Format::Github => render::github::render(reports, &paths(), summary),
+        Format::Gitlab => escape::json(render::gitlab::render(reports, &paths())),
+        Format::Html => render::html::render(reports, threads),
+    }
+}
+
+/// `--statistics`: the count of each rule's findings, as JSON or as a
+/// table (with the summary line when `summary`).
+fn render_statistics(format: Format, reports: &[FileReport], summary: bool) -> String {
+    if format == Format::Json {
+        return escape::json(render::statistics::render_json(reports));
+    }
+    let mut out = render::statistics::render_text(reports);
+    if summary {
+        out.push_str(&render::human::summary_line(reports));
+        out.push('\n');
+    }
+    out
+}
+
+/// The human and concise outputs: (with `-v`, the human output's layer
+/// tables,) each file's findings, then when `summary` what `--fix` can do
+/// and the summary line.
+fn render_text(
+    cli: &Cli,
+    format: Format,
+    reports: &[FileReport],
+    color: bool,
+    summary: bool,
+) -> String {
+    let threads = pool::thread_count(cli.threads);
+    let mut out = String::new();
+    if format == Format::Human && cli.verbose {
+        for r in reports {
+            out.push_str(&render::human::layer_table(r));
         }
-        Format::Json => out.push_str(&escape::json(render::json::render(reports))),
-        Format::Sarif => out.push_str(&escape::json(render::sarif::render(reports, &paths()))),
-        Format::Github => out.push_str(&render::github::render(reports, &paths(), summary)),
-        Format::Gitlab => out.push_str(&escape::json(render::gitlab::render(reports, &paths()))),
-        Format::Html => {
-            // The models are built again from each file's text, within the
-            // limits of the command line.
-            let mut options = crate::lint::Options::default();
-            for (key, value) in &cli.limits {
-                let _ = crate::lint::limits::set(&mut options, key, value);
-            }
-            let models = |r: &FileReport| {
-                r.source
-                    .as_ref()
-                    .map(|s| crate::lint::models_of(&r.path, s, &options))
-                    .unwrap_or_default()
-            };
-            out.push_str(&render::html::render(reports, &models, threads));
+    }
+    if format == Format::Human {
+        let style = render::human::Style {
+            color,
+            width: terminal_width(),
+        };
+        out.push_str(&pool::render_in_parallel(reports, threads, |r| {
+            render::human::render(r, &style)
+        }));
+    } else {
+        out.push_str(&pool::render_in_parallel(
+            reports,
+            threads,
+            render::concise::render,
+        ));
+    }
+    if summary {
+        // What `--fix` can do, then the summary line, which stays last.
+        if let Some(note) = crate::run::write::fixable_note(reports, cli.unsafe_fixes) {
+            out.push_str(&note);
+            out.push('\n');
         }
+        out.push_str(&render::human::summary_line(reports));
+        out.push('\n');
     }
     out
 }

@@ -251,17 +251,14 @@ pub fn parse(
     let shared: Arc<str> = Arc::from(text);
     let table = match DeTable::parse(text) {
         Ok(t) => t,
+        // A broken pyproject.toml that says nothing about actlint is
+        // another tool's problem.
+        Err(_) if kind == Kind::Pyproject && !text.contains("tool.actlint") => return Ok(None),
         Err(e) => {
-            // A broken pyproject.toml that says nothing about actlint is
-            // another tool's problem.
-            if kind == Kind::Pyproject && !text.contains("tool.actlint") {
-                return Ok(None);
-            }
-            let span = e.span().map(|s| clamp(text, s));
             return Err(vec![ConfigError {
                 origin: display,
                 text: Some(shared),
-                span,
+                span: e.span().map(|s| clamp(text, s)),
                 message: format!("invalid TOML: {}", e.message().trim_end()),
                 label: Some("here".to_string()),
                 help: None,
@@ -275,58 +272,10 @@ pub fn parse(
         kind,
         errors: Vec::new(),
     };
-    let root_table: &DeTable<'_> = match kind {
-        Kind::Actlint => table.get_ref(),
-        Kind::Pyproject => {
-            let Some(tool) = table.get_ref().get("tool") else {
-                return Ok(None);
-            };
-            let Some(actlint) = tool.get_ref().as_table().and_then(|t| t.get("actlint")) else {
-                return Ok(None);
-            };
-            match actlint.get_ref().as_table() {
-                Some(t) => t,
-                None => {
-                    r.error(
-                        actlint.span(),
-                        format!(
-                            "`tool.actlint` must be a table, found {}",
-                            kind_name(actlint.get_ref())
-                        ),
-                        "expected a table",
-                        Some("write the options under a `[tool.actlint]` header"),
-                    );
-                    return Err(r.errors);
-                }
-            }
-        }
+    let Some(root_table) = r.options_table(table.get_ref())? else {
+        return Ok(None);
     };
-    let root = path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let mut config = ConfigFile {
-        path: path.to_path_buf(),
-        display,
-        root,
-        kind,
-        select: None,
-        extend_select: Vec::new(),
-        ignore: Vec::new(),
-        severity: Vec::new(),
-        fail_on: None,
-        output_format: None,
-        exclude: None,
-        extend_exclude: Vec::new(),
-        per_file_ignores: Vec::new(),
-        rule_options: Vec::new(),
-        models: Vec::new(),
-        limits: Vec::new(),
-        extend: None,
-        inherited: Vec::new(),
-        extends: Vec::new(),
-        sets: MatchSets::default(),
-    };
+    let mut config = ConfigFile::empty(path, display, kind);
     r.top_level(root_table, &mut config);
     if r.errors.is_empty() {
         Ok(Some(config))
@@ -334,6 +283,38 @@ pub fn parse(
         r.errors
             .sort_by_key(|e| e.span.as_ref().map_or(0, |s| s.start));
         Err(r.errors)
+    }
+}
+
+impl ConfigFile {
+    /// A configuration of `kind` at `path` that sets nothing.
+    fn empty(path: &Path, display: Arc<str>, kind: Kind) -> ConfigFile {
+        let root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        ConfigFile {
+            path: path.to_path_buf(),
+            display,
+            root,
+            kind,
+            select: None,
+            extend_select: Vec::new(),
+            ignore: Vec::new(),
+            severity: Vec::new(),
+            fail_on: None,
+            output_format: None,
+            exclude: None,
+            extend_exclude: Vec::new(),
+            per_file_ignores: Vec::new(),
+            rule_options: Vec::new(),
+            models: Vec::new(),
+            limits: Vec::new(),
+            extend: None,
+            inherited: Vec::new(),
+            extends: Vec::new(),
+            sets: MatchSets::default(),
+        }
     }
 }
 
@@ -415,6 +396,39 @@ impl Reader<'_> {
         );
     }
 
+    /// The table that holds the options: the whole file, or in
+    /// `pyproject.toml` `[tool.actlint]` (`Ok(None)` when there is none;
+    /// `Err` when it is not a table).
+    fn options_table<'d, 'i>(
+        &mut self,
+        document: &'d DeTable<'i>,
+    ) -> Result<Option<&'d DeTable<'i>>, Vec<ConfigError>> {
+        if self.kind == Kind::Actlint {
+            return Ok(Some(document));
+        }
+        let Some(tool) = document.get("tool") else {
+            return Ok(None);
+        };
+        let Some(actlint) = tool.get_ref().as_table().and_then(|t| t.get("actlint")) else {
+            return Ok(None);
+        };
+        match actlint.get_ref().as_table() {
+            Some(t) => Ok(Some(t)),
+            None => {
+                self.error(
+                    actlint.span(),
+                    format!(
+                        "`tool.actlint` must be a table, found {}",
+                        kind_name(actlint.get_ref())
+                    ),
+                    "expected a table",
+                    Some("write the options under a `[tool.actlint]` header"),
+                );
+                Err(std::mem::take(&mut self.errors))
+            }
+        }
+    }
+
     fn top_level(&mut self, table: &DeTable<'_>, config: &mut ConfigFile) {
         for (key, value) in table.iter() {
             let name = key.get_ref().as_ref();
@@ -443,41 +457,7 @@ impl Reader<'_> {
                         });
                     }
                 }
-                "extend" => match value.get_ref().as_str() {
-                    Some(written) if !written.trim().is_empty() => {
-                        let expanded = match written.strip_prefix("~/") {
-                            Some(rest) => {
-                                std::env::var_os("HOME").map(|home| PathBuf::from(home).join(rest))
-                            }
-                            None => Some(PathBuf::from(written)),
-                        };
-                        match expanded {
-                            Some(p) => {
-                                config.extend = Some(Extend {
-                                    path: super::glob::normalize(&p, &config.root),
-                                    written: written.to_string(),
-                                    span: value.span(),
-                                    text: self.text.clone(),
-                                })
-                            }
-                            None => self.error(
-                                value.span(),
-                                "`extend` starts with `~/` but HOME is not set".to_string(),
-                                "no home directory",
-                                Some("write the path relative to this file, or absolute"),
-                            ),
-                        }
-                    }
-                    _ => self.error(
-                        value.span(),
-                        format!(
-                            "`extend` must be the path of a configuration file, found {}",
-                            kind_name(value.get_ref())
-                        ),
-                        "expected a path",
-                        Some("`extend = \"../actlint.toml\"` or `extend = \"../pyproject.toml\"`"),
-                    ),
-                },
+                "extend" => self.extend(value, config),
                 "output-format" => {
                     if let Some(s) = self.choice(name, value, &OUTPUT_FORMATS) {
                         config.output_format = Some(Located {
@@ -497,6 +477,45 @@ impl Reader<'_> {
                 "limits" => self.limits(value, config),
                 _ => self.unknown_key(key, &KEYS, "the options"),
             }
+        }
+    }
+
+    /// `extend = "..."`: the configuration this one builds on (`~/` is the
+    /// home directory; a relative path is relative to this file).
+    fn extend(&mut self, value: &Value<'_>, config: &mut ConfigFile) {
+        let written = match value.get_ref().as_str() {
+            Some(written) if !written.trim().is_empty() => written,
+            _ => {
+                return self.error(
+                    value.span(),
+                    format!(
+                        "`extend` must be the path of a configuration file, found {}",
+                        kind_name(value.get_ref())
+                    ),
+                    "expected a path",
+                    Some("`extend = \"../actlint.toml\"` or `extend = \"../pyproject.toml\"`"),
+                )
+            }
+        };
+        let expanded = match written.strip_prefix("~/") {
+            Some(rest) => std::env::var_os("HOME").map(|home| PathBuf::from(home).join(rest)),
+            None => Some(PathBuf::from(written)),
+        };
+        match expanded {
+            Some(p) => {
+                config.extend = Some(Extend {
+                    path: super::glob::normalize(&p, &config.root),
+                    written: written.to_string(),
+                    span: value.span(),
+                    text: self.text.clone(),
+                })
+            }
+            None => self.error(
+                value.span(),
+                "`extend` starts with `~/` but HOME is not set".to_string(),
+                "no home directory",
+                Some("write the path relative to this file, or absolute"),
+            ),
         }
     }
 
@@ -739,90 +758,110 @@ impl Reader<'_> {
         }
     }
 
+    /// `[rules.<code or name>]`: the options rules declare.
     fn rules(&mut self, value: &Value<'_>, config: &mut ConfigFile) {
         let header = table_name(self.kind, "rules");
         let help = format!("write `[{header}.vanishing-gradient-risk]` followed by `depth = 6`");
         let Some(table) = self.table("rules", value, &help) else {
             return;
         };
-        let with_options = || {
-            rules::all_meta()
-                .into_iter()
-                .flat_map(|meta| meta.options.iter().map(move |o| (meta, o)))
-                .map(|(meta, o)| format!("`{}` ({}: `{}`)", meta.name, meta.code, o.key))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        };
         let mut seen: Vec<&str> = Vec::new();
         for (key, options) in table.iter() {
-            let written = key.get_ref().as_ref();
-            let Some(meta) = rules::find(written) else {
-                let help = match rules::registry::suggest(written) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("rules with options are {}", with_options()),
-                };
-                self.error(
-                    key.span(),
-                    format!("unknown rule `{written}`"),
-                    "unknown rule",
-                    Some(&help),
-                );
+            let Some(meta) = self.configurable_rule(key, &seen) else {
                 continue;
             };
-            if meta.options.is_empty() {
-                self.error(
-                    key.span(),
-                    format!("{} `{}` has no options", meta.code, meta.name),
-                    "no options",
-                    Some(&format!("rules with options are {}", with_options())),
-                );
-                continue;
-            }
-            if seen.contains(&meta.code) {
-                self.error(
-                    key.span(),
-                    format!("options for {} `{}` are given twice", meta.code, meta.name),
-                    "given again",
-                    Some("configure a rule once, by its code or by its name"),
-                );
-                continue;
-            }
             seen.push(meta.code);
+            let written = key.get_ref().as_ref();
             let Some(options) = self.table(&format!("{header}.{written}"), options, &help) else {
                 continue;
             };
             for (okey, ovalue) in options.iter() {
-                let Some(option) = meta.option(okey.get_ref().as_ref()) else {
-                    let keys: Vec<&str> = meta.options.iter().map(|o| o.key).collect();
-                    self.unknown_key(okey, &keys, &format!("the options of {}", meta.code));
-                    continue;
-                };
-                let (integer, float) = match ovalue.get_ref() {
-                    DeValue::Integer(i) => (i64::from_str_radix(i.as_str(), i.radix()).ok(), None),
-                    DeValue::Float(f) => (None, f.as_str().parse::<f64>().ok()),
-                    _ => (None, None),
-                };
-                match option.accept(integer, float) {
-                    Some(value) => config.rule_options.push(Located {
-                        value: RuleOptionValue {
-                            rule: meta,
-                            option,
-                            value,
-                        },
-                        origin: self.origin(&ovalue.span()),
-                        span: ovalue.span(),
-                    }),
-                    None => self.error(
-                        ovalue.span(),
-                        format!("`{}` must be {}", option.key, option.expected),
-                        &option.label(),
-                        Some(&format!(
-                            "the default is {}: {}",
-                            option.default, option.default_means
-                        )),
-                    ),
-                }
+                self.rule_option(meta, okey, ovalue, config);
             }
+        }
+    }
+
+    /// The rule a `[rules.<key>]` table configures: an error when no rule
+    /// has that code or name, the rule has no options, or it was configured
+    /// already (its code in `seen`).
+    fn configurable_rule(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        seen: &[&str],
+    ) -> Option<&'static RuleMeta> {
+        let written = key.get_ref().as_ref();
+        let Some(meta) = rules::find(written) else {
+            let help = match rules::registry::suggest(written) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("rules with options are {}", rules_with_options()),
+            };
+            self.error(
+                key.span(),
+                format!("unknown rule `{written}`"),
+                "unknown rule",
+                Some(&help),
+            );
+            return None;
+        };
+        if meta.options.is_empty() {
+            self.error(
+                key.span(),
+                format!("{} `{}` has no options", meta.code, meta.name),
+                "no options",
+                Some(&format!("rules with options are {}", rules_with_options())),
+            );
+            return None;
+        }
+        if seen.contains(&meta.code) {
+            self.error(
+                key.span(),
+                format!("options for {} `{}` are given twice", meta.code, meta.name),
+                "given again",
+                Some("configure a rule once, by its code or by its name"),
+            );
+            return None;
+        }
+        Some(meta)
+    }
+
+    /// One option of a rule (`depth = 6`), checked against what the rule
+    /// declares it accepts.
+    fn rule_option(
+        &mut self,
+        meta: &'static RuleMeta,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        value: &Value<'_>,
+        config: &mut ConfigFile,
+    ) {
+        let Some(option) = meta.option(key.get_ref().as_ref()) else {
+            let keys: Vec<&str> = meta.options.iter().map(|o| o.key).collect();
+            self.unknown_key(key, &keys, &format!("the options of {}", meta.code));
+            return;
+        };
+        let (integer, float) = match value.get_ref() {
+            DeValue::Integer(i) => (i64::from_str_radix(i.as_str(), i.radix()).ok(), None),
+            DeValue::Float(f) => (None, f.as_str().parse::<f64>().ok()),
+            _ => (None, None),
+        };
+        match option.accept(integer, float) {
+            Some(accepted) => config.rule_options.push(Located {
+                value: RuleOptionValue {
+                    rule: meta,
+                    option,
+                    value: accepted,
+                },
+                origin: self.origin(&value.span()),
+                span: value.span(),
+            }),
+            None => self.error(
+                value.span(),
+                format!("`{}` must be {}", option.key, option.expected),
+                &option.label(),
+                Some(&format!(
+                    "the default is {}: {}",
+                    option.default, option.default_means
+                )),
+            ),
         }
     }
 
@@ -895,93 +934,112 @@ impl Reader<'_> {
             }
         };
         for entry in entries.iter() {
-            let table = entry.get_ref().as_table().expect("checked above");
-            let mut hint = ModelHintEntry {
-                files: Vec::new(),
-                task: None,
-                classes: None,
-                input_range: None,
-                origin: self.origin(&entry.span()),
-            };
-            let mut has_files = false;
-            for (key, v) in table.iter() {
-                let origin = self.origin(&v.span());
-                match key.get_ref().as_ref() {
-                    "files" => {
-                        has_files = true;
-                        if v.get_ref().is_str() {
-                            let s = v.get_ref().as_str().expect("a string");
-                            hint.files.extend(self.pattern(s, v.span()));
-                        } else {
-                            hint.files = self.patterns("files", v).unwrap_or_default();
-                        }
-                    }
-                    "task" => {
-                        let names = ["regression", "binary", "multiclass", "multilabel"];
-                        if let Some(t) = self.choice("task", v, &names) {
-                            hint.task = Some(Located {
-                                value: Task::parse(&t).expect("one of the tasks"),
-                                origin,
-                                span: v.span(),
-                            });
-                        }
-                    }
-                    "classes" => {
-                        let n = v
-                            .get_ref()
-                            .as_integer()
-                            .and_then(|i| u64::from_str_radix(i.as_str(), i.radix()).ok())
-                            .filter(|&n| n >= 1);
-                        match n {
-                            Some(n) => {
-                                hint.classes = Some(Located {
-                                    value: n,
-                                    origin,
-                                    span: v.span(),
-                                })
-                            }
-                            None => self.error(
-                                v.span(),
-                                format!(
-                                    "`classes` must be a positive integer, found {}",
-                                    kind_name(v.get_ref())
-                                ),
-                                "expected a positive integer",
-                                None,
-                            ),
-                        }
-                    }
-                    "input-range" => match input_range(v.get_ref()) {
-                        Some(r) => {
-                            hint.input_range = Some(Located {
-                                value: r,
-                                origin,
-                                span: v.span(),
-                            })
-                        }
-                        None => self.error(
-                            v.span(),
-                            "`input-range` must be `[low, high]` with low < high, or \"standardized\"".to_string(),
-                            "expected `[low, high]` or \"standardized\"",
-                            Some("for inputs scaled to [0, 1] write `input-range = [0, 1]`"),
-                        ),
-                    },
-                    _ => self.unknown_key(key, &MODEL_KEYS, "the keys of a model hint"),
-                }
+            if let Some(hint) = self.model_hint(entry) {
+                config.models.push(hint);
             }
-            if !has_files {
-                let at = entry.span();
-                self.error(
-                    at.start..at.start,
-                    "model hint without `files`: it would apply to no file".to_string(),
-                    "`files` missing",
-                    Some("add `files = \"models/churn*.json\"` (a glob relative to this file's directory)"),
-                );
-                continue;
-            }
-            config.models.push(hint);
         }
     }
+
+    /// One `[[models]]` entry; `None` (an error) when it has no `files`.
+    fn model_hint(&mut self, entry: &Value<'_>) -> Option<ModelHintEntry> {
+        let table = entry.get_ref().as_table().expect("checked above");
+        let mut hint = ModelHintEntry {
+            files: Vec::new(),
+            task: None,
+            classes: None,
+            input_range: None,
+            origin: self.origin(&entry.span()),
+        };
+        let mut has_files = false;
+        for (key, v) in table.iter() {
+            has_files |= key.get_ref().as_ref() == "files";
+            self.hint_key(key, v, &mut hint);
+        }
+        if !has_files {
+            let at = entry.span();
+            self.error(
+                at.start..at.start,
+                "model hint without `files`: it would apply to no file".to_string(),
+                "`files` missing",
+                Some("add `files = \"models/churn*.json\"` (a glob relative to this file's directory)"),
+            );
+            return None;
+        }
+        Some(hint)
+    }
+
+    /// A value read from `v`, with its place.
+    fn located<T>(&self, value: T, v: &Value<'_>) -> Located<T> {
+        Located {
+            value,
+            origin: self.origin(&v.span()),
+            span: v.span(),
+        }
+    }
+
+    /// One key of a `[[models]]` entry, read into `hint`.
+    fn hint_key(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        v: &Value<'_>,
+        hint: &mut ModelHintEntry,
+    ) {
+        match key.get_ref().as_ref() {
+            "files" => {
+                if let Some(s) = v.get_ref().as_str() {
+                    hint.files.extend(self.pattern(s, v.span()));
+                } else {
+                    hint.files = self.patterns("files", v).unwrap_or_default();
+                }
+            }
+            "task" => {
+                let names = ["regression", "binary", "multiclass", "multilabel"];
+                if let Some(t) = self.choice("task", v, &names) {
+                    hint.task = Some(self.located(Task::parse(&t).expect("one of the tasks"), v));
+                }
+            }
+            "classes" => match positive_integer(v.get_ref()) {
+                Some(n) => hint.classes = Some(self.located(n, v)),
+                None => self.error(
+                    v.span(),
+                    format!(
+                        "`classes` must be a positive integer, found {}",
+                        kind_name(v.get_ref())
+                    ),
+                    "expected a positive integer",
+                    None,
+                ),
+            },
+            "input-range" => match input_range(v.get_ref()) {
+                Some(r) => hint.input_range = Some(self.located(r, v)),
+                None => self.error(
+                    v.span(),
+                    "`input-range` must be `[low, high]` with low < high, or \"standardized\""
+                        .to_string(),
+                    "expected `[low, high]` or \"standardized\"",
+                    Some("for inputs scaled to [0, 1] write `input-range = [0, 1]`"),
+                ),
+            },
+            _ => self.unknown_key(key, &MODEL_KEYS, "the keys of a model hint"),
+        }
+    }
+}
+
+/// The rules that have options, with their options' keys, for help texts.
+fn rules_with_options() -> String {
+    rules::all_meta()
+        .into_iter()
+        .flat_map(|meta| meta.options.iter().map(move |o| (meta, o)))
+        .map(|(meta, o)| format!("`{}` ({}: `{}`)", meta.name, meta.code, o.key))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+/// An integer of at least 1.
+fn positive_integer(v: &DeValue<'_>) -> Option<u64> {
+    v.as_integer()
+        .and_then(|i| u64::from_str_radix(i.as_str(), i.radix()).ok())
+        .filter(|&n| n >= 1)
 }
 
 fn codes(s: &Selector) -> Vec<&'static str> {

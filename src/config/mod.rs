@@ -228,57 +228,15 @@ impl Resolver {
 
     pub fn with_cwd(overrides: Overrides, cwd: PathBuf) -> Result<Resolver, Vec<ConfigError>> {
         let mut errors = Vec::new();
-        let mut flag = |flag: &'static str, values: &[String]| -> Vec<Located<Selector>> {
-            let mut out = Vec::new();
-            for v in values {
-                match Selector::parse(v) {
-                    Ok(s) => out.push(Located {
-                        value: s,
-                        origin: Origin::Cli(flag),
-                        span: 0..0,
-                    }),
-                    Err(e) => {
-                        let mut err = ConfigError::plain(flag, e.message);
-                        err.help = e.help;
-                        errors.push(err);
-                    }
-                }
-            }
-            out
-        };
+        let mut flag = |flag, values: &[String]| cli_selectors(flag, values, &mut errors);
         let cli = CliSelection {
             select: overrides.select.as_ref().map(|s| flag("--select", s)),
             extend_select: flag("--extend-select", &overrides.extend_select),
             ignore: flag("--ignore", &overrides.ignore),
         };
-        let explicit = match (&overrides.config, overrides.isolated) {
-            (Some(path), _) => {
-                let abs = glob::normalize(path, &cwd);
-                let display: Arc<str> = Arc::from(path.display().to_string());
-                let text = untrusted::read_text(&abs, untrusted::MAX_CONFIG_SIZE).map_err(|e| {
-                    vec![ConfigError::plain(
-                        "--config",
-                        format!("cannot read `{}`: {e}", path.display()),
-                    )]
-                })?;
-                let dir = abs.parent().unwrap_or(&cwd);
-                let quote = untrusted::quotable(&abs, &[dir, &cwd]);
-                let show = |p: &Path| shown(&cwd, p);
-                match load(&abs, display, &text, quote, &cwd, &show, &mut Vec::new()) {
-                    Ok(Some(c)) => Some(Arc::new(c)),
-                    Ok(None) => {
-                        return Err(vec![ConfigError::plain(
-                            "--config",
-                            format!("`{}` has no `[tool.actlint]` table", path.display()),
-                        )])
-                    }
-                    Err(mut e) => {
-                        errors.append(&mut e);
-                        None
-                    }
-                }
-            }
-            _ => None,
+        let explicit = match &overrides.config {
+            Some(path) => explicit_config(path, &cwd, &mut errors)?,
+            None => None,
         };
         if !errors.is_empty() {
             return Err(errors);
@@ -391,45 +349,43 @@ impl Resolver {
         self.resolve(path, config)
     }
 
+    /// Everything that applies to the file `path` (normalized, absolute)
+    /// under its configuration.
     fn resolve(&self, path: PathBuf, config: Option<Arc<ConfigFile>>) -> Settings {
         let c = config.as_deref();
         let root = c.map_or(self.cwd.as_path(), |c| c.root.as_path());
         let relative = glob::relative(&path, root);
-
-        // Exclusion.
-        let exclude = c
-            .and_then(|c| c.exclude.as_ref())
-            .unwrap_or_else(|| default_exclude());
-        let extend: &[Pattern] = c.map_or(&[], |c| &c.extend_exclude);
-        let excluded_by = match c {
-            // The patterns of a configuration match as one set: a run costs
-            // files + patterns, not files × patterns.
-            Some(c) => {
-                let set = c
-                    .sets
-                    .exclude
-                    .get_or_init(|| Arc::new(PatternSet::new(exclude.iter().chain(extend))));
-                set.matching(&path, &relative)
-                    .first()
-                    .and_then(|&i| exclude.iter().chain(extend).nth(i))
-            }
-            None => exclude.iter().find(|p| p.matches_file(&path, &relative)),
+        let excluded_by = excluded_by(c, &path, &relative);
+        let file_ignores = matching_ignores(c, &path, &relative);
+        let rules = self.cached_rules(&config, &file_ignores);
+        let pointer_ignores = pointer_ignores(&file_ignores);
+        let hints = model_hints(c, &path, &relative);
+        let fail_on = match (&self.overrides.fail_on, c.and_then(|c| c.fail_on.as_ref())) {
+            (Some(f), _) => (*f, Origin::Cli("--fail-on")),
+            (None, Some(f)) => (f.value, f.origin.clone()),
+            (None, None) => (Some(Severity::Warning), Origin::Default),
+        };
+        Settings {
+            path,
+            rules,
+            fail_on,
+            rule_options: rule_option_values(c),
+            hints,
+            pointer_ignores,
+            excluded_by,
+            limits: self.limits(c),
+            config,
         }
-        .map(|p| (p.text.clone(), p.origin.clone()));
+    }
 
-        let file_ignores: Vec<(usize, &file::PerFileIgnore)> = c
-            .map(|c| {
-                let set = c.sets.per_file_ignores.get_or_init(|| {
-                    Arc::new(PatternSet::new(
-                        c.per_file_ignores.iter().map(|p| &p.pattern),
-                    ))
-                });
-                set.matching(&path, &relative)
-                    .into_iter()
-                    .map(|i| (i, &c.per_file_ignores[i]))
-                    .collect()
-            })
-            .unwrap_or_default();
+    /// The rule settings of a configuration and the `per-file-ignores`
+    /// entries matching a file, resolved once per distinct pair.
+    fn cached_rules(
+        &self,
+        config: &Option<Arc<ConfigFile>>,
+        file_ignores: &[(usize, &file::PerFileIgnore)],
+    ) -> Arc<Vec<RuleSetting>> {
+        let c = config.as_deref();
         let key = (
             c.map_or(0, |c| c as *const ConfigFile as usize),
             file_ignores
@@ -443,120 +399,27 @@ impl Resolver {
             .lock()
             .ok()
             .and_then(|cache| cache.get(&key).map(|(_, rules)| rules.clone()));
-        let rules = cached.unwrap_or_else(|| {
-            let rules = Arc::new(self.rule_settings(c, &file_ignores));
+        cached.unwrap_or_else(|| {
+            let rules = Arc::new(self.rule_settings(c, file_ignores));
             if let Ok(mut cache) = self.rule_cache.lock() {
                 cache.insert(key, (config.clone(), rules.clone()));
             }
             rules
-        });
-        let file_ignores: Vec<&file::PerFileIgnore> =
-            file_ignores.into_iter().map(|(_, p)| p).collect();
+        })
+    }
 
-        let pointer_ignores = file_ignores
-            .iter()
-            .filter_map(|p| {
-                let pointer = p.pointer.clone()?;
-                let mut codes: Vec<&'static str> = p
-                    .rules
+    /// Resource limits: the configuration's `[limits]`, then `--limit`.
+    fn limits(&self, c: Option<&ConfigFile>) -> Vec<(String, String, Origin)> {
+        c.iter()
+            .flat_map(|c| &c.limits)
+            .map(|l| (l.value.0.clone(), l.value.1.clone(), l.origin.clone()))
+            .chain(
+                self.overrides
+                    .limits
                     .iter()
-                    .flat_map(|s| s.value.rules())
-                    .map(|m| m.code)
-                    .collect();
-                codes.sort_unstable();
-                codes.dedup();
-                Some(PointerIgnore {
-                    entry: p.key.clone(),
-                    pointer,
-                    codes,
-                    origin: p.origin.to_string(),
-                })
-            })
-            .collect();
-
-        let mut hints = ModelHints::default();
-        let hinted: Vec<usize> = c
-            .map(|c| {
-                let set = c.sets.models.get_or_init(|| {
-                    let owners = c
-                        .models
-                        .iter()
-                        .enumerate()
-                        .flat_map(|(i, m)| m.files.iter().map(move |_| i))
-                        .collect();
-                    let patterns = c.models.iter().flat_map(|m| m.files.iter());
-                    Arc::new((PatternSet::new(patterns), owners))
-                });
-                let mut owners: Vec<usize> = set
-                    .0
-                    .matching(&path, &relative)
-                    .into_iter()
-                    .map(|i| set.1[i])
-                    .collect();
-                owners.dedup();
-                owners
-            })
-            .unwrap_or_default();
-        for m in hinted.iter().filter_map(|&i| c.map(|c| &c.models[i])) {
-            if let Some(t) = &m.task {
-                hints.task = Some(Hint {
-                    value: t.value,
-                    origin: t.origin.to_string(),
-                });
-            }
-            if let Some(n) = &m.classes {
-                hints.classes = Some(Hint {
-                    value: n.value,
-                    origin: n.origin.to_string(),
-                });
-            }
-            if let Some(r) = &m.input_range {
-                hints.input_range = Some(Hint {
-                    value: r.value,
-                    origin: r.origin.to_string(),
-                });
-            }
-        }
-
-        let fail_on = match (&self.overrides.fail_on, c.and_then(|c| c.fail_on.as_ref())) {
-            (Some(f), _) => (*f, Origin::Cli("--fail-on")),
-            (None, Some(f)) => (f.value, f.origin.clone()),
-            (None, None) => (Some(Severity::Warning), Origin::Default),
-        };
-        Settings {
-            path,
-            rules,
-            fail_on,
-            rule_options: crate::rules::all_meta()
-                .into_iter()
-                .flat_map(|meta| meta.options.iter().map(move |&o| (meta, o)))
-                .map(|(meta, option)| {
-                    let set = c
-                        .iter()
-                        .flat_map(|c| &c.rule_options)
-                        .find(|s| std::ptr::eq(s.value.option, option));
-                    match set {
-                        Some(s) => (meta, option, s.value.value, s.origin.clone()),
-                        None => (meta, option, option.default, Origin::Default),
-                    }
-                })
-                .collect(),
-            hints,
-            pointer_ignores,
-            excluded_by,
-            limits: c
-                .iter()
-                .flat_map(|c| &c.limits)
-                .map(|l| (l.value.0.clone(), l.value.1.clone(), l.origin.clone()))
-                .chain(
-                    self.overrides
-                        .limits
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.clone(), Origin::Cli("--limit"))),
-                )
-                .collect(),
-            config,
-        }
+                    .map(|(k, v)| (k.clone(), v.clone(), Origin::Cli("--limit"))),
+            )
+            .collect()
     }
 
     /// Which rules run, at which severity and why, under a configuration and
@@ -635,18 +498,12 @@ impl Resolver {
             "Settings for {}",
             escape::text(&file.display().to_string())
         );
-        let config = match (&settings.config, self.overrides.isolated) {
-            (_, true) => "none (--isolated)".to_string(),
-            (Some(c), _) if self.overrides.config.is_some() => format!("{} (--config)", c.display),
-            (Some(c), _) if !c.extends.is_empty() => {
-                let bases: Vec<&str> = c.extends.iter().rev().map(|b| &**b).collect();
-                format!("{} (extends {})", c.display, bases.join(", then "))
-            }
-            (Some(c), _) => c.display.to_string(),
-            (None, _) => "none (defaults)".to_string(),
-        };
         let mut rows: Vec<[String; 3]> = Vec::new();
-        rows.push(["configuration".into(), config, String::new()]);
+        rows.push([
+            "configuration".into(),
+            self.configuration_shown(&settings),
+            String::new(),
+        ]);
         rows.push([
             "excluded".into(),
             match &settings.excluded_by {
@@ -679,51 +536,8 @@ impl Resolver {
                 origin.to_string(),
             ]);
         }
-        let h = &settings.hints;
-        let hint_rows: [(&str, Option<(String, &str)>); 3] = [
-            (
-                "models.task",
-                h.task
-                    .as_ref()
-                    .map(|t| (t.value.as_str().to_string(), t.origin.as_str())),
-            ),
-            (
-                "models.classes",
-                h.classes
-                    .as_ref()
-                    .map(|t| (t.value.to_string(), t.origin.as_str())),
-            ),
-            (
-                "models.input-range",
-                h.input_range.as_ref().map(|t| {
-                    let v = match t.value {
-                        crate::ir::InputRange::Range(a, b) => format!("[{a}, {b}]"),
-                        crate::ir::InputRange::Standardized => "standardized".to_string(),
-                    };
-                    (v, t.origin.as_str())
-                }),
-            ),
-        ];
-        for (key, value) in hint_rows {
-            match value {
-                Some((v, o)) => rows.push([key.into(), v, o.to_string()]),
-                None => rows.push([key.into(), "none".into(), "default".into()]),
-            }
-        }
-        let options = settings.options();
-        for spec in crate::lint::limits::KEYS {
-            let origin = settings
-                .limits
-                .iter()
-                .rfind(|(key, _, _)| key == spec.key)
-                .map_or_else(|| "default".to_string(), |(_, _, o)| o.to_string());
-            rows.push([
-                format!("limits.{}", spec.key),
-                crate::lint::limits::get(&options, spec.key)
-                    .map_or_else(String::new, |v| v.to_string()),
-                origin,
-            ]);
-        }
+        rows.extend(hint_rows(&settings.hints));
+        rows.extend(limit_rows(&settings));
         for p in &settings.pointer_ignores {
             rows.push([
                 format!("per-file-ignores #{}", p.pointer),
@@ -732,33 +546,306 @@ impl Resolver {
             ]);
         }
         table(&mut out, &rows, "  ");
-
-        let enabled = settings.rules.iter().filter(|r| r.enabled).count();
-        let _ = writeln!(
-            out,
-            "\nRules ({enabled} of {} enabled):",
-            settings.rules.len()
-        );
-        let rule_rows: Vec<[String; 3]> = settings
-            .rules
-            .iter()
-            .map(|r| {
-                let state = if r.enabled { "on" } else { "off" };
-                let severity = if r.severity_origin == Origin::Default {
-                    r.severity.to_string()
-                } else {
-                    format!("{} ({})", r.severity, r.severity_origin)
-                };
-                [
-                    format!("{} {}", r.meta.code, r.meta.name),
-                    format!("{state:<3} {severity}"),
-                    r.why.clone(),
-                ]
-            })
-            .collect();
-        table(&mut out, &rule_rows, "  ");
+        rules_shown(&settings, &mut out);
         Ok(out)
     }
+
+    /// Which configuration a file has, for `--show-settings`: its name and
+    /// how it was found (`--config`, `extends ...`), or none and why.
+    fn configuration_shown(&self, settings: &Settings) -> String {
+        match (&settings.config, self.overrides.isolated) {
+            (_, true) => "none (--isolated)".to_string(),
+            (Some(c), _) if self.overrides.config.is_some() => format!("{} (--config)", c.display),
+            (Some(c), _) if !c.extends.is_empty() => {
+                let bases: Vec<&str> = c.extends.iter().rev().map(|b| &**b).collect();
+                format!("{} (extends {})", c.display, bases.join(", then "))
+            }
+            (Some(c), _) => c.display.to_string(),
+            (None, _) => "none (defaults)".to_string(),
+        }
+    }
+}
+
+/// The `--show-settings` rows of the model hints: each hint's value and
+/// origin, or none.
+fn hint_rows(h: &ModelHints) -> Vec<[String; 3]> {
+    let hint_rows: [(&str, Option<(String, &str)>); 3] = [
+        (
+            "models.task",
+            h.task
+                .as_ref()
+                .map(|t| (t.value.as_str().to_string(), t.origin.as_str())),
+        ),
+        (
+            "models.classes",
+            h.classes
+                .as_ref()
+                .map(|t| (t.value.to_string(), t.origin.as_str())),
+        ),
+        (
+            "models.input-range",
+            h.input_range.as_ref().map(|t| {
+                let v = match t.value {
+                    crate::ir::InputRange::Range(a, b) => format!("[{a}, {b}]"),
+                    crate::ir::InputRange::Standardized => "standardized".to_string(),
+                };
+                (v, t.origin.as_str())
+            }),
+        ),
+    ];
+    hint_rows
+        .into_iter()
+        .map(|(key, value)| match value {
+            Some((v, o)) => [key.into(), v, o.to_string()],
+            None => [key.into(), "none".into(), "default".into()],
+        })
+        .collect()
+}
+
+/// The `--show-settings` rows of the resource limits: every limit's value
+/// and where it was set.
+fn limit_rows(settings: &Settings) -> Vec<[String; 3]> {
+    let options = settings.options();
+    crate::lint::limits::KEYS
+        .iter()
+        .map(|spec| {
+            let origin = settings
+                .limits
+                .iter()
+                .rfind(|(key, _, _)| key == spec.key)
+                .map_or_else(|| "default".to_string(), |(_, _, o)| o.to_string());
+            [
+                format!("limits.{}", spec.key),
+                crate::lint::limits::get(&options, spec.key)
+                    .map_or_else(String::new, |v| v.to_string()),
+                origin,
+            ]
+        })
+        .collect()
+}
+
+/// The `--show-settings` rule table: each rule on or off, its severity,
+/// and why.
+fn rules_shown(settings: &Settings, out: &mut String) {
+    let enabled = settings.rules.iter().filter(|r| r.enabled).count();
+    let _ = writeln!(
+        out,
+        "\nRules ({enabled} of {} enabled):",
+        settings.rules.len()
+    );
+    let rule_rows: Vec<[String; 3]> = settings
+        .rules
+        .iter()
+        .map(|r| {
+            let state = if r.enabled { "on" } else { "off" };
+            let severity = if r.severity_origin == Origin::Default {
+                r.severity.to_string()
+            } else {
+                format!("{} ({})", r.severity, r.severity_origin)
+            };
+            [
+                format!("{} {}", r.meta.code, r.meta.name),
+                format!("{state:<3} {severity}"),
+                r.why.clone(),
+            ]
+        })
+        .collect();
+    table(out, &rule_rows, "  ");
+}
+
+/// The selectors of one command-line flag (`--select`); the ones that do
+/// not parse go to `errors`.
+fn cli_selectors(
+    flag: &'static str,
+    values: &[String],
+    errors: &mut Vec<ConfigError>,
+) -> Vec<Located<Selector>> {
+    let mut out = Vec::new();
+    for v in values {
+        match Selector::parse(v) {
+            Ok(s) => out.push(Located {
+                value: s,
+                origin: Origin::Cli(flag),
+                span: 0..0,
+            }),
+            Err(e) => {
+                let mut err = ConfigError::plain(flag, e.message);
+                err.help = e.help;
+                errors.push(err);
+            }
+        }
+    }
+    out
+}
+
+/// The configuration `--config` names, read with the files it extends.
+/// `Err` when it cannot be read or has no actlint table; its own errors go
+/// to `errors` (and give `None`).
+fn explicit_config(
+    path: &Path,
+    cwd: &Path,
+    errors: &mut Vec<ConfigError>,
+) -> Result<Option<Arc<ConfigFile>>, Vec<ConfigError>> {
+    let abs = glob::normalize(path, cwd);
+    let display: Arc<str> = Arc::from(path.display().to_string());
+    let text = untrusted::read_text(&abs, untrusted::MAX_CONFIG_SIZE).map_err(|e| {
+        vec![ConfigError::plain(
+            "--config",
+            format!("cannot read `{}`: {e}", path.display()),
+        )]
+    })?;
+    let dir = abs.parent().unwrap_or(cwd);
+    let quote = untrusted::quotable(&abs, &[dir, cwd]);
+    let show = |p: &Path| shown(cwd, p);
+    match load(&abs, display, &text, quote, cwd, &show, &mut Vec::new()) {
+        Ok(Some(c)) => Ok(Some(Arc::new(c))),
+        Ok(None) => Err(vec![ConfigError::plain(
+            "--config",
+            format!("`{}` has no `[tool.actlint]` table", path.display()),
+        )]),
+        Err(mut e) => {
+            errors.append(&mut e);
+            Ok(None)
+        }
+    }
+}
+
+/// The pattern that excludes a file (`exclude`, else the default
+/// exclusions, then `extend-exclude`), with its origin.
+fn excluded_by(c: Option<&ConfigFile>, path: &Path, relative: &str) -> Option<(String, Origin)> {
+    let exclude = c
+        .and_then(|c| c.exclude.as_ref())
+        .unwrap_or_else(|| default_exclude());
+    let extend: &[Pattern] = c.map_or(&[], |c| &c.extend_exclude);
+    match c {
+        // The patterns of a configuration match as one set: a run costs
+        // files + patterns, not files × patterns.
+        Some(c) => {
+            let set = c
+                .sets
+                .exclude
+                .get_or_init(|| Arc::new(PatternSet::new(exclude.iter().chain(extend))));
+            set.matching(path, relative)
+                .first()
+                .and_then(|&i| exclude.iter().chain(extend).nth(i))
+        }
+        None => exclude.iter().find(|p| p.matches_file(path, relative)),
+    }
+    .map(|p| (p.text.clone(), p.origin.clone()))
+}
+
+/// The `per-file-ignores` entries whose glob matches a file, with their
+/// indices.
+fn matching_ignores<'c>(
+    c: Option<&'c ConfigFile>,
+    path: &Path,
+    relative: &str,
+) -> Vec<(usize, &'c file::PerFileIgnore)> {
+    c.map(|c| {
+        let set = c.sets.per_file_ignores.get_or_init(|| {
+            Arc::new(PatternSet::new(
+                c.per_file_ignores.iter().map(|p| &p.pattern),
+            ))
+        });
+        set.matching(path, relative)
+            .into_iter()
+            .map(|i| (i, &c.per_file_ignores[i]))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// The matching `per-file-ignores` entries with a JSON pointer, as the
+/// lint applies them: the pointer and the codes it silences there.
+fn pointer_ignores(file_ignores: &[(usize, &file::PerFileIgnore)]) -> Vec<PointerIgnore> {
+    file_ignores
+        .iter()
+        .filter_map(|(_, p)| {
+            let pointer = p.pointer.clone()?;
+            let mut codes: Vec<&'static str> = p
+                .rules
+                .iter()
+                .flat_map(|s| s.value.rules())
+                .map(|m| m.code)
+                .collect();
+            codes.sort_unstable();
+            codes.dedup();
+            Some(PointerIgnore {
+                entry: p.key.clone(),
+                pointer,
+                codes,
+                origin: p.origin.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The `[[models]]` hints for a file: of the entries whose `files` match
+/// it, a later entry's value wins.
+fn model_hints(c: Option<&ConfigFile>, path: &Path, relative: &str) -> ModelHints {
+    let mut hints = ModelHints::default();
+    let Some(c) = c else {
+        return hints;
+    };
+    let set = c.sets.models.get_or_init(|| {
+        let owners = c
+            .models
+            .iter()
+            .enumerate()
+            .flat_map(|(i, m)| m.files.iter().map(move |_| i))
+            .collect();
+        let patterns = c.models.iter().flat_map(|m| m.files.iter());
+        Arc::new((PatternSet::new(patterns), owners))
+    });
+    let mut owners: Vec<usize> = set
+        .0
+        .matching(path, relative)
+        .into_iter()
+        .map(|i| set.1[i])
+        .collect();
+    owners.dedup();
+    for m in owners.iter().map(|&i| &c.models[i]) {
+        if let Some(t) = &m.task {
+            hints.task = Some(Hint {
+                value: t.value,
+                origin: t.origin.to_string(),
+            });
+        }
+        if let Some(n) = &m.classes {
+            hints.classes = Some(Hint {
+                value: n.value,
+                origin: n.origin.to_string(),
+            });
+        }
+        if let Some(r) = &m.input_range {
+            hints.input_range = Some(Hint {
+                value: r.value,
+                origin: r.origin.to_string(),
+            });
+        }
+    }
+    hints
+}
+
+/// Every option rules declare, with the configuration's value (or the
+/// default) and where it comes from.
+fn rule_option_values(
+    c: Option<&ConfigFile>,
+) -> Vec<(&'static RuleMeta, &'static RuleOption, OptionValue, Origin)> {
+    crate::rules::all_meta()
+        .into_iter()
+        .flat_map(|meta| meta.options.iter().map(move |&o| (meta, o)))
+        .map(|(meta, option)| {
+            let set = c
+                .iter()
+                .flat_map(|c| &c.rule_options)
+                .find(|s| std::ptr::eq(s.value.option, option));
+            match set {
+                Some(s) => (meta, option, s.value.value, s.origin.clone()),
+                None => (meta, option, option.default, Origin::Default),
+            }
+        })
+        .collect()
 }
 
 /// How a configuration file is named in messages: relative to `cwd` when it
@@ -810,41 +897,9 @@ fn load(
         }])
     };
     chain.push(path.to_path_buf());
-    if chain.contains(&extend.path) {
-        let cycle: Vec<String> = chain
-            .iter()
-            .chain([&extend.path])
-            .map(|p| format!("`{}`", show(p)))
-            .collect();
-        return Err(at(
-            format!("`extend` makes a cycle: {}", cycle.join(" extends ")),
-            "extended again",
-            Some("remove `extend` from one of them"),
-        ));
-    }
-    if chain.len() >= MAX_EXTEND_CHAIN {
-        return Err(at(
-            format!("more than {MAX_EXTEND_CHAIN} configuration files extend one another"),
-            "one too many",
-            None,
-        ));
-    }
-    let base_text = match untrusted::read_text(&extend.path, untrusted::MAX_CONFIG_SIZE) {
-        Ok(t) => t,
-        Err(e) => {
-            let help = (e.kind() == Some(std::io::ErrorKind::NotFound)).then_some(
-                "a relative path is relative to the directory of the file that says `extend`",
-            );
-            return Err(at(
-                format!(
-                    "cannot read `{}`, which `extend` names: {e}",
-                    extend.written
-                ),
-                "cannot read this file",
-                help,
-            ));
-        }
-    };
+    let base_text = extendable(&extend, chain, show)
+        .and_then(|()| read_extended(&extend))
+        .map_err(|(message, label, help)| at(message, label, help))?;
     // The project of the extended file: the directory of this file, or
     // the current directory.
     let base_quote = untrusted::quotable(&extend.path, &[config.root.as_path(), cwd]);
@@ -869,6 +924,56 @@ fn load(
             None,
         )),
     }
+}
+
+/// Why the file `extend` names cannot be extended by the `chain` of files
+/// that extend one another: a cycle, or a chain too long. As an error's
+/// message, label and help.
+fn extendable(
+    extend: &file::Extend,
+    chain: &[PathBuf],
+    show: &dyn Fn(&Path) -> Arc<str>,
+) -> Result<(), (String, &'static str, Option<&'static str>)> {
+    if chain.contains(&extend.path) {
+        let cycle: Vec<String> = chain
+            .iter()
+            .chain([&extend.path])
+            .map(|p| format!("`{}`", show(p)))
+            .collect();
+        return Err((
+            format!("`extend` makes a cycle: {}", cycle.join(" extends ")),
+            "extended again",
+            Some("remove `extend` from one of them"),
+        ));
+    }
+    if chain.len() >= MAX_EXTEND_CHAIN {
+        return Err((
+            format!("more than {MAX_EXTEND_CHAIN} configuration files extend one another"),
+            "one too many",
+            None,
+        ));
+    }
+    Ok(())
+}
+
+/// The text of the file `extend` names, or why it cannot be read (as an
+/// error's message, label and help).
+fn read_extended(
+    extend: &file::Extend,
+) -> Result<String, (String, &'static str, Option<&'static str>)> {
+    untrusted::read_text(&extend.path, untrusted::MAX_CONFIG_SIZE).map_err(|e| {
+        let help = (e.kind() == Some(std::io::ErrorKind::NotFound)).then_some(
+            "a relative path is relative to the directory of the file that says `extend`",
+        );
+        (
+            format!(
+                "cannot read `{}`, which `extend` names: {e}",
+                extend.written
+            ),
+            "cannot read this file",
+            help,
+        )
+    })
 }
 
 /// [`DEFAULT_EXCLUDE`], compiled once.

@@ -25,7 +25,7 @@ use crate::ir::Model;
 use crate::lint::Options;
 use crate::rules::parse_error;
 use crate::source::Syntax;
-use crate::tree::{Node, Value};
+use crate::tree::{Entry, Node, Value};
 
 /// Bounds on the model built from a document, so that the rules' work is
 /// bounded too.
@@ -278,59 +278,20 @@ pub fn duplicate_keys(doc: &Node, syntax: Syntax) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut stack = vec![doc];
     // Reused across mappings: each key's occurrences, in first-seen order,
-    // and (for large mappings) where each key's group is. Small mappings
-    // (nearly all of them) are scanned instead of hashed, which is several
-    // times cheaper.
+    // and (for large mappings) where each key's group is.
     let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     while let Some(node) = stack.pop() {
         match &node.value {
             Value::Object(entries) => {
-                let small = entries.len() <= 16;
-                groups.clear();
-                index.clear();
-                for (i, e) in entries.iter().enumerate() {
-                    stack.push(&e.value);
-                    if e.key == "<complex key>" {
-                        continue;
-                    }
-                    let at = if small {
-                        groups.iter().position(|(k, _)| *k == e.key.as_str())
-                    } else {
-                        index.get(e.key.as_str()).copied()
-                    };
-                    match at {
-                        Some(at) => groups[at].1.push(i),
-                        None => {
-                            if !small {
-                                index.insert(&e.key, groups.len());
-                            }
-                            groups.push((&e.key, vec![i]));
-                        }
-                    }
-                }
+                stack.extend(entries.iter().map(|e| &e.value));
+                key_groups(entries, &mut groups, &mut index);
                 // One finding per duplicated key, however often it repeats.
                 for (key, at) in groups.iter().filter(|(_, at)| at.len() > 1) {
                     if out.len() >= MAX_DUPLICATE_KEY_REPORTS {
                         break;
                     }
-                    let (used, ignored) = at.split_last().expect("two or more");
-                    let message = if ignored.len() == 1 {
-                        format!("duplicate key `{key}`: the later value is used and this one is ignored")
-                    } else {
-                        format!(
-                            "key `{key}` appears {} times: the last value is used and the other {} are ignored",
-                            at.len(),
-                            ignored.len()
-                        )
-                    };
-                    let mut d = limit_diag(message).at(entries[ignored[0]].key_span, "ignored");
-                    for &i in &ignored[1..] {
-                        d = d.label(entries[i].key_span, "ignored too");
-                    }
-                    let mut d = d
-                        .label(entries[*used].key_span, "this value is used")
-                        .help(help);
+                    let mut d = duplicate_key(key, at, entries).help(help);
                     d.severity = severity;
                     out.push(d);
                 }
@@ -341,6 +302,59 @@ pub fn duplicate_keys(doc: &Node, syntax: Syntax) -> Vec<Diagnostic> {
     }
     out.sort_by_key(|d| d.sort_key());
     out
+}
+
+/// The keys of a mapping's `entries`, each with the indices of its
+/// entries in first-seen order, into `groups` (cleared first; `index` is
+/// scratch space). Small mappings (nearly all of them) are scanned instead
+/// of hashed, which is several times cheaper.
+fn key_groups<'a>(
+    entries: &'a [Entry],
+    groups: &mut Vec<(&'a str, Vec<usize>)>,
+    index: &mut HashMap<&'a str, usize>,
+) {
+    let small = entries.len() <= 16;
+    groups.clear();
+    index.clear();
+    for (i, e) in entries.iter().enumerate() {
+        if e.key == "<complex key>" {
+            continue;
+        }
+        let at = if small {
+            groups.iter().position(|(k, _)| *k == e.key.as_str())
+        } else {
+            index.get(e.key.as_str()).copied()
+        };
+        match at {
+            Some(at) => groups[at].1.push(i),
+            None => {
+                if !small {
+                    index.insert(&e.key, groups.len());
+                }
+                groups.push((&e.key, vec![i]));
+            }
+        }
+    }
+}
+
+/// The finding on a key written more than once (at the entries `at`, in
+/// order): every occurrence but the last is ignored.
+fn duplicate_key(key: &str, at: &[usize], entries: &[Entry]) -> Diagnostic {
+    let (used, ignored) = at.split_last().expect("two or more");
+    let message = if ignored.len() == 1 {
+        format!("duplicate key `{key}`: the later value is used and this one is ignored")
+    } else {
+        format!(
+            "key `{key}` appears {} times: the last value is used and the other {} are ignored",
+            at.len(),
+            ignored.len()
+        )
+    };
+    let mut d = limit_diag(message).at(entries[ignored[0]].key_span, "ignored");
+    for &i in &ignored[1..] {
+        d = d.label(entries[i].key_span, "ignored too");
+    }
+    d.label(entries[*used].key_span, "this value is used")
 }
 
 #[cfg(test)]

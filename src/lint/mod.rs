@@ -95,6 +95,10 @@ pub struct FileReport {
     /// Every layer of the file's models with its inferred output shape and
     /// parameter count, in the order `model.summary()` lists them.
     pub layers: Vec<LayerSummary>,
+    /// The models built from the file, as the rules saw them: what the
+    /// pictures of `actlint graph` and the HTML report draw, without
+    /// parsing the file again. A run that draws nothing drops them.
+    pub models: Vec<ir::Model>,
 }
 
 /// One layer of a linted model, as the layer table of `-v` and the JSON
@@ -205,11 +209,12 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// The report of the file `path` (the models are not kept).
+    /// The report of the file `path` (the parsed documents are not kept).
     pub fn into_report(self, path: &str) -> FileReport {
         FileReport {
             path: path.to_string(),
             layers: layer_table(&self.models),
+            models: self.models,
             source: Some(self.source),
             status: self.status,
             diagnostics: self.diagnostics,
@@ -265,6 +270,7 @@ fn isolated(path: &str, lint: impl FnOnce() -> FileReport) -> FileReport {
         status: Status::Linted { models: 0 },
         diagnostics: vec![e.diagnostic()],
         layers: Vec::new(),
+        models: Vec::new(),
     })
 }
 
@@ -283,6 +289,7 @@ fn report(
             status: Status::Skipped { reason },
             diagnostics: Vec::new(),
             layers: Vec::new(),
+            models: Vec::new(),
         },
         Err(e) => {
             let help = match e {
@@ -306,6 +313,7 @@ fn report(
                 status: Status::Linted { models: 0 },
                 diagnostics: vec![d],
                 layers: Vec::new(),
+                models: Vec::new(),
             }
         }
     }
@@ -337,30 +345,6 @@ pub fn load_models(path: &str, bytes: &[u8], options: &Options) -> Result<Vec<ir
     Ok(models)
 }
 
-/// The models of a decoded text, built but not checked (for the pictures
-/// of a report): the documents that are models within the layer limit.
-/// A text that does not parse, and a malformed model, give none.
-pub fn models_of(path: &str, source: &Source, options: &Options) -> Vec<ir::Model> {
-    let Ok((docs, _, _, _)) = parse_documents(path, source, options.tree_limits) else {
-        return Vec::new();
-    };
-    let mut models = Vec::new();
-    for doc in &docs {
-        let Ok(front) = ir::detect(doc) else {
-            continue;
-        };
-        if limits::check_layer_entries(doc, &options.model_limits).is_some() {
-            continue;
-        }
-        if let Detected::Model(model) = ir::build_as(doc, front) {
-            if limits::check_model(&model, &options.model_limits).is_none() {
-                models.push(*model);
-            }
-        }
-    }
-    models
-}
-
 /// Lints decoded text: the pipeline, one phase after the other.
 pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
     let (docs, encoded, notes, errors) = match parse(path, &source, options) {
@@ -384,32 +368,67 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
     // Compile errors that did not stop the file being read: reported, and
     // its models checked too.
     let compile_errors = errors.len();
-    for e in errors {
-        let what = if source.syntax == Syntax::Notebook {
-            "invalid notebook"
-        } else {
-            "invalid Python"
-        };
-        found
-            .diagnostics
-            .push(parse_diag(format!("{what}: {}", e.message)).at(e.span, e.message));
-    }
+    found
+        .diagnostics
+        .extend(compile_error_diags(source.syntax, errors));
     for doc in &docs {
         check_document(doc, &source, options, &mut found);
     }
     let Found {
         models,
         count,
-        mut diagnostics,
+        diagnostics,
         skip_reason,
         encoded: _,
     } = found;
-    if count > 0 {
+    let diagnostics = finish_diagnostics(&source, &docs, diagnostics, count > 0, options);
+    let status = if count == 0 && compile_errors == 0 {
+        Status::Skipped {
+            reason: skip_reason.unwrap_or_else(|| "no model found".to_string()),
+        }
+    } else {
+        Status::Linted { models: count }
+    };
+    Analysis {
+        source,
+        docs,
+        models,
+        diagnostics,
+        status,
+    }
+}
+
+/// The diagnostics of Python compile errors that did not stop the file
+/// being read.
+fn compile_error_diags(syntax: Syntax, errors: Vec<tree::SyntaxError>) -> Vec<Diagnostic> {
+    let what = if syntax == Syntax::Notebook {
+        "invalid notebook"
+    } else {
+        "invalid Python"
+    };
+    errors
+        .into_iter()
+        .map(|e| parse_diag(format!("{what}: {}", e.message)).at(e.span, e.message))
+        .collect()
+}
+
+/// Suppress, severities and sort phases over a file's diagnostics
+/// (suppressions only when `any_model`: they apply to what the rules
+/// found); no fixes for text that cannot be written back; cell positions
+/// for notebooks.
+fn finish_diagnostics(
+    source: &Source,
+    docs: &[Node],
+    mut diagnostics: Vec<Diagnostic>,
+    any_model: bool,
+    options: &Options,
+) -> Vec<Diagnostic> {
+    if any_model {
         // Suppressions and severities apply to what the rules found, after
         // the rules: comments and pointers are in the text, not in the IR.
         diagnostics = suppress::apply(
             &source.text,
-            &docs,
+            docs,
             diagnostics,
             &options.pointer_ignores,
             &|m| options.enabled(m),
@@ -432,20 +451,7 @@ pub fn lint_source(path: &str, source: Source, options: &Options) -> Analysis {
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
-    let status = if count == 0 && compile_errors == 0 {
-        Status::Skipped {
-            reason: skip_reason.unwrap_or_else(|| "no model found".to_string()),
-        }
-    } else {
-        Status::Linted { models: count }
-    };
-    Analysis {
-        source,
-        docs,
-        models,
-        diagnostics,
-        status,
-    }
+    diagnostics
 }
 
 /// Notebooks: each finding also says where it is in the cells (`cell 3,

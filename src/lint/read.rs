@@ -89,6 +89,7 @@ pub fn skip_unrelated_python(display: &str, bytes: &[u8]) -> Option<FileReport> 
         },
         diagnostics: Vec::new(),
         layers: Vec::new(),
+        models: Vec::new(),
     })
 }
 

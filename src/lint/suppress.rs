@@ -91,7 +91,44 @@ pub fn apply(
     } else {
         Vec::new()
     };
-    let mut pointers: Vec<(&PointerIgnore, Target<'_>, Vec<bool>)> = pointer_ignores
+    let mut pointers = pointer_targets(docs, pointer_ignores);
+    let is_act006 = |d: &Diagnostic| d.code == unused_suppression::META.code;
+    let mut kept = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics {
+        if d.code == rules::parse_error::META.code || is_act006(&d) {
+            kept.push(d);
+            continue;
+        }
+        let by_comment = suppress_by_comments(&d, &mut comments);
+        let by_pointer = suppress_by_pointers(&d, &mut pointers);
+        if !by_comment && !by_pointer {
+            kept.push(d);
+        }
+    }
+    if !report_unused {
+        return kept;
+    }
+    let mut out = kept;
+    out.extend(unused_suppressions(
+        problems,
+        &mut comments,
+        &pointers,
+        enabled,
+    ));
+    out
+}
+
+/// A `per-file-ignores` pointer, the node it names (or why none), and
+/// which of its codes silenced a finding.
+type PointerTarget<'p, 'n> = (&'p PointerIgnore, Target<'n>, Vec<bool>);
+
+/// Each pointer ignore with the node it names: in the first document where
+/// it resolves, else why it does not resolve in the first.
+fn pointer_targets<'p, 'n>(
+    docs: &'n [Node],
+    pointer_ignores: &'p [PointerIgnore],
+) -> Vec<PointerTarget<'p, 'n>> {
+    pointer_ignores
         .iter()
         .map(|p| {
             let target = docs
@@ -105,41 +142,42 @@ pub fn apply(
                 });
             (p, target, vec![false; p.codes.len()])
         })
-        .collect();
+        .collect()
+}
 
-    let is_act006 = |d: &Diagnostic| d.code == unused_suppression::META.code;
-    let mut kept = Vec::with_capacity(diagnostics.len());
-    for d in diagnostics {
-        if d.code == rules::parse_error::META.code || is_act006(&d) {
-            kept.push(d);
+/// Whether a pointer ignore whose node holds the finding names its code;
+/// each code that does is marked used.
+fn suppress_by_pointers(d: &Diagnostic, pointers: &mut [PointerTarget<'_, '_>]) -> bool {
+    let Some(primary) = &d.primary else {
+        return false;
+    };
+    let mut suppressed = false;
+    for (p, target, used) in pointers {
+        let Ok(node) = target else { continue };
+        if !contains(node.span, primary.span) {
             continue;
         }
-        let by_comment = suppress_by_comments(&d, &mut comments);
-        let mut by_pointer = false;
-        if let Some(primary) = &d.primary {
-            for (p, target, used) in &mut pointers {
-                let Ok(node) = target else { continue };
-                if !contains(node.span, primary.span) {
-                    continue;
-                }
-                for (i, code) in p.codes.iter().enumerate() {
-                    if *code == d.code {
-                        used[i] = true;
-                        by_pointer = true;
-                    }
-                }
+        for (i, code) in p.codes.iter().enumerate() {
+            if *code == d.code {
+                used[i] = true;
+                suppressed = true;
             }
         }
-        if !by_comment && !by_pointer {
-            kept.push(d);
-        }
     }
-    if !report_unused {
-        return kept;
-    }
+    suppressed
+}
 
+/// ACT006 findings: the suppressions' own `problems`, then each comment's
+/// and pointer's rule that silenced nothing (suppressions naming ACT006
+/// apply to these), then the comments naming ACT006 that silenced none.
+fn unused_suppressions(
+    problems: Vec<Diagnostic>,
+    comments: &mut [Suppression],
+    pointers: &[PointerTarget<'_, '_>],
+    enabled: &dyn Fn(&RuleMeta) -> bool,
+) -> Vec<Diagnostic> {
     let mut unused = problems;
-    for s in &comments {
+    for s in comments.iter() {
         for n in &s.names {
             if n.used || n.meta.code == unused_suppression::META.code {
                 continue;
@@ -147,7 +185,7 @@ pub fn apply(
             unused.push(unused_comment(s, n, enabled));
         }
     }
-    for (p, target, used) in &pointers {
+    for (p, target, used) in pointers {
         for (i, code) in p.codes.iter().enumerate() {
             if !used[i] {
                 unused.push(unused_pointer(p, code, target, enabled));
@@ -155,13 +193,13 @@ pub fn apply(
         }
     }
     // Suppressions naming ACT006 itself apply to the findings above.
-    let mut out: Vec<Diagnostic> = kept;
+    let mut out = Vec::new();
     for d in unused {
-        if !suppress_by_comments(&d, &mut comments) {
+        if !suppress_by_comments(&d, comments) {
             out.push(d);
         }
     }
-    for s in &comments {
+    for s in comments.iter() {
         for n in &s.names {
             if !n.used && n.meta.code == unused_suppression::META.code {
                 out.push(unused_comment(s, n, enabled));
@@ -422,23 +460,7 @@ fn parse_directive(
         .count();
     let word = &text[word_start..word_start + word_len];
     let word_span = Span::new(word_start, word_start + word_len);
-    let file_wide = match word {
-        "ignore" => false,
-        "ignore-file" => true,
-        _ => {
-            let help = match crate::ir::suggest::closest(word, ["ignore", "ignore-file"].into_iter()) {
-                Some(s) if !word.is_empty() => format!("did you mean `{s}`?"),
-                _ => "write `# actlint: ignore[ACT401] reason` or `# actlint: ignore-file[ACT401] reason`".to_string(),
-            };
-            let (message, span) = if word.is_empty() {
-                ("malformed suppression comment: expected `ignore[...]` or `ignore-file[...]` after `actlint:`".to_string(), comment)
-            } else {
-                (format!("unknown suppression directive `{word}`"), word_span)
-            };
-            problems.push(error(message, span, "not a suppression", help));
-            return None;
-        }
-    };
+    let file_wide = directive(word, word_span, comment, problems)?;
     let after = word_start + word_len;
     if text.as_bytes().get(after) != Some(&b'[') {
         problems.push(error(
@@ -458,9 +480,54 @@ fn parse_directive(
         ));
         return None;
     };
+    let names = rule_names(text, after + 1, close, problems);
+    if names.is_empty() && text[after + 1..close].trim().is_empty() {
+        problems.push(error(
+            "suppression names no rule".to_string(),
+            Span::new(after, close + 1),
+            "empty",
+            format!("name the rules: `# actlint: {word}[ACT401] reason`"),
+        ));
+        return None;
+    }
+    Some((file_wide, names))
+}
+
+/// Whether the directive `word` (at `word_span` in `comment`) is
+/// file-wide: `ignore-file` is, `ignore` is not; anything else is a
+/// problem (with a did-you-mean) and `None`.
+fn directive(
+    word: &str,
+    word_span: Span,
+    comment: Span,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<bool> {
+    match word {
+        "ignore" => Some(false),
+        "ignore-file" => Some(true),
+        _ => {
+            let help = match crate::ir::suggest::closest(word, ["ignore", "ignore-file"].into_iter()) {
+                Some(s) if !word.is_empty() => format!("did you mean `{s}`?"),
+                _ => "write `# actlint: ignore[ACT401] reason` or `# actlint: ignore-file[ACT401] reason`".to_string(),
+            };
+            let (message, span) = if word.is_empty() {
+                ("malformed suppression comment: expected `ignore[...]` or `ignore-file[...]` after `actlint:`".to_string(), comment)
+            } else {
+                (format!("unknown suppression directive `{word}`"), word_span)
+            };
+            problems.push(error(message, span, "not a suppression", help));
+            None
+        }
+    }
+}
+
+/// The rules named in the brackets of a suppression (`text[start..end]`,
+/// comma-separated, by code or name); unknown names and ACT000 are
+/// problems.
+fn rule_names(text: &str, start: usize, end: usize, problems: &mut Vec<Diagnostic>) -> Vec<Named> {
     let mut names = Vec::new();
-    let mut pos = after + 1;
-    for part in text[after + 1..close].split(',') {
+    let mut pos = start;
+    for part in text[start..end].split(',') {
         let lead = part.len() - part.trim_start().len();
         let name = part.trim();
         let span = Span::new(pos + lead, pos + lead + name.len());
@@ -494,16 +561,7 @@ fn parse_directive(
             }
         }
     }
-    if names.is_empty() && text[after + 1..close].trim().is_empty() {
-        problems.push(error(
-            "suppression names no rule".to_string(),
-            Span::new(after, close + 1),
-            "empty",
-            format!("name the rules: `# actlint: {word}[ACT401] reason`"),
-        ));
-        return None;
-    }
-    Some((file_wide, names))
+    names
 }
 
 fn error(message: String, span: Span, label: &str, help: String) -> Diagnostic {

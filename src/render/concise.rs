@@ -94,6 +94,7 @@ mod tests {
             status: crate::lint::Status::Linted { models: 0 },
             diagnostics: vec![diag("two\nlines")],
             layers: Vec::new(),
+            models: Vec::new(),
         };
         assert_eq!(
             render(&[r]),

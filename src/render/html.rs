@@ -29,16 +29,12 @@ fn esc(s: &str) -> String {
     xml_escape(s)
 }
 
-/// The whole page. `models` gives the models of a report's file (built
-/// again from its source); `threads` renders files in parallel.
-pub fn render(
-    reports: &[FileReport],
-    models: &(dyn Fn(&FileReport) -> Vec<Model> + Sync),
-    threads: usize,
-) -> String {
+/// The whole page, each file drawn from the models its lint built
+/// ([`FileReport::models`]); `threads` renders files in parallel.
+pub fn render(reports: &[FileReport], threads: usize) -> String {
     let indexed: Vec<(usize, &FileReport)> = reports.iter().enumerate().collect();
     let sections =
-        crate::run::pool::map_ordered(&indexed, threads, |&(i, r)| file_section(i, r, &models(r)));
+        crate::run::pool::map_ordered(&indexed, threads, |&(i, r)| file_section(i, r, &r.models));
     let mut out = String::with_capacity(sections.iter().map(String::len).sum::<usize>() + 16_384);
     out.push_str(HEAD);
     summary(reports, &mut out);
@@ -169,34 +165,10 @@ fn file_section(i: usize, report: &FileReport, models: &[Model]) -> String {
             },
         )
     });
-    // Where each finding is drawn: the box or frame of its layer first,
-    // then the other layers it names.
-    let mut at: Vec<Vec<String>> = vec![Vec::new(); report.diagnostics.len()];
-    if let Some(p) = &picture {
-        let frames = p
-            .clusters
-            .iter()
-            .enumerate()
-            .map(|(c, f)| (format!("{prefix}c{c}"), &f.marks));
-        let boxes = p
-            .boxes
-            .iter()
-            .enumerate()
-            .map(|(b, n)| (format!("{prefix}n{b}"), &n.marks));
-        let mut placed: Vec<(usize, bool, String)> = Vec::new();
-        for (id, marks) in boxes.chain(frames) {
-            for m in marks.iter() {
-                placed.push((m.diagnostic, m.primary, id.clone()));
-            }
-        }
-        // Primary places first, then in drawing order.
-        placed.sort_by_key(|(d, primary, _)| (*d, !*primary));
-        for (d, _, id) in placed {
-            if let Some(slot) = at.get_mut(d) {
-                slot.push(id);
-            }
-        }
-    }
+    let at = match &picture {
+        Some(p) => places(p, &prefix, report.diagnostics.len()),
+        None => vec![Vec::new(); report.diagnostics.len()],
+    };
     match &picture {
         Some(p) => {
             let _ = writeln!(
@@ -221,6 +193,37 @@ fn file_section(i: usize, report: &FileReport, models: &[Model]) -> String {
     }
     out.push_str("</section>\n");
     out
+}
+
+/// Where each of a file's `count` findings is drawn in picture `p`, as
+/// element ids (`prefix` + box or frame): the box or frame of its layer
+/// first, then the other layers it names.
+fn places(p: &Picture, prefix: &str, count: usize) -> Vec<Vec<String>> {
+    let mut at: Vec<Vec<String>> = vec![Vec::new(); count];
+    let frames = p
+        .clusters
+        .iter()
+        .enumerate()
+        .map(|(c, f)| (format!("{prefix}c{c}"), &f.marks));
+    let boxes = p
+        .boxes
+        .iter()
+        .enumerate()
+        .map(|(b, n)| (format!("{prefix}n{b}"), &n.marks));
+    let mut placed: Vec<(usize, bool, String)> = Vec::new();
+    for (id, marks) in boxes.chain(frames) {
+        for m in marks.iter() {
+            placed.push((m.diagnostic, m.primary, id.clone()));
+        }
+    }
+    // Primary places first, then in drawing order.
+    placed.sort_by_key(|(d, primary, _)| (*d, !*primary));
+    for (d, _, id) in placed {
+        if let Some(slot) = at.get_mut(d) {
+            slot.push(id);
+        }
+    }
+    at
 }
 
 fn finding(

@@ -77,6 +77,27 @@ pub fn render(reports: &[FileReport], style: &Style) -> String {
     out
 }
 
+/// The `Total params` line of a layer table: the top-level layers' counts
+/// (a nested model's count includes its layers'), or at least that many
+/// when some are not known.
+fn total_params(report: &FileReport) -> String {
+    let top: Vec<Option<u64>> = report
+        .layers
+        .iter()
+        .filter(|l| l.depth == 0)
+        .map(|l| l.params)
+        .collect();
+    let known: u64 = top.iter().flatten().sum();
+    match top.iter().filter(|p| p.is_none()).count() {
+        0 => format!("  Total params: {}\n\n", group_digits(known)),
+        n => format!(
+            "  Total params: at least {} ({n} layer{} not known)\n\n",
+            group_digits(known),
+            if n == 1 { "" } else { "s" }
+        ),
+    }
+}
+
 /// `-v`: each linted file's layers as `model.summary()` lists them (name,
 /// class, output shape without the batch axis, parameters), from actlint's
 /// own shape inference; `?` where a size or count is not known statically.
@@ -104,24 +125,14 @@ pub fn layer_table(report: &FileReport) -> String {
             )
         })
         .collect();
-    let w0 = rows
-        .iter()
-        .map(|r| r.0.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(12);
-    let w1 = rows
-        .iter()
-        .map(|r| r.1.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(12);
-    let w2 = rows
-        .iter()
-        .map(|r| r.2.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(7);
+    let width = |cell: fn(&(String, String, String)) -> &String, least: usize| {
+        rows.iter()
+            .map(|r| cell(r).chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(least)
+    };
+    let (w0, w1, w2) = (width(|r| &r.0, 12), width(|r| &r.1, 12), width(|r| &r.2, 7));
     let mut out = format!("{}\n", escape::text(&report.path));
     out.push_str(&format!(
         "  {:<w0$}  {:<w1$}  {:>w2$}\n",
@@ -130,24 +141,7 @@ pub fn layer_table(report: &FileReport) -> String {
     for (a, b, c) in &rows {
         out.push_str(&format!("  {a:<w0$}  {b:<w1$}  {c:>w2$}\n"));
     }
-    // The total counts the top-level layers (a nested model's count
-    // includes its layers').
-    let top: Vec<Option<u64>> = report
-        .layers
-        .iter()
-        .filter(|l| l.depth == 0)
-        .map(|l| l.params)
-        .collect();
-    let known: u64 = top.iter().flatten().sum();
-    let unknown = top.iter().filter(|p| p.is_none()).count();
-    match unknown {
-        0 => out.push_str(&format!("  Total params: {}\n\n", group_digits(known))),
-        n => out.push_str(&format!(
-            "  Total params: at least {} ({n} layer{} not known)\n\n",
-            group_digits(known),
-            if n == 1 { "" } else { "s" }
-        )),
-    }
+    out.push_str(&total_params(report));
     out
 }
 
@@ -166,6 +160,35 @@ fn group_digits(n: u64) -> String {
 
 pub fn summary_line(reports: &[FileReport]) -> String {
     Summary::of(reports).line()
+}
+
+/// The help under a finding: its help, how to apply its fix (`safe`:
+/// without `--unsafe-fixes`), and how many of its labels (`more`) are not
+/// shown. Input text is escaped piece by piece: the newlines that join the
+/// pieces are the only ones in the help.
+fn help_text(d: &Diagnostic, safe: bool, more: usize) -> Option<String> {
+    let fix_line = d.fix.as_ref().map(|f| {
+        let how = if safe {
+            "`--fix`"
+        } else {
+            "`--fix --unsafe-fixes`"
+        };
+        format!("fix: {} ({how})", escape::text(&f.message))
+    });
+    let help = match (d.help.as_deref().map(escape::text), fix_line) {
+        (Some(h), Some(f)) => Some(format!("{h}\n{f}")),
+        (Some(h), None) => Some(h.into_owned()),
+        (None, f) => f,
+    };
+    match (help, more) {
+        (help, 0) => help,
+        (Some(h), n) => Some(format!(
+            "{h}\n({n} more places not shown; `--format json` lists them all)"
+        )),
+        (None, n) => Some(format!(
+            "({n} more places not shown; `--format json` lists them all)"
+        )),
+    }
 }
 
 fn render_one(
@@ -198,30 +221,7 @@ fn render_one(
         .fix
         .as_ref()
         .is_some_and(|f| f.applicability == crate::diagnostic::Applicability::Safe);
-    let fix_line = d.fix.as_ref().map(|f| {
-        let how = if safe {
-            "`--fix`"
-        } else {
-            "`--fix --unsafe-fixes`"
-        };
-        format!("fix: {} ({how})", escape::text(&f.message))
-    });
-    // Input text is escaped piece by piece: the newlines that join the
-    // pieces are the only ones in the help.
-    let help = match (d.help.as_deref().map(escape::text), fix_line) {
-        (Some(h), Some(f)) => Some(format!("{h}\n{f}")),
-        (Some(h), None) => Some(h.into_owned()),
-        (None, f) => f,
-    };
-    let help = match (help, more) {
-        (help, 0) => help,
-        (Some(h), n) => Some(format!(
-            "{h}\n({n} more places not shown; `--format json` lists them all)"
-        )),
-        (None, n) => Some(format!(
-            "({n} more places not shown; `--format json` lists them all)"
-        )),
-    };
+    let help = help_text(d, safe, more);
     let adapter = Adapter {
         code: if safe {
             format!("{} {} [*]", d.code, d.name)
@@ -419,41 +419,7 @@ impl<'t> View<'t> {
         labels: &[(Span, Option<String>, bool)],
         spans: &[(usize, usize)],
     ) -> View<'t> {
-        let mut clipped = vec![(0, 0); spans.len()];
-        let mut order: Vec<usize> = (0..spans.len()).collect();
-        order.sort_by_key(|&i| spans[i]);
-        let mut regions: Vec<Region> = Vec::new();
-        for i in order {
-            let (start, end) = spans[i];
-            let line = index.line_of(start);
-            let (line_start, line_end) = (index.line_start(line), index.line_end(line));
-            let end =
-                end.min(line_end.max(start))
-                    .min(forward_columns(text, start, MAX_LONG_LABEL));
-            clipped[i] = (start, end);
-            let ws = back_columns(text, start, WINDOW_CONTEXT).max(line_start);
-            let we = forward_columns(text, end, WINDOW_CONTEXT)
-                .min(line_end)
-                .max(end);
-            if let Some(last) = regions.last_mut() {
-                let merged_end = last.end.max(we);
-                if last.line == line
-                    && ws <= last.end
-                    && columns(&text[last.start..merged_end]) <= MAX_SHARED_WINDOW
-                {
-                    last.end = merged_end;
-                    last.labels.push(i);
-                    continue;
-                }
-            }
-            regions.push(Region {
-                line,
-                start: ws,
-                end: we,
-                labels: vec![i],
-            });
-        }
-
+        let (clipped, regions) = windows(text, index, spans);
         let mut synth = String::new();
         let mut segments = Vec::new();
         let mut view_labels: Vec<Option<ViewLabel>> = labels.iter().map(|_| None).collect();
@@ -507,6 +473,51 @@ impl<'t> View<'t> {
             index: None,
         }
     }
+}
+
+/// Each label's span clipped to its line (and to a long label's length),
+/// and the windows of text shown around them, in order: labels close
+/// together on one line share a window.
+fn windows(
+    text: &str,
+    index: &LineIndex<'_>,
+    spans: &[(usize, usize)],
+) -> (Vec<(usize, usize)>, Vec<Region>) {
+    let mut clipped = vec![(0, 0); spans.len()];
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_by_key(|&i| spans[i]);
+    let mut regions: Vec<Region> = Vec::new();
+    for i in order {
+        let (start, end) = spans[i];
+        let line = index.line_of(start);
+        let (line_start, line_end) = (index.line_start(line), index.line_end(line));
+        let end = end
+            .min(line_end.max(start))
+            .min(forward_columns(text, start, MAX_LONG_LABEL));
+        clipped[i] = (start, end);
+        let ws = back_columns(text, start, WINDOW_CONTEXT).max(line_start);
+        let we = forward_columns(text, end, WINDOW_CONTEXT)
+            .min(line_end)
+            .max(end);
+        if let Some(last) = regions.last_mut() {
+            let merged_end = last.end.max(we);
+            if last.line == line
+                && ws <= last.end
+                && columns(&text[last.start..merged_end]) <= MAX_SHARED_WINDOW
+            {
+                last.end = merged_end;
+                last.labels.push(i);
+                continue;
+            }
+        }
+        regions.push(Region {
+            line,
+            start: ws,
+            end: we,
+            labels: vec![i],
+        });
+    }
+    (clipped, regions)
 }
 
 /// Terminal columns of a character, near enough to size windows: East Asian

@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use super::Summary;
-use crate::diagnostic::{Applicability, Diagnostic};
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::lint::{FileReport, Status};
 use crate::source::LineIndex;
 
@@ -100,25 +100,6 @@ fn diagnostic<'a>(
         index.map(|ix| (ix.position(span.start), ix.position(span.end)))
     };
     let primary = d.primary.as_ref().and_then(|l| pos(l.span));
-    let mut labels = Vec::new();
-    if let Some(ix) = index {
-        for (label, primary) in d
-            .primary
-            .iter()
-            .map(|l| (l, true))
-            .chain(d.secondary.iter().map(|l| (l, false)))
-        {
-            let (s, e) = (ix.position(label.span.start), ix.position(label.span.end));
-            labels.push(JsonLabel {
-                message: label.message.as_deref(),
-                line: s.line,
-                column: s.column,
-                end_line: e.line,
-                end_column: e.column,
-                primary,
-            });
-        }
-    }
     JsonDiagnostic {
         code: d.code,
         name: d.name,
@@ -132,33 +113,55 @@ fn diagnostic<'a>(
         end_line: primary.map(|p| p.1.line),
         end_column: primary.map(|p| p.1.column),
         layer: d.layer.as_deref(),
-        labels,
-        fix: d.fix.as_ref().and_then(|f| {
-            let ix = index?;
-            Some(JsonFix {
-                message: &f.message,
-                applicability: match f.applicability {
-                    Applicability::Safe => "safe",
-                    Applicability::Unsafe => "unsafe",
-                },
-                edits: f
-                    .edits
-                    .iter()
-                    .map(|e| {
-                        let (s, en) = (ix.position(e.span.start), ix.position(e.span.end));
-                        JsonEdit {
-                            line: s.line,
-                            column: s.column,
-                            end_line: en.line,
-                            end_column: en.column,
-                            start_byte: e.span.start,
-                            end_byte: e.span.end,
-                            replacement: &e.replacement,
-                        }
-                    })
-                    .collect(),
+        labels: index.map_or_else(Vec::new, |ix| labels(ix, d)),
+        fix: d.fix.as_ref().zip(index).map(|(f, ix)| fix(ix, f)),
+    }
+}
+
+/// Every label of a diagnostic, the primary first, with its place.
+fn labels<'a>(ix: &LineIndex<'_>, d: &'a Diagnostic) -> Vec<JsonLabel<'a>> {
+    d.primary
+        .iter()
+        .map(|l| (l, true))
+        .chain(d.secondary.iter().map(|l| (l, false)))
+        .map(|(label, primary)| {
+            let (s, e) = (ix.position(label.span.start), ix.position(label.span.end));
+            JsonLabel {
+                message: label.message.as_deref(),
+                line: s.line,
+                column: s.column,
+                end_line: e.line,
+                end_column: e.column,
+                primary,
+            }
+        })
+        .collect()
+}
+
+/// A fix with its edits, each with its place and byte offsets.
+fn fix<'a>(ix: &LineIndex<'_>, f: &'a Fix) -> JsonFix<'a> {
+    JsonFix {
+        message: &f.message,
+        applicability: match f.applicability {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        },
+        edits: f
+            .edits
+            .iter()
+            .map(|e| {
+                let (s, en) = (ix.position(e.span.start), ix.position(e.span.end));
+                JsonEdit {
+                    line: s.line,
+                    column: s.column,
+                    end_line: en.line,
+                    end_column: en.column,
+                    start_byte: e.span.start,
+                    end_byte: e.span.end,
+                    replacement: &e.replacement,
+                }
             })
-        }),
+            .collect(),
     }
 }
 

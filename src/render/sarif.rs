@@ -522,6 +522,7 @@ mod tests {
             source: None,
             status: crate::lint::Status::Linted { models: 0 },
             layers: Vec::new(),
+            models: Vec::new(),
             diagnostics: vec![act101()],
         };
         let doc = sarif(&[r]);

@@ -116,6 +116,7 @@ mod tests {
             status: Status::Linted { models: 1 },
             diagnostics,
             layers: Vec::new(),
+            models: Vec::new(),
         }
     }
 

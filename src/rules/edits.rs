@@ -106,50 +106,13 @@ pub fn set_initializer(
     let key = keras1::key(format, key);
     let config = layer.config.as_ref()?;
     config.as_object()?;
-    let named = |written: &str| {
-        let camel = written
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_uppercase())
-            && !written.contains('_');
-        if camel {
-            to.class
-        } else {
-            to.snake
-        }
-    };
     match config.get(key) {
         Some(node) => match &node.value {
             Value::String(s) => Some(Change::ReplaceString {
                 span: node.span,
-                value: named(s).to_string(),
+                value: spelled_as(s, to).to_string(),
             }),
-            Value::Object(_) => {
-                let class = node.get("class_name").or_else(|| node.get("type"))?;
-                let name = class.as_str()?;
-                let inner = if node.get("class_name").is_some() {
-                    node.get("config")
-                } else {
-                    // The simple format's `{type: X, seed: 1}`: the rest is the config.
-                    None
-                };
-                let simple_extra = node.get("type").is_some()
-                    && node
-                        .as_object()?
-                        .iter()
-                        .any(|e| !matches!(e.key.as_str(), "type" | "seed"));
-                if seeded_only(inner) && !simple_extra {
-                    Some(Change::ReplaceString {
-                        span: class.span,
-                        value: named(name).to_string(),
-                    })
-                } else {
-                    Some(Change::ReplaceValue {
-                        span: node.span,
-                        value: serialized(format, to),
-                    })
-                }
-            }
+            Value::Object(_) => replace_initializer_object(format, node, to),
             _ => None,
         },
         None => {
@@ -165,5 +128,50 @@ pub fn set_initializer(
                 value,
             })
         }
+    }
+}
+
+/// `to` spelled as `written` is: the class name (`HeNormal`) for a
+/// CamelCase name, else the function name (`he_normal`).
+fn spelled_as(written: &str, to: InitializerName) -> &'static str {
+    let camel = written
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase())
+        && !written.contains('_');
+    if camel {
+        to.class
+    } else {
+        to.snake
+    }
+}
+
+/// The change that makes an initializer object (`node`) `to`: its class
+/// name replaced when its config holds at most a seed, the whole object
+/// replaced otherwise.
+fn replace_initializer_object(format: Format, node: &Node, to: InitializerName) -> Option<Change> {
+    let class = node.get("class_name").or_else(|| node.get("type"))?;
+    let name = class.as_str()?;
+    let inner = if node.get("class_name").is_some() {
+        node.get("config")
+    } else {
+        // The simple format's `{type: X, seed: 1}`: the rest is the config.
+        None
+    };
+    let simple_extra = node.get("type").is_some()
+        && node
+            .as_object()?
+            .iter()
+            .any(|e| !matches!(e.key.as_str(), "type" | "seed"));
+    if seeded_only(inner) && !simple_extra {
+        Some(Change::ReplaceString {
+            span: class.span,
+            value: spelled_as(name, to).to_string(),
+        })
+    } else {
+        Some(Change::ReplaceValue {
+            span: node.span,
+            value: serialized(format, to),
+        })
     }
 }

@@ -151,59 +151,16 @@ fn walk(
     files: &mut Vec<PathBuf>,
     problems: &mut Vec<IoProblem>,
 ) {
-    let git = options.respect_gitignore;
-    let mut builder = ignore::WalkBuilder::new(root);
-    // The ignore files are read by `Ignores`, through the cap for untrusted
-    // files, not by the `ignore` crate (which reads them uncapped).
-    builder
-        .hidden(true)
-        .parents(false)
-        .ignore(false)
-        .git_ignore(false)
-        .git_global(false)
-        .git_exclude(false)
-        .follow_links(true)
-        .sort_by_file_name(|a, b| a.cmp(b));
     let absolute = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-    let ignores = if git {
-        let mut ignores = Ignores::new(&absolute);
-        // The root and its parents inside the repository: one whose ignore
-        // file cannot be read is reported and the root is not walked.
-        let dirs: Vec<PathBuf> = absolute
-            .ancestors()
-            .take_while(|d| ignores.top().is_none_or(|top| d.starts_with(top)))
-            .map(Path::to_path_buf)
-            .collect();
-        for dir in dirs.iter().rev() {
-            if ignores.enter(dir).is_err() {
-                report_ignore_problems(root, &absolute, &mut ignores, problems);
-                return;
-            }
+    let ignores = if options.respect_gitignore {
+        match root_ignores(root, &absolute, problems) {
+            Some(ignores) => Some(Arc::new(Mutex::new(ignores))),
+            None => return,
         }
-        Some(Arc::new(Mutex::new(ignores)))
     } else {
         None
     };
-    let exclude = options.exclude.clone();
-    let (walk_root, walk_absolute, walk_ignores) =
-        (root.to_path_buf(), absolute.clone(), ignores.clone());
-    // The walk never asks about the root itself: it was given explicitly.
-    builder.filter_entry(move |entry| {
-        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-        if exclude.as_ref().is_some_and(|ex| ex(entry.path(), is_dir)) {
-            return false;
-        }
-        let Some(ignores) = &walk_ignores else {
-            return true;
-        };
-        let path = entry.path();
-        let abs = walk_absolute.join(path.strip_prefix(&walk_root).unwrap_or(path));
-        let mut ignores = ignores.lock().unwrap_or_else(|e| e.into_inner());
-        if ignores.is_ignored(&abs, is_dir) {
-            return false;
-        }
-        !(is_dir && ignores.enter(&abs).is_err())
-    });
+    let builder = walker(root, &absolute, options, ignores.clone());
     for result in builder.build() {
         match result {
             Ok(entry) => {
@@ -223,6 +180,68 @@ fn walk(
         let mut ignores = ignores.lock().unwrap_or_else(|e| e.into_inner());
         report_ignore_problems(root, &absolute, &mut ignores, problems);
     }
+}
+
+/// The ignore files of the root (at `absolute`) and of its parents inside
+/// the repository; `None` when one cannot be read (reported: the root is
+/// not walked).
+fn root_ignores(root: &Path, absolute: &Path, problems: &mut Vec<IoProblem>) -> Option<Ignores> {
+    let mut ignores = Ignores::new(absolute);
+    let dirs: Vec<PathBuf> = absolute
+        .ancestors()
+        .take_while(|d| ignores.top().is_none_or(|top| d.starts_with(top)))
+        .map(Path::to_path_buf)
+        .collect();
+    for dir in dirs.iter().rev() {
+        if ignores.enter(dir).is_err() {
+            report_ignore_problems(root, absolute, &mut ignores, problems);
+            return None;
+        }
+    }
+    Some(ignores)
+}
+
+/// The walk of `root`, sorted by file name, following links, skipping
+/// hidden entries, what the exclude hook excludes and (with `ignores`)
+/// what the ignore files ignore.
+fn walker(
+    root: &Path,
+    absolute: &Path,
+    options: &WalkOptions,
+    ignores: Option<Arc<Mutex<Ignores>>>,
+) -> ignore::WalkBuilder {
+    let mut builder = ignore::WalkBuilder::new(root);
+    // The ignore files are read by `Ignores`, through the cap for untrusted
+    // files, not by the `ignore` crate (which reads them uncapped).
+    builder
+        .hidden(true)
+        .parents(false)
+        .ignore(false)
+        .git_ignore(false)
+        .git_global(false)
+        .git_exclude(false)
+        .follow_links(true)
+        .sort_by_file_name(|a, b| a.cmp(b));
+    let exclude = options.exclude.clone();
+    let (walk_root, walk_absolute) = (root.to_path_buf(), absolute.to_path_buf());
+    // The walk never asks about the root itself: it was given explicitly.
+    builder.filter_entry(move |entry| {
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if exclude.as_ref().is_some_and(|ex| ex(entry.path(), is_dir)) {
+            return false;
+        }
+        let Some(ignores) = &ignores else {
+            return true;
+        };
+        let path = entry.path();
+        let abs = walk_absolute.join(path.strip_prefix(&walk_root).unwrap_or(path));
+        let mut ignores = ignores.lock().unwrap_or_else(|e| e.into_inner());
+        if ignores.is_ignored(&abs, is_dir) {
+            return false;
+        }
+        !(is_dir && ignores.enter(&abs).is_err())
+    });
+    builder
 }
 
 /// The ignore files that could not be read, named as the walk names paths.

@@ -141,8 +141,10 @@ where
     lint_all_keeping(jobs, threads, false, lint)
 }
 
-/// [`lint_all`], keeping the source text of clean files too when
-/// `keep_sources` says so (the HTML report draws every file's model).
+/// [`lint_all`], keeping the source text of clean files and the models
+/// built from each file when `keep_sources` says so (the HTML report draws
+/// every file's models); otherwise the models are dropped as each file is
+/// done.
 pub fn lint_all_keeping<J, F>(
     jobs: &[J],
     threads: usize,
@@ -155,8 +157,11 @@ where
 {
     let outcomes = map_ordered(jobs, threads, |job| {
         lint(job).map(|mut report| {
-            if report.diagnostics.is_empty() && !keep_sources {
-                report.source = None;
+            if !keep_sources {
+                report.models = Vec::new();
+                if report.diagnostics.is_empty() {
+                    report.source = None;
+                }
             }
             report
         })

@@ -108,7 +108,7 @@ pub(crate) fn is_test_only(file: &Path) -> bool {
 }
 
 /// The code of a file without comments and `#[cfg(test)]` modules.
-fn code_lines(text: &str) -> Vec<(usize, String)> {
+pub(crate) fn code_lines(text: &str) -> Vec<(usize, String)> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     let mut i = 0;

@@ -358,8 +358,7 @@ fn layouts_put_boxes_in_their_frames_without_overlap() {
         let bytes = std::fs::read(&path).unwrap();
         let options = actlint::lint::Options::default();
         let report = actlint::lint::lint_bytes(&display, &bytes, &options);
-        let models = actlint::lint::models_of(&display, report.source.as_ref().unwrap(), &options);
-        let picture = Picture::of_file(&report, &models, Options::default());
+        let picture = Picture::of_file(&report, &report.models, Options::default());
         let g = layout::layout(&picture);
         for (i, a) in g.boxes.iter().enumerate() {
             let frame = g.clusters[picture.boxes[i].cluster];
@@ -521,4 +520,34 @@ fn a_nested_model_takes_its_tensors_in_order() {
         "{mermaid}"
     );
     assert!(mermaid.contains("n2[\"<b>x</b>") && mermaid.contains("n3[\"<b>y</b>"));
+}
+
+/// The HTML report draws the models the lint built, under each file's own
+/// configuration: a model over the configured layer limit is reported and
+/// not drawn (with `--isolated`, the same file is drawn).
+#[test]
+fn html_report_draws_what_the_lint_built_under_the_file_configuration() {
+    let dir = TempDir::new("html-limits");
+    dir.copy(
+        &root().join("fixtures/ok/binary_classifier.yaml"),
+        "model.yaml",
+    );
+    dir.write("actlint.toml", b"[limits]\nmax-layers = 1\n");
+    let html = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_actlint"))
+            .current_dir(dir.path())
+            .args(["--format", "html"])
+            .args(extra)
+            .arg("model.yaml")
+            .output()
+            .expect("actlint runs");
+        String::from_utf8(out.stdout).expect("UTF-8 output")
+    };
+    let limited = html(&[]);
+    assert!(limited.contains("over the layer limit"), "{limited}");
+    assert!(limited.contains("no model to draw"), "{limited}");
+    assert_eq!(limited.matches("<svg xmlns").count(), 0);
+    let isolated = html(&["--isolated"]);
+    assert_eq!(isolated.matches("<svg xmlns").count(), 1, "{isolated}");
+    assert!(!isolated.contains("over the layer limit"));
 }

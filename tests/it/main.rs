@@ -6,6 +6,7 @@ mod external;
 
 mod architecture;
 mod bad_inputs;
+mod checklists;
 mod cli;
 mod complexity;
 mod config;

@@ -104,8 +104,18 @@ struct Local {
 }
 
 pub fn layout(picture: &Picture) -> Geometry {
+    let (items, edges) = frame_items(picture);
+    let frames = layout_frames(picture, &items, &edges);
+    place(picture, frames)
+}
+
+/// What each frame holds: its boxes and child frames, and the edges drawn
+/// in it (with their ends there).
+type FrameItems = (Vec<Vec<Item>>, Vec<Vec<(usize, Item, Item)>>);
+
+/// The items and edges of each frame of a picture.
+fn frame_items(picture: &Picture) -> FrameItems {
     let n = picture.clusters.len();
-    // Children of each frame, and the edges drawn in it.
     let mut items: Vec<Vec<Item>> = vec![Vec::new(); n];
     for (i, b) in picture.boxes.iter().enumerate() {
         if b.cluster < n {
@@ -123,7 +133,25 @@ pub fn layout(picture: &Picture) -> Geometry {
             edges[frame].push((e, ia, ib));
         }
     }
-    // Children before parents: a child cluster's index is above its parent's.
+    (items, edges)
+}
+
+/// The frames laid out on their own: each one's layout, its size with
+/// title and padding, and the width of its content.
+struct Frames {
+    locals: Vec<Local>,
+    sizes: Vec<(f64, f64)>,
+    content: Vec<f64>,
+}
+
+/// Lays out each frame on its own, children before parents (a child
+/// frame's index is above its parent's, and its size is needed first).
+fn layout_frames(
+    picture: &Picture,
+    items: &[Vec<Item>],
+    edges: &[Vec<(usize, Item, Item)>],
+) -> Frames {
+    let n = picture.clusters.len();
     let mut locals: Vec<Local> = (0..n).map(|_| Local::default()).collect();
     let mut sizes: Vec<(f64, f64)> = vec![(0.0, 0.0); n];
     let mut content = vec![0.0f64; n];
@@ -145,7 +173,22 @@ pub fn layout(picture: &Picture) -> Geometry {
         content[c] = local.width;
         locals[c] = local;
     }
-    // Parents before children: place each frame's content at its rect.
+    Frames {
+        locals,
+        sizes,
+        content,
+    }
+}
+
+/// The picture's geometry: parents before children, each frame's content
+/// placed at its rect.
+fn place(picture: &Picture, frames: Frames) -> Geometry {
+    let Frames {
+        mut locals,
+        sizes,
+        content,
+    } = frames;
+    let n = picture.clusters.len();
     let mut geometry = Geometry {
         boxes: vec![Rect::default(); picture.boxes.len()],
         clusters: vec![Rect::default(); n],
@@ -389,14 +432,24 @@ fn sugiyama(
         }
         x_offset = right.max(x_offset + width) + GAP_X;
     }
-    // A box the layout left out (it should not) goes on a row of its own.
+    let rects = place_left_out(rects, sizes);
+    let paths = pairs
+        .iter()
+        .map(|&(e, a, b)| (e, curve(rects[a], rects[b])))
+        .collect();
+    (rects, paths)
+}
+
+/// The boxes' rects, a box the layout left out (it should not) placed on
+/// a row of its own below the others.
+fn place_left_out(rects: Vec<Option<Rect>>, sizes: &[(f64, f64)]) -> Vec<Rect> {
     let bottom = rects
         .iter()
         .flatten()
         .map(|r| r.y + r.h)
         .fold(0.0, f64::max);
     let mut x = 0.0;
-    let rects: Vec<Rect> = rects
+    rects
         .into_iter()
         .zip(sizes)
         .map(|(r, &(w, h))| {
@@ -411,12 +464,7 @@ fn sugiyama(
                 r
             })
         })
-        .collect();
-    let paths = pairs
-        .iter()
-        .map(|&(e, a, b)| (e, curve(rects[a], rects[b])))
-        .collect();
-    (rects, paths)
+        .collect()
 }
 
 /// An edge from the bottom of `a` to the top of `b`, leaving and entering

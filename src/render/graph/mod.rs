@@ -253,6 +253,15 @@ impl Picture {
     /// findings, each the only successor of the one before, into its first
     /// box.
     fn collapse_runs(&mut self) {
+        if let Some(head) = self.find_runs() {
+            self.merge_into_heads(&head);
+        }
+    }
+
+    /// Finds the runs of [`Picture::collapse_runs`] and marks each head
+    /// with its length: each box's representative (itself, or the head of
+    /// its run); `None` when there is no run.
+    fn find_runs(&mut self) -> Option<Vec<usize>> {
         let n = self.boxes.len();
         let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
         let mut preds = vec![0usize; n];
@@ -270,7 +279,6 @@ impl Picture {
                 && b.hidden.is_none()
         };
         let plain = |b: &Node| b.marks.is_empty() && b.outputs.is_empty();
-        // Each box's representative: itself, or the head of its run.
         let mut head: Vec<usize> = (0..n).collect();
         let mut in_run = vec![false; n];
         for start in 0..n {
@@ -300,12 +308,14 @@ impl Picture {
                 self.boxes[start].repeat = run.len();
             }
         }
-        if !in_run.iter().any(|&r| r) {
-            return;
-        }
-        // Renumber the boxes that stay; edges follow their heads.
-        let mut index = vec![usize::MAX; n];
-        let mut kept = Vec::with_capacity(n);
+        in_run.iter().any(|&r| r).then_some(head)
+    }
+
+    /// Keeps the boxes that are their own `head` (renumbered); edges follow
+    /// their heads, each once, none from a box to itself.
+    fn merge_into_heads(&mut self, head: &[usize]) {
+        let mut index = vec![usize::MAX; head.len()];
+        let mut kept = Vec::with_capacity(head.len());
         for (i, node) in std::mem::take(&mut self.boxes).into_iter().enumerate() {
             if head[i] == i {
                 index[i] = kept.len();

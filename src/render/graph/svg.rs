@@ -7,8 +7,8 @@
 
 use std::fmt::Write;
 
-use super::layout::{self, clip, Geometry, Path, FONT_SIZE, HEADER, LINE_HEIGHT, PAD};
-use super::{colours, Picture};
+use super::layout::{self, clip, Geometry, Path, Rect, FONT_SIZE, HEADER, LINE_HEIGHT, PAD};
+use super::{colours, Node, Picture};
 
 pub const NAMESPACE: &str = "http://www.w3.org/2000/svg";
 
@@ -104,7 +104,35 @@ pub fn render_with(picture: &Picture, g: &Geometry, id: &str) -> String {
         out,
         r##"<rect width="100%" height="100%" fill="#fafbfc"/>"##
     );
-    // Frames of nested models, outer ones first.
+    frames(&mut out, picture, g, &id);
+    edges(&mut out, picture, g, &id);
+    for (i, node) in picture.boxes.iter().enumerate() {
+        layer_box(&mut out, i, node, g.boxes[i], &id);
+    }
+    if let Some(text) = &caption {
+        let (_, stroke) = colours(picture.unplaced_severity());
+        let _ = writeln!(
+            out,
+            r#"<text x="{}" y="{}" fill="{stroke}" font-weight="bold" class="unplaced">{}</text>"#,
+            num(PAD),
+            num(height - 8.0),
+            xml_escape(text)
+        );
+    }
+    if picture.boxes.is_empty() {
+        let _ = writeln!(
+            out,
+            r##"<text x="{}" y="{}" fill="#57606a">(no layers)</text>"##,
+            num(PAD + 4.0),
+            num(PAD + LINE_HEIGHT)
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// The frames of nested models, outer ones first.
+fn frames(out: &mut String, picture: &Picture, g: &Geometry, id: &str) {
     for (i, c) in picture.clusters.iter().enumerate().skip(1) {
         let r = g.clusters[i];
         let sev = c.marks.iter().map(|m| m.severity).max();
@@ -138,6 +166,10 @@ pub fn render_with(picture: &Picture, g: &Geometry, id: &str) -> String {
             xml_escape(&clip(&c.label)),
         );
     }
+}
+
+/// The edges, each an arrow from its layer's box to the next.
+fn edges(out: &mut String, picture: &Picture, g: &Geometry, id: &str) {
     out.push_str("<g class=\"edges\" fill=\"none\" stroke=\"#5f6b7a\" stroke-width=\"1.3\">\n");
     for (e, &(a, b)) in picture.edges.iter().enumerate() {
         let p = &g.edges[e];
@@ -151,76 +183,58 @@ pub fn render_with(picture: &Picture, g: &Geometry, id: &str) -> String {
         );
     }
     out.push_str("</g>\n");
-    for (i, node) in picture.boxes.iter().enumerate() {
-        let r = g.boxes[i];
-        let sev = node.severity();
-        let (fill, stroke) = colours(sev);
-        let lines = node.lines();
+}
+
+/// One layer's box (`node`, the `i`th, at `r`): its lines, coloured by its
+/// most severe finding, and the codes of its findings.
+fn layer_box(out: &mut String, i: usize, node: &Node, r: Rect, id: &str) {
+    let sev = node.severity();
+    let (fill, stroke) = colours(sev);
+    let lines = node.lines();
+    let _ = write!(
+        out,
+        r#"<g class="node" id="{id}n{i}" data-node="{i}" data-layer="{}""#,
+        node.layer
+    );
+    if let Some(s) = sev {
         let _ = write!(
             out,
-            r#"<g class="node" id="{id}n{i}" data-node="{i}" data-layer="{}""#,
-            node.layer
+            r#" data-codes="{}" data-severity="{}""#,
+            node.codes().join(" "),
+            s.as_str()
         );
-        if let Some(s) = sev {
-            let _ = write!(
-                out,
-                r#" data-codes="{}" data-severity="{}""#,
-                node.codes().join(" "),
-                s.as_str()
-            );
-        }
-        let _ = write!(out, "><title>{}</title>", xml_lines(&lines));
+    }
+    let _ = write!(out, "><title>{}</title>", xml_lines(&lines));
+    let _ = write!(
+        out,
+        r#"<rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="{fill}" stroke="{stroke}" stroke-width="{}"/>"#,
+        num(r.x),
+        num(r.y),
+        num(r.w),
+        num(r.h),
+        if sev.is_some() { "2.5" } else { "1" },
+    );
+    let cx = r.x + r.w / 2.0;
+    let top = r.y + PAD / 2.0 + LINE_HEIGHT - 4.0;
+    let has_name = node.name.is_some();
+    let has_codes = sev.is_some();
+    for (k, line) in lines.iter().enumerate() {
+        let style = if k == 0 {
+            r##" font-weight="bold" fill="#1b1f24""##.to_string()
+        } else if has_codes && k == lines.len() - 1 {
+            format!(r#" font-weight="bold" fill="{stroke}" class="codes""#)
+        } else if k == 1 && has_name {
+            r##" fill="#3b4452""##.to_string()
+        } else {
+            r##" fill="#57606a""##.to_string()
+        };
         let _ = write!(
             out,
-            r#"<rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="{fill}" stroke="{stroke}" stroke-width="{}"/>"#,
-            num(r.x),
-            num(r.y),
-            num(r.w),
-            num(r.h),
-            if sev.is_some() { "2.5" } else { "1" },
-        );
-        let cx = r.x + r.w / 2.0;
-        let top = r.y + PAD / 2.0 + LINE_HEIGHT - 4.0;
-        let has_name = node.name.is_some();
-        let has_codes = sev.is_some();
-        for (k, line) in lines.iter().enumerate() {
-            let style = if k == 0 {
-                r##" font-weight="bold" fill="#1b1f24""##.to_string()
-            } else if has_codes && k == lines.len() - 1 {
-                format!(r#" font-weight="bold" fill="{stroke}" class="codes""#)
-            } else if k == 1 && has_name {
-                r##" fill="#3b4452""##.to_string()
-            } else {
-                r##" fill="#57606a""##.to_string()
-            };
-            let _ = write!(
-                out,
-                r#"<text x="{}" y="{}" text-anchor="middle"{style}>{}</text>"#,
-                num(cx),
-                num(top + k as f64 * LINE_HEIGHT),
-                xml_escape(&clip(line))
-            );
-        }
-        out.push_str("</g>\n");
-    }
-    if let Some(text) = &caption {
-        let (_, stroke) = colours(picture.unplaced_severity());
-        let _ = writeln!(
-            out,
-            r#"<text x="{}" y="{}" fill="{stroke}" font-weight="bold" class="unplaced">{}</text>"#,
-            num(PAD),
-            num(height - 8.0),
-            xml_escape(text)
+            r#"<text x="{}" y="{}" text-anchor="middle"{style}>{}</text>"#,
+            num(cx),
+            num(top + k as f64 * LINE_HEIGHT),
+            xml_escape(&clip(line))
         );
     }
-    if picture.boxes.is_empty() {
-        let _ = writeln!(
-            out,
-            r##"<text x="{}" y="{}" fill="#57606a">(no layers)</text>"##,
-            num(PAD + 4.0),
-            num(PAD + LINE_HEIGHT)
-        );
-    }
-    out.push_str("</svg>\n");
-    out
+    out.push_str("</g>\n");
 }

@@ -49,43 +49,49 @@ impl Rule for IncompatibleShapes {
         else {
             return;
         };
-        let (a, b) = (layer.args[first].0, layer.args[second].0);
         let (Some(sa), Some(sb)) = (&ins[first], &ins[second]) else {
             return;
         };
-        let rule = if concat {
-            "`Concatenate` needs every axis but the joined one to match"
-        } else {
-            "element-wise merges need equal sizes (or 1) on every axis"
-        };
-        let at = |id| {
-            let l = model.layer(id);
-            l.name.as_ref().map_or(l.class.span, |n| n.span)
-        };
-        out.push(
-            META.diag(format!(
-                "{} cannot combine {} from {} with {} from {}: the sizes differ on axis {} \
-                 (counting the batch axis as 0), and {rule}; Keras refuses to build the model",
-                model.describe_layer(layer.id),
-                display(sa),
-                model.describe_layer(a),
-                display(sb),
-                model.describe_layer(b),
-                axis + 1,
-            ))
-            .at(
-                layer.class.span,
-                format!("`{class}` of incompatible shapes"),
-            )
-            .label(at(a), format!("outputs {}", display(sa)))
-            .label(at(b), format!("outputs {}", display(sb)))
-            .help(
-                "make the branches agree: match their units or filters, their strides and \
-                 padding, or project one branch (a 1x1 convolution or a Dense) to the other's size",
-            )
-            .layer(layer.name()),
-        );
+        let inputs = [(layer.args[first].0, sa), (layer.args[second].0, sb)];
+        out.push(mismatch(model, layer, inputs, axis));
     }
+}
+
+/// The finding on a merge `layer` whose two `inputs` (the layers they come
+/// from, and their shapes) differ on `axis` (batch axis not counted).
+fn mismatch(model: &Model, layer: &Layer, inputs: [(usize, &Shape); 2], axis: usize) -> Diagnostic {
+    let class = layer.class();
+    let [(a, sa), (b, sb)] = inputs;
+    let rule = if class == "Concatenate" {
+        "`Concatenate` needs every axis but the joined one to match"
+    } else {
+        "element-wise merges need equal sizes (or 1) on every axis"
+    };
+    let at = |id| {
+        let l = model.layer(id);
+        l.name.as_ref().map_or(l.class.span, |n| n.span)
+    };
+    META.diag(format!(
+        "{} cannot combine {} from {} with {} from {}: the sizes differ on axis {} \
+         (counting the batch axis as 0), and {rule}; Keras refuses to build the model",
+        model.describe_layer(layer.id),
+        display(sa),
+        model.describe_layer(a),
+        display(sb),
+        model.describe_layer(b),
+        axis + 1,
+    ))
+    .at(
+        layer.class.span,
+        format!("`{class}` of incompatible shapes"),
+    )
+    .label(at(a), format!("outputs {}", display(sa)))
+    .label(at(b), format!("outputs {}", display(sb)))
+    .help(
+        "make the branches agree: match their units or filters, their strides and \
+         padding, or project one branch (a 1x1 convolution or a Dense) to the other's size",
+    )
+    .layer(layer.name())
 }
 
 /// The recurrent layer a layer's input comes from through shape-keeping

@@ -3,7 +3,7 @@
 use crate::diagnostic::{Change, FixPlan};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::ir::{catalog, suggest};
-use crate::ir::{ActivationRef, Layer};
+use crate::ir::{ActivationRef, Layer, Model};
 use crate::rules::edits;
 use crate::rules::{Context, Rule};
 
@@ -45,53 +45,67 @@ impl Rule for UnknownActivation {
             // Keras saved this file, so it resolved the name: one far from
             // every built-in is the project's own function, not a typo.
             if suggestion.is_none() && model.format.saved_by_keras() {
-                let mut d = META
-                    .diag(format!(
-                        "custom {what} `{}` in {}: not a Keras built-in, so loading this model needs it registered",
-                        act.name,
-                        model.describe_layer(layer.id)
-                    ))
-                    .at(act.span, "a custom activation")
-                    .help(
-                        "load the model with `custom_objects={...}` or register the function with \
-                         `keras.saving.register_keras_serializable`; the activation rules cannot judge it",
-                    )
-                    .layer(layer.name());
-                d.severity = Severity::Info;
-                out.push(d);
-                continue;
-            }
-            let help = match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "use a Keras activation such as `relu`, `sigmoid`, `softmax` or `linear`; \
-                         a custom activation must be registered and referenced as `package>name`"
-                    .to_string(),
-            };
-            let key = if what == "activation" {
-                "activation"
+                out.push(custom(model, layer, what, act));
             } else {
-                "recurrent_activation"
-            };
-            let fix = suggest::activation_correction(&act.name).and_then(|to| {
-                let change = edits::replace_param(layer, key, to)?;
-                let fits = matches!(change, Change::ReplaceString { span, .. } if span == act.span);
-                fits.then(|| {
-                    FixPlan::safe(format!("replace `{}` with `{to}`", act.name), vec![change])
-                })
-            });
-            out.push(
-                META.diag(format!(
-                    "unknown {what} `{}` in {}",
-                    act.name,
-                    model.describe_layer(layer.id)
-                ))
-                .at(act.span, "not a Keras activation")
-                .help(help)
-                .layer(layer.name())
-                .fix_plan(fix),
-            );
+                out.push(unknown(model, layer, what, act, suggestion));
+            }
         }
     }
+}
+
+/// An activation far from every built-in in a file Keras saved: the
+/// project's own function, which loading the model needs registered.
+fn custom(model: &Model, layer: &Layer, what: &str, act: &ActivationRef) -> Diagnostic {
+    let mut d = META
+        .diag(format!(
+            "custom {what} `{}` in {}: not a Keras built-in, so loading this model needs it registered",
+            act.name,
+            model.describe_layer(layer.id)
+        ))
+        .at(act.span, "a custom activation")
+        .help(
+            "load the model with `custom_objects={...}` or register the function with \
+             `keras.saving.register_keras_serializable`; the activation rules cannot judge it",
+        )
+        .layer(layer.name());
+    d.severity = Severity::Info;
+    d
+}
+
+/// An unknown activation (the `what` of `layer`), with the closest
+/// built-in and, when the correction is certain, its fix.
+fn unknown(
+    model: &Model,
+    layer: &Layer,
+    what: &str,
+    act: &ActivationRef,
+    suggestion: Option<&str>,
+) -> Diagnostic {
+    let help = match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "use a Keras activation such as `relu`, `sigmoid`, `softmax` or `linear`; \
+                 a custom activation must be registered and referenced as `package>name`"
+            .to_string(),
+    };
+    let key = if what == "activation" {
+        "activation"
+    } else {
+        "recurrent_activation"
+    };
+    let fix = suggest::activation_correction(&act.name).and_then(|to| {
+        let change = edits::replace_param(layer, key, to)?;
+        let fits = matches!(change, Change::ReplaceString { span, .. } if span == act.span);
+        fits.then(|| FixPlan::safe(format!("replace `{}` with `{to}`", act.name), vec![change]))
+    });
+    META.diag(format!(
+        "unknown {what} `{}` in {}",
+        act.name,
+        model.describe_layer(layer.id)
+    ))
+    .at(act.span, "not a Keras activation")
+    .help(help)
+    .layer(layer.name())
+    .fix_plan(fix)
 }
 
 /// Written in the config, not known to Keras and not a registered custom object.

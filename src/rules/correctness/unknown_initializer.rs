@@ -3,7 +3,7 @@
 use crate::diagnostic::{Change, FixPlan};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::ir::{catalog, suggest};
-use crate::ir::{read, InitializerRef, Layer};
+use crate::ir::{read, InitializerRef, Layer, Model};
 use crate::rules::{Context, Rule};
 use crate::source::Span;
 
@@ -31,37 +31,8 @@ impl Rule for UnknownInitializer {
             .map(|i| i.span)
             .collect();
 
-        // The initializers the IR read (with their key), then every other
-        // `*_initializer` argument of the layer (bias, embeddings, pointwise, ...).
-        let mut found: Vec<(String, InitializerRef)> = Vec::new();
-        if let Some(k) = &layer.kernel_initializer {
-            found.push(("kernel_initializer".into(), k.clone()));
-        }
-        if let Some(r) = &layer.recurrent_initializer {
-            found.push(("recurrent_initializer".into(), r.clone()));
-        }
-        if let Some(entries) = layer.config.as_ref().and_then(|c| c.as_object()) {
-            // The last of duplicated keys is the one Keras uses: the index
-            // of each key's last entry, found in one pass (a check per key
-            // against the later entries would be quadratic in the keys).
-            let last: std::collections::HashMap<&str, usize> = entries
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (&*e.key, i))
-                .collect();
-            for (i, e) in entries.iter().enumerate() {
-                let shadowed = last.get(&*e.key).is_some_and(|&l| l != i);
-                if !e.key.ends_with("_initializer") || shadowed || e.value.is_null() {
-                    continue;
-                }
-                if let Some(init) = read::initializer(&e.value) {
-                    found.push((e.key.to_string(), init));
-                }
-            }
-        }
-
         let mut reported: Vec<Span> = Vec::new();
-        for (key, init) in found {
+        for (key, init) in initializers(layer) {
             if !init.explicit
                 || init.is_known()
                 || mirrored.contains(&init.span)
@@ -74,51 +45,99 @@ impl Rule for UnknownInitializer {
             // Keras saved this file, so it resolved the name: one far from
             // every built-in is the project's own initializer, not a typo.
             if suggestion.is_none() && model.format.saved_by_keras() {
-                let mut d = META
-                    .diag(format!(
-                        "custom initializer `{}` for `{key}` in {}: not a Keras built-in, so loading this model needs it registered",
-                        init.name,
-                        model.describe_layer(layer.id)
-                    ))
-                    .at(init.span, "a custom initializer")
-                    .help(
-                        "load the model with `custom_objects={...}` or register the class with \
-                         `keras.saving.register_keras_serializable`; the initialization rules cannot judge it",
-                    )
-                    .layer(layer.name());
-                d.severity = Severity::Info;
-                out.push(d);
-                continue;
+                out.push(custom(model, layer, &key, &init));
+            } else {
+                out.push(unknown(model, layer, &key, &init, suggestion));
             }
-            let help = match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "use a Keras initializer such as `glorot_uniform`, `he_normal`, \
-                         `orthogonal` or `zeros`; a custom initializer must be registered \
-                         and referenced as `package>Name`"
-                    .to_string(),
-            };
-            let fix = suggest::initializer_correction(&init.name).map(|to| {
-                FixPlan::safe(
-                    format!("replace `{}` with `{to}`", init.name),
-                    vec![Change::ReplaceString {
-                        span: init.span,
-                        value: to.to_string(),
-                    }],
-                )
-            });
-            out.push(
-                META.diag(format!(
-                    "unknown initializer `{}` for `{key}` in {}",
-                    init.name,
-                    model.describe_layer(layer.id)
-                ))
-                .at(init.span, "not a Keras initializer")
-                .help(help)
-                .layer(layer.name())
-                .fix_plan(fix),
-            );
         }
     }
+}
+
+/// The initializers of a layer with their keys: those the IR read, then
+/// every other `*_initializer` argument (bias, embeddings, pointwise, ...).
+fn initializers(layer: &Layer) -> Vec<(String, InitializerRef)> {
+    let mut found: Vec<(String, InitializerRef)> = Vec::new();
+    if let Some(k) = &layer.kernel_initializer {
+        found.push(("kernel_initializer".into(), k.clone()));
+    }
+    if let Some(r) = &layer.recurrent_initializer {
+        found.push(("recurrent_initializer".into(), r.clone()));
+    }
+    if let Some(entries) = layer.config.as_ref().and_then(|c| c.as_object()) {
+        // The last of duplicated keys is the one Keras uses: the index
+        // of each key's last entry, found in one pass (a check per key
+        // against the later entries would be quadratic in the keys).
+        let last: std::collections::HashMap<&str, usize> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (&*e.key, i))
+            .collect();
+        for (i, e) in entries.iter().enumerate() {
+            let shadowed = last.get(&*e.key).is_some_and(|&l| l != i);
+            if !e.key.ends_with("_initializer") || shadowed || e.value.is_null() {
+                continue;
+            }
+            if let Some(init) = read::initializer(&e.value) {
+                found.push((e.key.to_string(), init));
+            }
+        }
+    }
+    found
+}
+
+/// An initializer far from every built-in in a file Keras saved: the
+/// project's own class, which loading the model needs registered.
+fn custom(model: &Model, layer: &Layer, key: &str, init: &InitializerRef) -> Diagnostic {
+    let mut d = META
+        .diag(format!(
+            "custom initializer `{}` for `{key}` in {}: not a Keras built-in, so loading this model needs it registered",
+            init.name,
+            model.describe_layer(layer.id)
+        ))
+        .at(init.span, "a custom initializer")
+        .help(
+            "load the model with `custom_objects={...}` or register the class with \
+             `keras.saving.register_keras_serializable`; the initialization rules cannot judge it",
+        )
+        .layer(layer.name());
+    d.severity = Severity::Info;
+    d
+}
+
+/// An unknown initializer (the argument `key` of `layer`), with the
+/// closest built-in and, when the correction is certain, its fix.
+fn unknown(
+    model: &Model,
+    layer: &Layer,
+    key: &str,
+    init: &InitializerRef,
+    suggestion: Option<&str>,
+) -> Diagnostic {
+    let help = match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "use a Keras initializer such as `glorot_uniform`, `he_normal`, \
+                 `orthogonal` or `zeros`; a custom initializer must be registered \
+                 and referenced as `package>Name`"
+            .to_string(),
+    };
+    let fix = suggest::initializer_correction(&init.name).map(|to| {
+        FixPlan::safe(
+            format!("replace `{}` with `{to}`", init.name),
+            vec![Change::ReplaceString {
+                span: init.span,
+                value: to.to_string(),
+            }],
+        )
+    });
+    META.diag(format!(
+        "unknown initializer `{}` for `{key}` in {}",
+        init.name,
+        model.describe_layer(layer.id)
+    ))
+    .at(init.span, "not a Keras initializer")
+    .help(help)
+    .layer(layer.name())
+    .fix_plan(fix)
 }
 
 #[cfg(test)]

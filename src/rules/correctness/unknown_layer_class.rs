@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Change, Diagnostic, FixPlan, Severity};
 use crate::ir::catalog::layers::{self, Generation};
-use crate::ir::{suggest, Layer};
+use crate::ir::{suggest, Layer, Model};
 use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
@@ -43,37 +43,11 @@ impl Rule for UnknownLayerClass {
         // built-in (`ZeroPadding`).
         let claims_builtin = module.is_some_and(|m| m == "keras" || m.starts_with("keras."));
         if model.format.saved_by_keras() && !claims_builtin {
-            let help = match suggestion {
-                Some(s) => format!("if it is not your own class, did you mean `{s}`? Load the model with `custom_objects={{...}}` or register the class with `keras.saving.register_keras_serializable`; no rule can see inside it"),
-                None => "load the model with `custom_objects={...}` or register the class with `keras.saving.register_keras_serializable`; no rule can see inside it".to_string(),
-            };
-            let mut d = META
-                .diag(format!(
-                    "custom layer class `{class}`{}: not a built-in layer of {}, so loading this model needs it registered",
-                    in_layer(layer),
-                    model.format.describe()
-                ))
-                .at(layer.class.span, "a custom layer")
-                .help(help)
-                .layer(layer.name());
-            d.severity = Severity::Info;
-            out.push(d);
+            out.push(custom(model, layer, suggestion));
             return;
         }
         let Some(suggestion) = suggestion else {
-            let mut d = META
-                .diag(format!("`{class}` is not a Keras layer class{}", in_layer(layer)))
-                .at(layer.class.span, "not a built-in layer")
-                .help(if claims_builtin {
-                    format!("the entry says it comes from `{}`, which has no `{class}`: Keras refuses to load it", module.unwrap_or("keras"))
-                } else {
-                    format!("use a Keras layer class; if `{class}` is your own registered layer, write its registered name, `package>{class}`, so that it is read as a custom layer")
-                })
-                .layer(layer.name());
-            if !claims_builtin {
-                d.severity = Severity::Warning;
-            }
-            out.push(d);
+            out.push(not_a_class(layer, module, claims_builtin));
             return;
         };
         let fix = suggest::unambiguous_correction(class, &names, &|a, b| a == b).map(|to| {
@@ -104,6 +78,46 @@ fn in_layer(layer: &Layer) -> String {
         .name()
         .map(|n| format!(" in layer `{n}`"))
         .unwrap_or_default()
+}
+
+/// A layer class Keras resolved when it saved the file but does not have
+/// built in: the project's own, which loading the model needs registered.
+fn custom(model: &Model, layer: &Layer, suggestion: Option<&str>) -> Diagnostic {
+    let class = layer.class();
+    let help = match suggestion {
+        Some(s) => format!("if it is not your own class, did you mean `{s}`? Load the model with `custom_objects={{...}}` or register the class with `keras.saving.register_keras_serializable`; no rule can see inside it"),
+        None => "load the model with `custom_objects={...}` or register the class with `keras.saving.register_keras_serializable`; no rule can see inside it".to_string(),
+    };
+    let mut d = META
+        .diag(format!(
+            "custom layer class `{class}`{}: not a built-in layer of {}, so loading this model needs it registered",
+            in_layer(layer),
+            model.format.describe()
+        ))
+        .at(layer.class.span, "a custom layer")
+        .help(help)
+        .layer(layer.name());
+    d.severity = Severity::Info;
+    d
+}
+
+/// A class close to no Keras layer class: an error when the entry claims
+/// a Keras `module`, else a warning (it may be an unregistered own class).
+fn not_a_class(layer: &Layer, module: Option<&str>, claims_builtin: bool) -> Diagnostic {
+    let class = layer.class();
+    let mut d = META
+        .diag(format!("`{class}` is not a Keras layer class{}", in_layer(layer)))
+        .at(layer.class.span, "not a built-in layer")
+        .help(if claims_builtin {
+            format!("the entry says it comes from `{}`, which has no `{class}`: Keras refuses to load it", module.unwrap_or("keras"))
+        } else {
+            format!("use a Keras layer class; if `{class}` is your own registered layer, write its registered name, `package>{class}`, so that it is read as a custom layer")
+        })
+        .layer(layer.name());
+    if !claims_builtin {
+        d.severity = Severity::Warning;
+    }
+    d
 }
 
 #[cfg(test)]

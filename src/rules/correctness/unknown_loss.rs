@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Change, FixPlan};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::ir::{catalog, suggest};
+use crate::ir::{catalog, suggest, LossRef};
 use crate::rules::{Context, Rule};
 use crate::source::Span;
 
@@ -31,18 +31,7 @@ impl Rule for UnknownLoss {
             // Keras saved this file, so it resolved the name: one far from
             // every built-in is the project's own loss function, not a typo.
             if suggestion.is_none() && cx.model.format.saved_by_keras() {
-                let mut d = META
-                    .diag(format!(
-                        "custom loss `{}`: not a Keras built-in, so loading this model needs it registered",
-                        loss.name
-                    ))
-                    .at(loss.span, "a custom loss")
-                    .help(
-                        "load the model with `custom_objects={...}` or register the function with \
-                         `keras.saving.register_keras_serializable`; the loss rules cannot judge it",
-                    );
-                d.severity = Severity::Info;
-                out.push(d);
+                out.push(custom(loss));
                 continue;
             }
             let help = match suggestion {
@@ -85,6 +74,23 @@ impl Rule for UnknownLoss {
             );
         }
     }
+}
+
+/// A loss far from every built-in in a file Keras saved: the project's
+/// own function, which loading the model needs registered.
+fn custom(loss: &LossRef) -> Diagnostic {
+    let mut d = META
+        .diag(format!(
+            "custom loss `{}`: not a Keras built-in, so loading this model needs it registered",
+            loss.name
+        ))
+        .at(loss.span, "a custom loss")
+        .help(
+            "load the model with `custom_objects={...}` or register the function with \
+             `keras.saving.register_keras_serializable`; the loss rules cannot judge it",
+        );
+    d.severity = Severity::Info;
+    d
 }
 
 #[cfg(test)]

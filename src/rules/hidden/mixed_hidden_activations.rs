@@ -80,24 +80,36 @@ impl Rule for MixedHiddenActivations {
             .iter()
             .filter_map(|l| member(model, l.id).map(|e| (l.id, e)))
             .collect();
-        // Links between consecutive members of a stack.
-        let mut next: HashMap<LayerId, LayerId> = HashMap::new();
-        let mut has_prev: HashSet<LayerId> = HashSet::new();
-        for (&id, eff) in &members {
-            if let Some(n) = next_weight_layer(model, eff.layer) {
-                if members.contains_key(&n) {
-                    next.insert(id, n);
-                    has_prev.insert(n);
-                }
+        for chain in stacks(model, &members) {
+            out.extend(mixed(model, &members, &chain));
+        }
+    }
+}
+
+/// The stacks of consecutive members (weight layers with a hidden
+/// activation), each as its layers in order, in the order they start in
+/// the file.
+fn stacks(model: &Model, members: &HashMap<LayerId, Effective<'_>>) -> Vec<Vec<LayerId>> {
+    // Links between consecutive members of a stack.
+    let mut next: HashMap<LayerId, LayerId> = HashMap::new();
+    let mut has_prev: HashSet<LayerId> = HashSet::new();
+    for (&id, eff) in members {
+        if let Some(n) = next_weight_layer(model, eff.layer) {
+            if members.contains_key(&n) {
+                next.insert(id, n);
+                has_prev.insert(n);
             }
         }
-        let mut starts: Vec<LayerId> = members
-            .keys()
-            .copied()
-            .filter(|id| !has_prev.contains(id))
-            .collect();
-        starts.sort_by_key(|&id| (model.layer(id).span.start, id));
-        for start in starts {
+    }
+    let mut starts: Vec<LayerId> = members
+        .keys()
+        .copied()
+        .filter(|id| !has_prev.contains(id))
+        .collect();
+    starts.sort_by_key(|&id| (model.layer(id).span.start, id));
+    starts
+        .into_iter()
+        .map(|start| {
             let mut chain = vec![start];
             let mut cur = start;
             while let Some(&n) = next.get(&cur) {
@@ -107,53 +119,60 @@ impl Rule for MixedHiddenActivations {
                 chain.push(n);
                 cur = n;
             }
-            let families: Vec<ActFamily> =
-                chain.iter().filter_map(|id| members[id].family()).collect();
-            let first_family = families[0];
-            let Some(change) = families.iter().position(|&f| f != first_family) else {
-                continue;
-            };
-            let mut distinct: Vec<ActFamily> = Vec::new();
-            for &f in &families {
-                if !distinct.contains(&f) {
-                    distinct.push(f);
-                }
-            }
-            let names: Vec<&str> = distinct.iter().map(|&f| family_name(f)).collect();
-            let names = match names.split_last() {
-                Some((last, init)) if !init.is_empty() => format!("{} and {last}", init.join(", ")),
-                _ => names.join(""),
-            };
-            let label_of = |i: usize| {
-                let eff = &members[&chain[i]];
-                (
-                    eff.activation.span,
-                    format!("`{}`", walk::activation_name(model, eff)),
-                )
-            };
-            let (span, text) = label_of(change);
-            let mut d = META
-                .diag(format!(
-                    "the hidden layers of one stack mix {} activations: {}",
-                    names,
-                    walk::list_layers(model, &chain, 6),
-                ))
-                .at(
-                    span,
-                    format!("{text}, after {} layers", family_name(first_family)),
-                );
-            for i in (0..chain.len()).filter(|&i| i != change) {
-                let (span, text) = label_of(i);
-                d = d.label(span, text);
-            }
-            out.push(
-                d.help(
-                    "use one activation family for the hidden layers of a stack unless the mix is deliberate; a mix makes the initialization (He for ReLU, Glorot for tanh, LeCun for SELU) right for only some of the layers",
-                )
-                .layer(model.layer(chain[change]).name()),
-            );
+            chain
+        })
+        .collect()
+}
+
+/// The finding on a stack (`chain`) whose activations are of more than one
+/// family, at the first layer that changes family; `None` for one family.
+fn mixed(
+    model: &Model,
+    members: &HashMap<LayerId, Effective<'_>>,
+    chain: &[LayerId],
+) -> Option<Diagnostic> {
+    let families: Vec<ActFamily> = chain.iter().filter_map(|id| members[id].family()).collect();
+    let first_family = families[0];
+    let change = families.iter().position(|&f| f != first_family)?;
+    let mut distinct: Vec<ActFamily> = Vec::new();
+    for &f in &families {
+        if !distinct.contains(&f) {
+            distinct.push(f);
         }
     }
+    let names: Vec<&str> = distinct.iter().map(|&f| family_name(f)).collect();
+    let names = match names.split_last() {
+        Some((last, init)) if !init.is_empty() => format!("{} and {last}", init.join(", ")),
+        _ => names.join(""),
+    };
+    let label_of = |i: usize| {
+        let eff = &members[&chain[i]];
+        (
+            eff.activation.span,
+            format!("`{}`", walk::activation_name(model, eff)),
+        )
+    };
+    let (span, text) = label_of(change);
+    let mut d = META
+        .diag(format!(
+            "the hidden layers of one stack mix {} activations: {}",
+            names,
+            walk::list_layers(model, chain, 6),
+        ))
+        .at(
+            span,
+            format!("{text}, after {} layers", family_name(first_family)),
+        );
+    for i in (0..chain.len()).filter(|&i| i != change) {
+        let (span, text) = label_of(i);
+        d = d.label(span, text);
+    }
+    Some(
+        d.help(
+            "use one activation family for the hidden layers of a stack unless the mix is deliberate; a mix makes the initialization (He for ReLU, Glorot for tanh, LeCun for SELU) right for only some of the layers",
+        )
+        .layer(model.layer(chain[change]).name()),
+    )
 }
 
 #[cfg(test)]

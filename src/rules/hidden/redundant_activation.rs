@@ -114,54 +114,66 @@ impl Rule for RedundantActivation {
         if reported_by_double_output_activation(model, layer.id, second.id) {
             return;
         }
-        let (Some(first_act), Some(second_act)) = (&layer.activation, &second.activation) else {
-            return;
-        };
-        let idempotent = is_idempotent(name);
-        let squashes = layer
-            .activation_family()
-            .is_some_and(|f| f.is_saturating() || f.is_probability());
-        let consequence = if idempotent {
-            "the second does nothing"
-        } else if squashes {
-            "the second squashes the first one's outputs again"
-        } else {
-            "the second is applied on top of the first"
-        };
-        let message = format!(
-            "{name} is applied twice in a row, by {} and by {}: {consequence}",
-            model.describe_layer(layer.id),
-            model.describe_layer(second.id),
-        );
-        let help = if walk::is_activation_layer(layer) {
-            format!("remove one of the two {name} layers")
-        } else {
-            format!(
-                "remove {} (or make {} linear and keep the separate layer, e.g. to put BatchNormalization before it)",
-                model.describe_layer(second.id),
-                model.describe_layer(layer.id),
-            )
-        };
-        out.push(
-            META.diag(message)
-                .at(
-                    second_act.span,
-                    if idempotent {
-                        format!("applies {name} to values that are already {name} outputs")
-                    } else {
-                        format!("applies {name} again")
-                    },
-                )
-                .label(first_act.span, format!("{name} already applied here"))
-                .help(help)
-                .layer(second.name())
-                .fix_plan(
-                    idempotent
-                        .then(|| removal(model, layer, next, name))
-                        .flatten(),
-                ),
-        );
+        out.extend(applied_twice(model, layer, second, next, name));
     }
+}
+
+/// The finding on `name` applied by `layer` and again by `second` (the
+/// layer `next` leads to); `None` when either activation is not written.
+fn applied_twice(
+    model: &Model,
+    layer: &Layer,
+    second: &Layer,
+    next: LayerId,
+    name: &str,
+) -> Option<Diagnostic> {
+    let (Some(first_act), Some(second_act)) = (&layer.activation, &second.activation) else {
+        return None;
+    };
+    let idempotent = is_idempotent(name);
+    let squashes = layer
+        .activation_family()
+        .is_some_and(|f| f.is_saturating() || f.is_probability());
+    let consequence = if idempotent {
+        "the second does nothing"
+    } else if squashes {
+        "the second squashes the first one's outputs again"
+    } else {
+        "the second is applied on top of the first"
+    };
+    let message = format!(
+        "{name} is applied twice in a row, by {} and by {}: {consequence}",
+        model.describe_layer(layer.id),
+        model.describe_layer(second.id),
+    );
+    let help = if walk::is_activation_layer(layer) {
+        format!("remove one of the two {name} layers")
+    } else {
+        format!(
+            "remove {} (or make {} linear and keep the separate layer, e.g. to put BatchNormalization before it)",
+            model.describe_layer(second.id),
+            model.describe_layer(layer.id),
+        )
+    };
+    Some(
+        META.diag(message)
+            .at(
+                second_act.span,
+                if idempotent {
+                    format!("applies {name} to values that are already {name} outputs")
+                } else {
+                    format!("applies {name} again")
+                },
+            )
+            .label(first_act.span, format!("{name} already applied here"))
+            .help(help)
+            .layer(second.name())
+            .fix_plan(
+                idempotent
+                    .then(|| removal(model, layer, next, name))
+                    .flatten(),
+            ),
+    )
 }
 
 /// The fix for an idempotent function applied twice (so that applying it

@@ -157,7 +157,7 @@ fn findings(model: &Model) -> Vec<Finding> {
         .map(|&i| (model.outermost(i), declared))
         .collect();
     let mut seen: HashSet<LayerId> = HashSet::new();
-    while let Some((id, mut known)) = stack.pop() {
+    while let Some((id, known)) = stack.pop() {
         if !seen.insert(id) {
             continue;
         }
@@ -165,7 +165,6 @@ fn findings(model: &Model) -> Vec<Finding> {
         if layer.custom {
             continue;
         }
-        let class = layer.class();
         if let Some(g) = layer.nested.and_then(|g| model.graphs.get(g)) {
             stack.extend(g.inputs.iter().map(|&i| (model.outermost(i), known)));
             continue;
@@ -179,43 +178,55 @@ fn findings(model: &Model) -> Vec<Finding> {
             }
             continue;
         }
-        if class == "Rescaling" {
-            known = rescale(layer, known.map(|k| k.range)).map(|range| Known {
-                range,
-                span: layer.param("scale").map_or(layer.class.span, |n| n.span),
-                from_pixels: known.is_none(),
-            });
-        } else if class == "Normalization" || walk::is_normalization(layer) {
-            known = Some(Known {
-                range: InputRange::Standardized,
-                span: layer.class.span,
-                from_pixels: false,
-            });
-        } else if !keeps_range(layer) {
+        let Some(known) = range_after(layer, known) else {
             continue;
-        }
-        let outer = model.outermost(id);
+        };
         // Only single-input layers carry the range on (a merge mixes inputs).
-        for &c in &model.layer(outer).outputs {
+        for c in consumers(model, id) {
             if !walk::is_merge(model, c) {
                 stack.push((c, known));
             }
         }
-        // The output of a nested model flows on to the model's consumers.
-        if let Some(graph) = model.graphs.get(model.layer(outer).graph) {
-            if let (Some(owner), true) =
-                (graph.owner, graph.outputs.iter().any(|o| o.layer == outer))
-            {
-                let owner = model.outermost(owner);
-                for &c in &model.layer(owner).outputs {
-                    if !walk::is_merge(model, c) {
-                        stack.push((c, known));
-                    }
-                }
-            }
-        }
     }
     out.sort_by_key(|f| (model.layer(f.layer).span.start, f.layer));
+    out
+}
+
+/// The range of a layer's outputs, given the range of its inputs: set by
+/// `Rescaling` and normalization, kept by layers that keep values; `None`
+/// when the layer changes the values in a way not tracked.
+fn range_after(layer: &Layer, known: Option<Known>) -> Option<Option<Known>> {
+    let class = layer.class();
+    if class == "Rescaling" {
+        Some(rescale(layer, known.map(|k| k.range)).map(|range| Known {
+            range,
+            span: layer.param("scale").map_or(layer.class.span, |n| n.span),
+            from_pixels: known.is_none(),
+        }))
+    } else if class == "Normalization" || walk::is_normalization(layer) {
+        Some(Some(Known {
+            range: InputRange::Standardized,
+            span: layer.class.span,
+            from_pixels: false,
+        }))
+    } else if keeps_range(layer) {
+        Some(known)
+    } else {
+        None
+    }
+}
+
+/// The layers that read the output of layer `id`: its consumers and, for
+/// an output of a nested model, the consumers of that model.
+fn consumers(model: &Model, id: LayerId) -> Vec<LayerId> {
+    let outer = model.outermost(id);
+    let mut out = model.layer(outer).outputs.clone();
+    if let Some(graph) = model.graphs.get(model.layer(outer).graph) {
+        if let (Some(owner), true) = (graph.owner, graph.outputs.iter().any(|o| o.layer == outer)) {
+            let owner = model.outermost(owner);
+            out.extend(&model.layer(owner).outputs);
+        }
+    }
     out
 }
 

@@ -49,25 +49,7 @@ impl Rule for ClassificationOutputWithRegressionLoss {
         } else {
             String::new()
         };
-        let classification_loss = match family {
-            ActFamily::Softmax => {
-                "`categorical_crossentropy` (one-hot labels) or \
-                 `sparse_categorical_crossentropy` (integer labels)"
-            }
-            _ => "`binary_crossentropy`",
-        };
-        let help = match declared {
-            Some(t) => format!(
-                "the declared task is {}: train the {} output with {classification_loss}",
-                t.describe(),
-                act.activation.name
-            ),
-            None => format!(
-                "for classification train the {} output with {classification_loss}; \
-                 for regression use a linear output (no activation) and keep the loss",
-                act.activation.name
-            ),
-        };
+        let help = loss_help(family, declared, &act.activation.name);
         let squashes = match family {
             ActFamily::Softmax => "outputs sum to 1",
             _ => "squashes predictions into (0, 1)",
@@ -79,6 +61,28 @@ impl Rule for ClassificationOutputWithRegressionLoss {
                 .help(help)
                 .layer(model.layer(act.layer).name()),
         );
+    }
+}
+
+/// What to train a `family` output (softmax or sigmoid) of activation
+/// `name` with instead, in the terms of the `declared` task if any.
+fn loss_help(family: ActFamily, declared: Option<Task>, name: &str) -> String {
+    let classification_loss = match family {
+        ActFamily::Softmax => {
+            "`categorical_crossentropy` (one-hot labels) or \
+             `sparse_categorical_crossentropy` (integer labels)"
+        }
+        _ => "`binary_crossentropy`",
+    };
+    match declared {
+        Some(t) => format!(
+            "the declared task is {}: train the {name} output with {classification_loss}",
+            t.describe(),
+        ),
+        None => format!(
+            "for classification train the {name} output with {classification_loss}; \
+             for regression use a linear output (no activation) and keep the loss",
+        ),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::catalog::{self, ActFamily, ActivationInfo};
-use crate::ir::Head;
+use crate::ir::{Head, LayerId, Model};
 use crate::rules::{Context, Rule};
 
 crate::declare_rule! {
@@ -109,21 +109,27 @@ impl Rule for DoubleOutputActivation {
                 format!("{} applied here too", more.activation.name),
             );
         }
-        let first_layer = model.layer(first.layer);
-        let is_activation_layer = first_layer.class() == "Activation"
-            || catalog::activation_layer(first_layer.class()).is_some();
-        let help = if is_activation_layer {
-            format!(
-                "remove {} so that {name} is applied once, to raw scores",
-                model.describe_layer(first.layer)
-            )
-        } else {
-            format!(
-                "make {} linear (remove its `activation`) so that {name} is applied once, to raw scores",
-                model.describe_layer(first.layer)
-            )
-        };
+        let help = remove_first(model, first.layer, name);
         out.push(d.help(help).layer(model.layer(last.layer).name()));
+    }
+}
+
+/// How to apply `name` once: remove the earlier activation `first` (an
+/// activation layer), or make the layer that applies it linear.
+fn remove_first(model: &Model, first: LayerId, name: &str) -> String {
+    let first_layer = model.layer(first);
+    let is_activation_layer = first_layer.class() == "Activation"
+        || catalog::activation_layer(first_layer.class()).is_some();
+    if is_activation_layer {
+        format!(
+            "remove {} so that {name} is applied once, to raw scores",
+            model.describe_layer(first)
+        )
+    } else {
+        format!(
+            "make {} linear (remove its `activation`) so that {name} is applied once, to raw scores",
+            model.describe_layer(first)
+        )
     }
 }
 

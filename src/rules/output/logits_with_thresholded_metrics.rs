@@ -43,14 +43,58 @@ struct Finding {
     help: &'static str,
 }
 
+/// A threshold `t` applied to logits, in words: the probability it means.
+fn logit_threshold(t: f64) -> String {
+    format!(
+        "thresholds the logits at {t}, which is probability {:.2}, not {t}",
+        1.0 / (1.0 + (-t).exp())
+    )
+}
+
+/// A metric that thresholds or sweeps predictions (`name`: its catalog
+/// name): what it does with logits, unless it was told to expect them.
+fn thresholded(metric: &MetricRef, name: &str) -> Option<Finding> {
+    match name {
+        "auc" => {
+            let from_logits = metric
+                .config
+                .as_ref()
+                .and_then(|c| c.get_some("from_logits"))
+                .and_then(|f| f.as_bool());
+            (from_logits != Some(true)).then(|| Finding {
+                label: "AUC without `from_logits: true` reads the logits as probabilities in [0, 1]".into(),
+                help: "use `AUC(from_logits=True)`",
+            })
+        }
+        "binary_io_u" => {
+            let t = number(metric, "threshold").unwrap_or(0.5);
+            (t > 0.0).then(|| Finding {
+                label: logit_threshold(t),
+                help: "use `BinaryIoU(threshold=0.0)`: a logit of 0 is a probability of 0.5",
+            })
+        }
+        "precision" | "recall" | "true_positives" | "true_negatives" | "false_positives"
+        | "false_negatives" => (!thresholds_at_zero(metric)).then(|| Finding {
+            label: format!(
+                "`{}` thresholds predictions as probabilities (at 0.5 unless `thresholds` says otherwise)",
+                metric.name
+            ),
+            help: "pass `thresholds=0.0` (a logit of 0 is a probability of 0.5), or end the model in a sigmoid and drop `from_logits`",
+        }),
+        _ => Some(Finding {
+            label: format!(
+                "`{}` sweeps thresholds over [0, 1], reading the logits as probabilities",
+                metric.name
+            ),
+            help: "end the model in a sigmoid/softmax and drop `from_logits`, so the metric sees probabilities",
+        }),
+    }
+}
+
+/// What is wrong with `metric` on a head that outputs logits (`binary_loss`:
+/// the loss is a binary one), if anything.
 fn check_metric(metric: &MetricRef, head: &Head, binary_loss: bool) -> Option<Finding> {
     let info = catalog::metric_info(&metric.name)?;
-    let logit_threshold = |t: f64| {
-        format!(
-            "thresholds the logits at {t}, which is probability {:.2}, not {t}",
-            1.0 / (1.0 + (-t).exp())
-        )
-    };
     match info.family {
         MetricFamily::BinaryAccuracy => {
             let t = number(metric, "threshold").unwrap_or(0.5);
@@ -69,41 +113,7 @@ fn check_metric(metric: &MetricRef, head: &Head, binary_loss: bool) -> Option<Fi
             ),
             help: "use `BinaryAccuracy(threshold=0.0)` instead of `accuracy`: a logit of 0 is a probability of 0.5",
         }),
-        MetricFamily::Thresholded => match info.name {
-            "auc" => {
-                let from_logits = metric
-                    .config
-                    .as_ref()
-                    .and_then(|c| c.get_some("from_logits"))
-                    .and_then(|f| f.as_bool());
-                (from_logits != Some(true)).then(|| Finding {
-                    label: "AUC without `from_logits: true` reads the logits as probabilities in [0, 1]".into(),
-                    help: "use `AUC(from_logits=True)`",
-                })
-            }
-            "binary_io_u" => {
-                let t = number(metric, "threshold").unwrap_or(0.5);
-                (t > 0.0).then(|| Finding {
-                    label: logit_threshold(t),
-                    help: "use `BinaryIoU(threshold=0.0)`: a logit of 0 is a probability of 0.5",
-                })
-            }
-            "precision" | "recall" | "true_positives" | "true_negatives" | "false_positives"
-            | "false_negatives" => (!thresholds_at_zero(metric)).then(|| Finding {
-                label: format!(
-                    "`{}` thresholds predictions as probabilities (at 0.5 unless `thresholds` says otherwise)",
-                    metric.name
-                ),
-                help: "pass `thresholds=0.0` (a logit of 0 is a probability of 0.5), or end the model in a sigmoid and drop `from_logits`",
-            }),
-            _ => Some(Finding {
-                label: format!(
-                    "`{}` sweeps thresholds over [0, 1], reading the logits as probabilities",
-                    metric.name
-                ),
-                help: "end the model in a sigmoid/softmax and drop `from_logits`, so the metric sees probabilities",
-            }),
-        },
+        MetricFamily::Thresholded => thresholded(metric, info.name),
         _ => None,
     }
 }

@@ -1,8 +1,8 @@
 //! ACT110 `relu-output-for-regression`: regression head with relu cannot predict negative values.
 
 use crate::diagnostic::Diagnostic;
-use crate::ir::catalog::{self, ActFamily, LossFamily};
-use crate::ir::{Head, Task};
+use crate::ir::catalog::{self, ActFamily, ActivationInfo, LossFamily};
+use crate::ir::{Head, Layer, Model, Task};
 use crate::rules::{task, Context, Rule};
 
 crate::declare_rule! {
@@ -33,18 +33,10 @@ impl Rule for ReluOutputForRegression {
         let Some(info) = act.activation.info else {
             return;
         };
-        // relu and relu6; leaky_relu and elu reach below zero.
-        if info.family != ActFamily::Relu || !info.non_negative {
-            return;
-        }
         let model = cx.model;
         let layer = model.layer(act.layer);
-        if layer.class() == "ReLU" {
-            // ReLU(negative_slope=0.1) is a leaky ReLU.
-            let slope = layer.param("negative_slope").and_then(|n| n.as_f64());
-            if slope.is_some_and(|s| s != 0.0) {
-                return;
-            }
+        if !never_negative(layer, info) {
+            return;
         }
         let Some(evidence) = task::infer(model, head) else {
             return;
@@ -80,22 +72,38 @@ impl Rule for ReluOutputForRegression {
         if let Some(span) = evidence_span {
             d = d.label(span, evidence.says);
         }
-        let fix = if layer.class() == "Activation"
-            || catalog::activation_layer(layer.class()).is_some()
-        {
-            format!(
-                "remove {} to keep the output linear",
-                model.describe_layer(layer.id)
-            )
-        } else {
-            "use `activation: linear`".to_string()
-        };
+        let fix = keep_linear(model, layer);
         out.push(
             d.help(format!(
                 "{fix} when targets can be negative; relu is fine when they are known to be non-negative (prices, counts), but an output stuck at 0 gets no gradient: `softplus` avoids that"
             ))
             .layer(layer.name()),
         );
+    }
+}
+
+/// Whether the output activation (`info`, applied by `layer`) is a relu
+/// that outputs no negative value: relu and relu6, not leaky_relu or elu,
+/// nor a `ReLU` layer with a negative slope.
+fn never_negative(layer: &Layer, info: &ActivationInfo) -> bool {
+    if info.family != ActFamily::Relu || !info.non_negative {
+        return false;
+    }
+    // ReLU(negative_slope=0.1) is a leaky ReLU.
+    let slope = layer.param("negative_slope").and_then(|n| n.as_f64());
+    !(layer.class() == "ReLU" && slope.is_some_and(|s| s != 0.0))
+}
+
+/// How to make the output linear: remove the activation layer, or set the
+/// layer's activation to linear.
+fn keep_linear(model: &Model, layer: &Layer) -> String {
+    if layer.class() == "Activation" || catalog::activation_layer(layer.class()).is_some() {
+        format!(
+            "remove {} to keep the output linear",
+            model.describe_layer(layer.id)
+        )
+    } else {
+        "use `activation: linear`".to_string()
     }
 }
 

@@ -11,7 +11,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::catalog::{ActFamily, LossFamily};
-use crate::ir::{Head, Model, Task};
+use crate::ir::{ActivationRef, Head, Model, Task};
 use crate::rules::output::{
     binary_softmax_output, categorical_loss_single_unit,
     probability_loss_without_probability_output,
@@ -157,46 +157,18 @@ impl Rule for TaskOutputMismatch {
             .classes
             .as_ref()
             .filter(|_| matches!(declared.value, Task::Multiclass | Task::Multilabel));
-        let per = if declared.value == Task::Multilabel {
-            "label"
-        } else {
-            "class"
-        };
+        let per = per_what(declared.value);
 
-        let task_phrase = match classes {
-            Some(c) => format!("{} with {}", declared.value.describe(), count(c.value, per)),
+        let n = classes.map(|c| c.value);
+        let (expected_act, expectation) = expectation(declared.value, n, per);
+        let task_phrase = match n {
+            Some(n) => format!("{} with {}", declared.value.describe(), count(n, per)),
             None => declared.value.describe().to_string(),
         };
-        let (expected_act, expectation) = match declared.value {
-            Task::Regression => ("linear", "a linear output".to_string()),
-            Task::Binary => ("sigmoid", "1 sigmoid unit".to_string()),
-            Task::Multiclass | Task::Multilabel => {
-                let f = if declared.value == Task::Multiclass {
-                    "softmax"
-                } else {
-                    "sigmoid"
-                };
-                let n = match classes {
-                    Some(c) => format!("{} {f} unit{}", c.value, plural(c.value)),
-                    None => format!("one {f} unit per {per}"),
-                };
-                (f, n)
-            }
-        };
-        let act_name = if a.explicit {
-            a.name.as_str()
-        } else {
-            "linear"
-        };
-        let head_phrase = match (declared.value, head.units()) {
-            (Task::Regression, _) if !a.explicit => "no activation".to_string(),
-            (Task::Regression, _) => format!("applies {act_name}"),
-            (_, Some(u)) => format!("has {u} {act_name} unit{}", plural(u)),
-            (_, None) => format!("is a {act_name} output"),
-        };
         let mut message = format!(
-            "the declared task is {task_phrase} ({expectation}), but {} {head_phrase}",
-            model.describe_output_layer(act.layer)
+            "the declared task is {task_phrase} ({expectation}), but {} {}",
+            model.describe_output_layer(act.layer),
+            what_the_head_does(declared.value, head.units(), a)
         );
         if let Some(e) = task::from_head(head).filter(|e| e.task != declared.value) {
             message.push_str(&format!(", which means {}", e.task.describe()));
@@ -222,30 +194,84 @@ impl Rule for TaskOutputMismatch {
             d = d.label(c.span, count(c.value, per));
         }
 
-        let n = match classes {
-            Some(c) => format!("{} unit{}", c.value, plural(c.value)),
-            None => format!("one unit per {per}"),
-        };
-        let recipe = match declared.value {
-            Task::Regression => "remove the output activation (a linear output) so predictions can take any value".to_string(),
-            Task::Binary => "use 1 unit with a `sigmoid` activation and `binary_crossentropy`".to_string(),
-            Task::Multiclass => format!(
-                "use {n} with a `softmax` activation and `categorical_crossentropy` or `sparse_categorical_crossentropy`"
-            ),
-            Task::Multilabel => {
-                format!("use {n} with a `sigmoid` activation and `binary_crossentropy`")
-            }
-        };
-        let logits = if declared.value == Task::Regression {
-            ""
-        } else {
-            " (or a linear output with `from_logits` set on the loss)"
-        };
         d = d.help(format!(
-            "{recipe}{logits}; if the output layer is right, correct the declared task"
+            "{}; if the output layer is right, correct the declared task",
+            recipe(declared.value, n, per)
         ));
         out.push(d.layer(model.layer(act.layer).name()));
     }
+}
+
+/// What a task counts output units per: `label` for multilabel, else
+/// `class`.
+fn per_what(task: Task) -> &'static str {
+    if task == Task::Multilabel {
+        "label"
+    } else {
+        "class"
+    }
+}
+
+/// What the output does, in the terms of the declared `task`: `applies
+/// relu`, `has 3 sigmoid units`.
+fn what_the_head_does(task: Task, units: Option<u64>, a: &ActivationRef) -> String {
+    let act_name = if a.explicit {
+        a.name.as_str()
+    } else {
+        "linear"
+    };
+    match (task, units) {
+        (Task::Regression, _) if !a.explicit => "no activation".to_string(),
+        (Task::Regression, _) => format!("applies {act_name}"),
+        (_, Some(u)) => format!("has {u} {act_name} unit{}", plural(u)),
+        (_, None) => format!("is a {act_name} output"),
+    }
+}
+
+/// What a `task` expects of the output: its activation, and in words
+/// (`3 softmax units`; `n`: the declared classes; `per`: class or label).
+fn expectation(task: Task, n: Option<u64>, per: &str) -> (&'static str, String) {
+    match task {
+        Task::Regression => ("linear", "a linear output".to_string()),
+        Task::Binary => ("sigmoid", "1 sigmoid unit".to_string()),
+        Task::Multiclass | Task::Multilabel => {
+            let f = if task == Task::Multiclass {
+                "softmax"
+            } else {
+                "sigmoid"
+            };
+            let units = match n {
+                Some(n) => format!("{n} {f} unit{}", plural(n)),
+                None => format!("one {f} unit per {per}"),
+            };
+            (f, units)
+        }
+    }
+}
+
+/// How to build the output a `task` needs (with the logits alternative for
+/// classification).
+fn recipe(task: Task, n: Option<u64>, per: &str) -> String {
+    let n = match n {
+        Some(n) => format!("{n} unit{}", plural(n)),
+        None => format!("one unit per {per}"),
+    };
+    let recipe = match task {
+        Task::Regression => "remove the output activation (a linear output) so predictions can take any value".to_string(),
+        Task::Binary => "use 1 unit with a `sigmoid` activation and `binary_crossentropy`".to_string(),
+        Task::Multiclass => format!(
+            "use {n} with a `softmax` activation and `categorical_crossentropy` or `sparse_categorical_crossentropy`"
+        ),
+        Task::Multilabel => {
+            format!("use {n} with a `sigmoid` activation and `binary_crossentropy`")
+        }
+    };
+    let logits = if task == Task::Regression {
+        ""
+    } else {
+        " (or a linear output with `from_logits` set on the loss)"
+    };
+    format!("{recipe}{logits}")
 }
 
 #[cfg(test)]

@@ -35,9 +35,18 @@ fn show(value: f64) -> String {
     }
 }
 
+/// Why a recurrent layer cannot run on the fused (cuDNN) kernel, each with
+/// the value to point at.
 fn reasons(layer: &Layer) -> Vec<Reason> {
+    let mut v = activation_reasons(layer);
+    v.extend(setting_reasons(layer));
+    v
+}
+
+/// Activations the fused kernel does not compute (tanh, and sigmoid for the
+/// gates, are what it computes).
+fn activation_reasons(layer: &Layer) -> Vec<Reason> {
     let mut v = Vec::new();
-    let class = layer.class();
     // Activations that ACT301/ACT302 report as wrong are left to them: the
     // slow path is the lesser problem, and one value gets one finding.
     let reported_activation = unbounded_activation(layer).is_some();
@@ -60,6 +69,13 @@ fn reasons(layer: &Layer) -> Vec<Reason> {
             });
         }
     }
+    v
+}
+
+/// Settings the fused kernel does not support: recurrent dropout,
+/// unrolling, no bias, and a GRU's `reset_after=False`.
+fn setting_reasons(layer: &Layer) -> Vec<Reason> {
+    let mut v = Vec::new();
     if let Some(node) = layer.param("recurrent_dropout") {
         if let Some(rate) = node.as_f64().filter(|&r| r > 0.0) {
             v.push(Reason {
@@ -89,7 +105,7 @@ fn reasons(layer: &Layer) -> Vec<Reason> {
             label: "the fused kernel needs the bias".into(),
         });
     }
-    if class == "GRU" {
+    if layer.class() == "GRU" {
         if let Some(span) = flag("reset_after", false) {
             v.push(Reason {
                 what: "reset_after=False".into(),
